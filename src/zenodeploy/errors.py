@@ -29,11 +29,22 @@ class ManifestError(ZenodeployError):
         self.findings = tuple(findings)
 
 
-class FilesError(ZenodeployError):
+class LocatedError(ZenodeployError):
+    """A failure tied to a place in the manifest: ``path`` is its JSON path (``depositions[0].files[1]``).
+
+    The loader turns ``path`` into the file, line and column of the user's manifest.
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class FilesError(LocatedError):
     """A file selection cannot be resolved (missing glob match, path outside the manifest, clash)."""
 
 
-class TemplateError(ZenodeployError):
+class TemplateError(LocatedError):
     """A description template failed to render; the message names the template file and line."""
 
 
