@@ -1,0 +1,406 @@
+"""Descriptions: the one sandboxed Jinja environment, its documented context, and rendering.
+
+The only module that imports jinja2. ``render_description`` turns an inline string or a
+template file into Markdown, then (via ``zenodeploy.preview``) into the sanitised HTML that
+Zenodo stores, with a warning for everything Zenodo would strip.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from zenodeploy.errors import TemplateError
+from zenodeploy.model import Description, Finding, LocalFile, Sample
+from zenodeploy.preview import (
+    affiliation_names,
+    cite_name,
+    doi_url,
+    markdown_to_html,
+    md_escape,
+    orcid_url,
+    person_name,
+    preview_page,
+    vocabulary_title,
+)
+
+__all__ = [
+    "BUILTIN_PREFIX",
+    "build_context",
+    "git_info",
+    "make_environment",
+    "markdown_to_html",
+    "preview_page",
+    "render_description",
+    "render_value",
+]
+
+BUILTIN_PREFIX = "builtin:"
+INLINE_NAME = "inline description"
+_INLINE_FILENAME = "<template>"  # what Jinja uses as the filename of ``from_string`` templates
+
+
+class _ManifestLoader(jinja2.FileSystemLoader):
+    """Templates under ``base_dir`` (symlinks may not lead out of it) and ``builtin:`` package data."""
+
+    def __init__(self, base_dir: Path | None) -> None:
+        self.base_dir = base_dir.resolve() if base_dir is not None else None
+        super().__init__(str(self.base_dir) if self.base_dir is not None else [])
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if template.startswith(BUILTIN_PREFIX):
+            return _builtin_source(template)
+        if self.base_dir is None or template.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", template):
+            raise jinja2.TemplateNotFound(template)
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..'
+        candidate = self.base_dir.joinpath(*pieces).resolve()
+        if not candidate.is_relative_to(self.base_dir):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+def _builtin_source(template: str) -> tuple[str, str, Callable[[], bool]]:
+    name = template[len(BUILTIN_PREFIX) :]
+    resource = importlib.resources.files("zenodeploy.templates").joinpath(f"{name}.md.j2")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not resource.is_file():
+        raise jinja2.TemplateNotFound(template)
+    return resource.read_text(encoding="utf-8"), template, lambda: True
+
+
+@functools.lru_cache(maxsize=32)
+def make_environment(base_dir: Path | None = None) -> SandboxedEnvironment:
+    """The one environment factory: sandboxed, strict about undefined names, no autoescape.
+
+    ``{% include %}``/``{% extends %}`` reach only files inside ``base_dir`` and ``builtin:`` names.
+    """
+    env = SandboxedEnvironment(
+        loader=_ManifestLoader(base_dir),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_description(
+    spec: str | Mapping[str, Any],
+    *,
+    context: Mapping[str, Any],
+    base_dir: Path,
+    where: str,
+    source_file: str = "",
+    line_offset: int = 0,
+) -> Description:
+    """Render a description ``spec`` to Markdown and Zenodo's sanitised HTML.
+
+    ``spec`` is an inline Markdown+Jinja string or ``{"template": path | "builtin:NAME",
+    "vars": {...}}`` (path relative to ``base_dir``; ``vars`` merged over ``context["vars"]``).
+    Raises ``TemplateError`` (path ``{where}.description``) naming the template and its line.
+    Warnings are findings in ``source_file`` (inline; lines shifted by ``line_offset``) or in the
+    template file (lines of the rendered Markdown).
+    """
+    path = f"{where}.description"
+    env = make_environment(base_dir)
+    ctx = dict(context)
+    if isinstance(spec, str):
+        display, offset = INLINE_NAME, line_offset
+        finding_file = source_file or INLINE_NAME
+        template = _load(lambda: env.from_string(spec), display, base_dir, path, None)
+    else:
+        name = spec.get("template")
+        if not isinstance(name, str) or not name:
+            raise TemplateError("A description object needs `template:` (a file path or builtin:NAME).", path)
+        ctx["vars"] = {**dict(context.get("vars") or {}), **dict(spec.get("vars") or {})}
+        display, offset, finding_file = name, 0, name
+        template = _load(lambda: env.get_template(name), display, base_dir, path, name)
+    markdown = _render(template, ctx, display, base_dir, path)
+    html, issues = markdown_to_html(markdown)
+    note = "" if isinstance(spec, str) else " (line of the rendered Markdown)"
+    warnings = tuple(
+        Finding(finding_file, line + offset, 1, path, message + note, "warning") for line, message in issues
+    )
+    return Description(markdown=markdown, html=html, warnings=warnings)
+
+
+def render_value(
+    template: str, context: Mapping[str, Any], *, where: str, base_dir: Path | None = None
+) -> str:
+    """Render a short template string (e.g. a ``for_each`` field) with the same environment.
+
+    Raises ``TemplateError`` with ``path=where``.
+    """
+    env = make_environment(base_dir)
+    display = f"template {template!r}"
+    compiled = _load(lambda: env.from_string(template), display, base_dir, where, None)
+    return _render(compiled, dict(context), display, base_dir, where)
+
+
+def _load(
+    get: Callable[[], jinja2.Template], display: str, base_dir: Path | None, path: str, name: str | None
+) -> jinja2.Template:
+    try:
+        return get()
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(_not_found_message(exc, name, base_dir), path) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_message(exc, display, base_dir), path) from None
+
+
+def _render(
+    template: jinja2.Template, context: dict[str, Any], display: str, base_dir: Path | None, path: str
+) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        where = _location(exc, display, base_dir)
+        raise TemplateError(f"{where}: {_not_found_message(exc, None, base_dir)}", path) from None
+    except Exception as exc:  # any failure inside a template is the template's fault: report its line
+        raise TemplateError(_message(exc, display, base_dir), path) from None
+
+
+def _not_found_message(exc: jinja2.TemplateNotFound, name: str | None, base_dir: Path | None) -> str:
+    missing = exc.name if isinstance(exc.name, str) else str(exc)
+    if missing.startswith(BUILTIN_PREFIX):
+        return f"There is no built-in template {missing!r}; the built-in templates are: {', '.join(builtin_names())}."
+    folder = str(base_dir) if base_dir is not None else "the manifest's folder"
+    what = "The description template" if name is not None else "The included template"
+    return (
+        f"{what} {missing!r} was not found inside {folder}; templates can only be read from the "
+        "manifest's folder, by a relative path without '..'."
+    )
+
+
+def builtin_names() -> list[str]:
+    """Names of the starter templates shipped with the package (``builtin:NAME``)."""
+    folder = importlib.resources.files("zenodeploy.templates")
+    return sorted(
+        BUILTIN_PREFIX + item.name.removesuffix(".md.j2")
+        for item in folder.iterdir()
+        if item.name.endswith(".md.j2")
+    )
+
+
+def _message(exc: BaseException, display: str, base_dir: Path | None) -> str:
+    where = _location(exc, display, base_dir)
+    text = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    text = text.rstrip(".")
+    if isinstance(exc, jinja2.UndefinedError):
+        env_name = re.search(
+            rf"'{re.escape(EnvVars.__module__)}\.EnvVars object' has no attribute '(\w+)'", text
+        )
+        if env_name:
+            var = env_name.group(1)
+            return (
+                f"{where}: environment variable {var} is not available. List it under env: in the "
+                "manifest and set it, or test it with `is defined`."
+            )
+        return f"{where}: {text}. Define it under vars: or fix the name (test optional fields with `is defined`)."
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{where}: syntax error: {text}. Fix the template."
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"{where}: {text}; templates run in a sandbox and cannot reach Python internals."
+    return f"{where}: {type(exc).__name__}: {text}. Fix the template or its data."
+
+
+def _location(exc: BaseException, display: str, base_dir: Path | None) -> str:
+    """``name:line`` of the innermost template frame of ``exc`` (Jinja rewrites tracebacks)."""
+    filename: str | None = None
+    lineno: int | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, lineno = exc.filename, exc.lineno
+    tb = exc.__traceback__
+    while tb is not None and not isinstance(exc, jinja2.TemplateSyntaxError):
+        if tb.tb_frame.f_globals.get("__jinja_exception__") is exc:
+            filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    name = _display_name(filename, display, base_dir)
+    return f"{name}:{lineno}" if lineno else name
+
+
+def _display_name(filename: str | None, display: str, base_dir: Path | None) -> str:
+    if filename is None or filename in (_INLINE_FILENAME, "<unknown>"):
+        return display
+    if filename.startswith(BUILTIN_PREFIX):
+        return filename
+    if base_dir is not None:
+        try:
+            return Path(filename).resolve().relative_to(base_dir.resolve()).as_posix()
+        except ValueError:
+            pass
+    return filename
+
+
+# --- the documented template context -------------------------------------------------------
+
+# Analytical data kinds recognised in sample file names (tokens of the lower-cased path) and
+# extensions; the starter template shows one ✓/✗ column per kind. Base kinds always appear.
+BASE_DATA_KINDS = ("1H NMR", "13C NMR", "IR", "MS")
+_KIND_TOKENS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("1H NMR", frozenset({"1h", "h1", "proton"})),
+    ("13C NMR", frozenset({"13c", "c13", "carbon"})),
+    ("2D NMR", frozenset({"cosy", "hsqc", "hmbc", "hmqc", "noesy", "roesy", "tocsy"})),
+    ("IR", frozenset({"ir", "ftir", "atr"})),
+    ("Raman", frozenset({"raman"})),
+    ("UV-Vis", frozenset({"uv", "uvvis", "vis"})),
+    ("MS", frozenset({"ms", "mass", "hrms", "esi", "maldi", "lcms", "gcms", "mzml", "mzxml", "mgf"})),
+    ("Chromatography", frozenset({"hplc", "uplc", "gc", "lc", "chromatogram"})),
+    ("X-ray", frozenset({"xray", "xrd", "cif"})),
+)
+
+
+def data_kinds(names: Sequence[str]) -> list[str]:
+    """The analytical data kinds a sample's file names reveal (e.g. ``spectra/1H.jdx`` → 1H NMR)."""
+    tokens = {tok for name in names for tok in re.split(r"[^a-z0-9]+", name.lower()) if tok}
+    return [kind for kind, words in _KIND_TOKENS if tokens & words]
+
+
+class EnvVars(dict[str, str]):
+    """The environment variables a manifest allows (``env:``); others are undefined in templates."""
+
+
+def build_context(
+    *,
+    key: str,
+    metadata: Mapping[str, Any],
+    samples: Sequence[Sample],
+    files: Sequence[LocalFile],
+    vars: Mapping[str, Any],
+    env_names: Sequence[str],
+    base_dir: Path,
+    now: datetime | None = None,
+    doi: str | None = None,
+) -> dict[str, Any]:
+    """The context every description template sees (plain dicts and lists, documented here).
+
+    ``key``; ``metadata`` (the deposition's manifest metadata); ``doi`` (str or None);
+    ``samples``: ``[{name, folder, metadata, files, data_kinds}]``; ``files``: ``[{name, size,
+    md5, sample, packed_from, source}]``; ``total_size``; ``data_kinds`` (union over samples, base
+    kinds first); ``vars``; ``git``: ``{tag, commit, describe, branch}`` (None values outside a
+    repository); ``now`` (aware UTC, ``SOURCE_DATE_EPOCH`` honoured); ``env``: only ``env_names``.
+    """
+    sample_dicts = [
+        {
+            "name": s.name,
+            "folder": _relative(s.folder, base_dir),
+            "metadata": _plain(s.metadata),
+            "files": [_file_dict(f, base_dir) for f in s.files],
+            "data_kinds": data_kinds(
+                [f.name for f in s.files] + [_relative(f.source, base_dir) for f in s.files]
+            ),
+        }
+        for s in samples
+    ]
+    found = {kind for s in sample_dicts for kind in s["data_kinds"]}
+    meta_doi = metadata.get("doi")
+    return {
+        "key": key,
+        "metadata": _plain(metadata),
+        "doi": doi or (meta_doi if isinstance(meta_doi, str) and meta_doi else None),
+        "samples": sample_dicts,
+        "files": [_file_dict(f, base_dir) for f in files],
+        "total_size": sum(f.size for f in files),
+        "data_kinds": [k for k, _ in _KIND_TOKENS if k in found or k in BASE_DATA_KINDS],
+        "vars": _plain(vars),
+        "git": git_info(base_dir),
+        "now": now.astimezone(timezone.utc) if now is not None else utc_now(),
+        "env": EnvVars({name: os.environ[name] for name in env_names if name in os.environ}),
+    }
+
+
+def utc_now() -> datetime:
+    """Now as an aware UTC datetime, or ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc)
+
+
+def git_info(base_dir: Path) -> dict[str, str | None]:
+    """``{tag, commit, describe, branch}`` of the repository holding ``base_dir``; None when unknown."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(base_dir), *args], capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None  # git missing or hanging: the context simply has no git facts
+        out = done.stdout.strip()
+        return out if done.returncode == 0 and out else None
+
+    commit = git("rev-parse", "--verify", "HEAD")
+    if commit is None:
+        return {"tag": None, "commit": None, "describe": None, "branch": None}
+    branch = git("rev-parse", "--abbrev-ref", "HEAD")
+    return {
+        "tag": git("describe", "--tags", "--exact-match", "HEAD"),
+        "commit": commit,
+        "describe": git("describe", "--tags", "--always", "--dirty"),
+        "branch": None if branch == "HEAD" else branch,
+    }
+
+
+def _relative(path: Path, base_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(base_dir.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _file_dict(f: LocalFile, base_dir: Path) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "size": f.size,
+        "md5": f.md5,
+        "sample": f.sample,
+        "packed_from": list(f.packed_from),
+        "source": _relative(f.source, base_dir),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Deep copy into dicts and lists, so templates see one kind of container."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def pick(mapping: Any, *keys: str) -> Any:
+    """The first of ``keys`` (dotted for nested) present and not None in ``mapping``, else None."""
+    for key in keys:
+        value: Any = mapping
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is not None and value != "":
+            return value
+    return None
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md_escape": md_escape,
+    "orcid_url": orcid_url,
+    "doi_url": doi_url,
+    "person_name": person_name,
+    "cite_name": cite_name,
+    "affiliation_names": affiliation_names,
+    "pick": pick,
+    "vocabulary_title": vocabulary_title,
+}
