@@ -1,0 +1,174 @@
+"""File checksums: streamed md5 (what Zenodo reports) with a persistent SQLite cache.
+
+The cache maps an absolute path to the md5 of its bytes, valid while the file's
+``(size, mtime_ns, inode)`` are unchanged, so a second resolve of an unchanged tree
+reads no file bytes, only ``stat`` results. Two safeguards keep it honest:
+
+- a file is stat-ed before and after hashing; if it changed meanwhile it is hashed
+  again (a file being written cannot get a stale md5);
+- a file modified less than ``RACY_WINDOW_NS`` before it was hashed is not cached,
+  because a later write within the same timestamp tick (coarse on some file systems)
+  would keep the same key ("racily clean" entries, as git calls them).
+
+Hashing runs in a small thread pool: ``hashlib`` releases the GIL while hashing
+buffers larger than 2 KiB, so reads and md5 of different files overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+
+from zenodeploy.errors import FilesError
+
+# 1 MiB and 8 MiB reads hash at the same speed here (bench/resolve_tree.py --chunks);
+# 1 MiB keeps per-thread memory small.
+CHUNK_SIZE = 1 << 20
+RACY_WINDOW_NS = 2_000_000_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS md5 (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, md5 TEXT NOT NULL
+)"""
+
+
+def cache_dir() -> Path:
+    """The user cache folder: ``$ZENODEPLOY_CACHE_DIR`` if set, else the platform's cache dir."""
+    override = os.environ.get("ZENODEPLOY_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("zenodeploy"))
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The size and md5 (hex) of one file's bytes."""
+
+    size: int
+    md5: str
+
+
+def md5_file(path: Path, chunk_size: int = CHUNK_SIZE) -> str:
+    """Return the hex md5 of ``path``, read in ``chunk_size`` pieces into one reused buffer."""
+    digest = hashlib.md5(usedforsecurity=False)
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as stream:  # noqa: PTH123 - tests count calls to this `open`
+        while count := stream.readinto(buffer):
+            digest.update(view[:count])
+    return digest.hexdigest()
+
+
+def absolute(path: Path) -> Path:
+    """The form of a path that ``ChecksumCache.digests`` keys its answer by (absolute, normalised)."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - lexical: a link keeps its own name
+
+
+def _key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class ChecksumCache:
+    """A persistent md5 cache in one SQLite file; use as a context manager or call ``close``.
+
+    ``path`` defaults to ``cache_dir()/checksums.sqlite3``. Only the thread that opened
+    the cache touches the database; worker threads only hash.
+    """
+
+    def __init__(self, path: Path | None = None, *, workers: int | None = None) -> None:
+        self.path = path if path is not None else cache_dir() / "checksums.sqlite3"
+        self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+        self.hashed_bytes = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise FilesError(
+                f"The checksum cache {self.path} cannot be opened ({exc}); "
+                "set ZENODEPLOY_CACHE_DIR to a writable folder."
+            ) from exc
+
+    def __enter__(self) -> ChecksumCache:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def md5(self, path: Path) -> Digest:
+        """Size and md5 of one file (see ``digests``)."""
+        return self.digests([path])[path]
+
+    def digests(self, paths: Iterable[Path]) -> dict[Path, Digest]:
+        """Size and md5 of each file, from the cache when its stat key matches, else hashed.
+
+        Paths are made absolute (not resolved: a symlink is cached under its own name,
+        keyed by its target's stat). Raises ``FilesError`` for a file that cannot be read.
+        """
+        wanted = sorted({absolute(p) for p in paths})
+        result: dict[Path, Digest] = {}
+        missing: list[tuple[Path, os.stat_result]] = []
+        for path in wanted:
+            st = _stat(path)
+            row = self._db.execute(
+                "SELECT size, mtime_ns, inode, md5 FROM md5 WHERE path = ?", (str(path),)
+            ).fetchone()
+            if row is not None and tuple(row[:3]) == _key(st):
+                result[path] = Digest(st.st_size, row[3])
+            else:
+                missing.append((path, st))
+        if missing:
+            result.update(self._hash_and_store(missing))
+        return result
+
+    def _hash_and_store(self, todo: Sequence[tuple[Path, os.stat_result]]) -> dict[Path, Digest]:
+        # Largest first, so one big file does not start last and run alone.
+        ordered = sorted(todo, key=lambda item: -item[1].st_size)
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            hashed = list(pool.map(_hash_stable, ordered))
+        rows = []
+        result: dict[Path, Digest] = {}
+        for (path, _), (st, md5, cacheable) in zip(ordered, hashed, strict=True):
+            self.hashed_bytes += st.st_size
+            result[path] = Digest(st.st_size, md5)
+            if cacheable:
+                rows.append((str(path), *_key(st), md5))
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO md5 VALUES (?, ?, ?, ?, ?)", rows)
+        return result
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as exc:
+        raise FilesError(f"{path} cannot be read ({exc.strerror}); check that it exists.") from exc
+
+
+def _hash_stable(item: tuple[Path, os.stat_result]) -> tuple[os.stat_result, str, bool]:
+    """Hash a file until its stat is the same before and after; report whether it may be cached."""
+    path, before = item
+    for _ in range(3):
+        started = time.time_ns()
+        try:
+            md5 = md5_file(path)
+        except OSError as exc:
+            raise FilesError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from exc
+        after = _stat(path)
+        if _key(after) == _key(before):
+            return after, md5, after.st_mtime_ns < started - RACY_WINDOW_NS
+        before = after
+    raise FilesError(f"{path} kept changing while its checksum was computed; run again once it is written.")

@@ -1,0 +1,201 @@
+"""What goes into one deposition: its selected files and samples, packed, with sizes and md5s.
+
+``resolve_deposition`` is the whole offline file stage of the pipeline. It selects the
+plain file entries (``selection``) and the samples (``samples``), packs sample files
+as ``pack`` says (``none``: ``<sample>/<path>``; ``per-sample``: ``<sample>.zip``;
+``single``: ``<key>-samples.zip`` with members under ``<sample>/``), checks the rules
+Zenodo enforces (unique names, at most 100 files, no empty files) before anything is
+hashed or uploaded, then computes md5s through the checksum cache and builds the
+deterministic archives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.archive import Member, build_archive
+from zenodeploy.checksums import ChecksumCache, Digest, absolute, cache_dir
+from zenodeploy.errors import FilesError
+from zenodeploy.model import LocalFile, Sample
+from zenodeploy.samples import SampleFolder, select_samples
+from zenodeploy.selection import Planned, PlannedZip, Scope, select_entry
+
+MAX_FILES = 100  # Zenodo's limit per record
+PACK_MODES = ("none", "per-sample", "single")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A deposition's files (sorted by remote name), its samples (sorted by name) and warnings."""
+
+    files: tuple[LocalFile, ...]
+    samples: tuple[Sample, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def resolve_deposition(
+    deposition: Mapping[str, Any],
+    *,
+    base_dir: Path,
+    sample_sources: Mapping[str, Mapping[str, Any]],
+    where: str,
+    allow_outside: bool = False,
+    cache: ChecksumCache | None = None,
+    build_dir: Path | None = None,
+    max_files: int | None = MAX_FILES,
+) -> Resolved:
+    """Resolve one loaded deposition (a plain dict) against the manifest's folder ``base_dir``.
+
+    ``where`` is the deposition's JSON path; every ``FilesError`` carries a path below it.
+    ``allow_outside`` is the manifest-wide default, overridden by the deposition's own key.
+    ``cache`` defaults to the user's checksum cache; archives go to ``build_dir``
+    (default ``<cache dir>/archives``). ``max_files`` is the server's per-record limit
+    (None: no limit).
+    """
+    base = base_dir.resolve()
+    scope = Scope(base, bool(deposition.get("allow_outside", allow_outside)))
+    plain: list[Planned] = []
+    zips: list[PlannedZip] = []
+    warnings: list[str] = []
+    entries = deposition.get("files") or []
+    if not isinstance(entries, Sequence) or isinstance(entries, str):
+        raise FilesError("`files` must be a list of paths, globs or file entries.", path=f"{where}.files")
+    for index, raw in enumerate(entries):
+        files, archive, notes = select_entry(raw, index, base=base, scope=scope, where=where)
+        plain.extend(files)
+        zips.extend([archive] if archive else [])
+        warnings.extend(notes)
+    folders, notes = select_samples(
+        deposition, base=base, scope=scope, sample_sources=sample_sources, where=where
+    )
+    warnings.extend(notes)
+    sample_files, sample_zips = _pack(folders, deposition, where)
+    plain.extend(sample_files)
+    zips.extend(sample_zips)
+    _check_names(plain, zips)
+    _check_count(len(plain) + len(zips), max_files, deposition, where)
+
+    own_cache = cache is None
+    checksums = ChecksumCache() if cache is None else cache
+    try:
+        sources = [p.source for p in plain] + [m.source for z in zips for m in z.members]
+        for folder in folders:
+            sources.extend(path for _, path in folder.files)
+        digests = checksums.digests(sources)
+        _check_empty(plain, digests)
+        archives = {
+            z.remote: build_archive(_members(z, digests), build_dir or cache_dir() / "archives") for z in zips
+        }
+        digests.update(checksums.digests(archives.values()))
+    finally:
+        if own_cache:
+            checksums.close()
+
+    def digest(path: Path) -> Digest:
+        return digests[absolute(path)]
+
+    result = [LocalFile(p.remote, p.source, *_sm(digest(p.source)), sample=p.sample) for p in plain]
+    for z in zips:
+        packed = tuple(m.remote for m in z.members)
+        source = archives[z.remote]
+        result.append(LocalFile(z.remote, source, *_sm(digest(source)), packed_from=packed, sample=z.sample))
+    samples = tuple(
+        Sample(
+            f.name,
+            f.folder,
+            f.metadata,
+            tuple(
+                LocalFile(f"{f.name}/{rel}", path, *_sm(digest(path)), sample=f.name) for rel, path in f.files
+            ),
+        )
+        for f in folders
+    )
+    return Resolved(tuple(sorted(result, key=lambda f: f.name)), samples, tuple(warnings))
+
+
+def _sm(d: Digest) -> tuple[int, str]:
+    return d.size, d.md5
+
+
+def _members(planned: PlannedZip, digests: Mapping[Path, Digest]) -> list[Member]:
+    members = []
+    for item in planned.members:
+        d = digests[absolute(item.source)]
+        members.append(Member(item.remote, item.source, d.size, d.md5))
+    return members
+
+
+def _pack(
+    folders: Sequence[SampleFolder], deposition: Mapping[str, Any], where: str
+) -> tuple[list[Planned], list[PlannedZip]]:
+    """Turn selected samples into plain files or archives, as ``pack`` says."""
+    mode = deposition.get("pack") or "none"
+    if mode not in PACK_MODES:
+        raise FilesError(
+            f"`pack: {mode}` is not known; use one of {', '.join(PACK_MODES)}.", path=f"{where}.pack"
+        )
+    here = f"{where}.samples"
+
+    def item(folder: SampleFolder, rel: str, path: Path, prefix: bool) -> Planned:
+        origin = f"sample `{folder.name}` ({path})"
+        return Planned(f"{folder.name}/{rel}" if prefix else rel, path, origin, here, folder.name)
+
+    if mode == "none":
+        return [item(f, rel, path, True) for f in folders for rel, path in f.files], []
+
+    def members(folder: SampleFolder, prefix: bool) -> list[Planned]:
+        found = [item(folder, rel, path, prefix) for rel, path in folder.files]
+        if folder.sidecar is not None:
+            found.append(item(folder, folder.sidecar.name, folder.sidecar, prefix))
+        return found
+
+    if mode == "per-sample":
+        return [], [
+            PlannedZip(f"{f.name}.zip", tuple(members(f, False)), f"sample `{f.name}`", here, f.name)
+            for f in folders
+            if f.files or f.sidecar
+        ]
+    everything = tuple(m for f in folders for m in members(f, True))
+    if not everything:
+        return [], []
+    key = str(deposition.get("key") or "deposition")
+    return [], [PlannedZip(f"{key}-samples.zip", everything, "the samples archive", here)]
+
+
+def _check_names(plain: Sequence[Planned], zips: Sequence[PlannedZip]) -> None:
+    seen: dict[str, str] = {}
+    items = [(p.remote, p.origin, p.where) for p in plain] + [
+        (z.remote, f"{z.origin} (zip)", z.where) for z in zips
+    ]
+    for remote, origin, where in items:
+        if remote in seen:
+            raise FilesError(
+                f"Two files map to the remote name `{remote}`: {seen[remote]} and {origin}; "
+                "rename one with `as:`, or leave one out with `exclude:`.",
+                path=where,
+            )
+        seen[remote] = origin
+
+
+def _check_count(count: int, limit: int | None, deposition: Mapping[str, Any], where: str) -> None:
+    if limit is None or count <= limit:
+        return
+    key = deposition.get("key") or where
+    raise FilesError(
+        f"Deposition `{key}` would hold {count} files, more than the {limit} a record may have; "
+        "pack them: `pack: per-sample` or `pack: single` for samples, `zip: name.zip` on a file entry.",
+        path=f"{where}.files",
+    )
+
+
+def _check_empty(plain: Sequence[Planned], digests: Mapping[Path, Digest]) -> None:
+    for item in plain:
+        if digests[absolute(item.source)].size == 0:
+            raise FilesError(
+                f"{item.source} is empty, and Zenodo refuses empty files; give it content, "
+                "leave it out with `exclude:`, or pack it into an archive with `zip:`.",
+                path=item.where,
+            )

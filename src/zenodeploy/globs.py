@@ -1,0 +1,139 @@
+"""Glob matching over a folder tree, with the rules every file selection shares.
+
+Patterns use ``/`` separators: ``*`` and ``?`` and ``[...]`` match within one path
+segment, ``**`` matches any number of folders (including none). As in a shell, a
+wildcard does not match a leading dot: hidden files and folders, and so the VCS
+folders ``.git``, ``.hg`` and ``.svn``, are left out unless a pattern segment itself
+starts with a dot. Symbolic links are followed; where a link leads is checked by the
+caller (``real`` of each ``Match``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+_MAGIC = re.compile(r"[*?\[]")
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A matched file or folder: ``path`` as reached (links kept), ``real`` with links resolved,
+    and ``rel``, its ``/``-separated path relative to the walk's root folder."""
+
+    path: Path
+    real: Path
+    rel: str
+
+
+def has_magic(pattern: str) -> bool:
+    return _MAGIC.search(pattern) is not None
+
+
+def split_literal(pattern: str) -> tuple[str, str]:
+    """Split ``a/b/*.csv`` into the literal folder part ``a/b`` and the glob part ``*.csv``."""
+    parts = pattern.split("/")
+    for index, part in enumerate(parts):
+        if has_magic(part):
+            return "/".join(parts[:index]), "/".join(parts[index:])
+    return pattern, ""
+
+
+def _segment(segment: str, hide_dots: bool) -> str:
+    out = ["(?!\\.)" if hide_dots and not segment.startswith(".") else ""]
+    i = 0
+    while i < len(segment):
+        char = segment[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and (end := segment.find("]", i + 2)) != -1:
+            body = segment[i + 1 : end]
+            negate = body[:1] in ("!", "^")
+            body = body[1:] if negate else body
+            out.append(("[^/" if negate else "[") + body.replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def translate(pattern: str, *, hide_dots: bool = True) -> re.Pattern[str]:
+    """Compile a ``/``-separated glob into a regular expression over relative paths."""
+    segments = [s for s in pattern.split("/") if s not in ("", ".")]
+    if not segments:
+        return re.compile(r"(?s:.*)\Z")
+    pieces: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            folder = "(?!\\.)[^/]*/" if hide_dots else "[^/]*/"
+            pieces.append(f"(?:{folder})*" + ("(?!\\.)[^/]+" if hide_dots else "[^/]+") * last)
+        else:
+            pieces.append(_segment(segment, hide_dots) + ("" if last else "/"))
+    return re.compile("(?s:" + "".join(pieces) + r")\Z")
+
+
+def _wants_dots(glob: str) -> bool:
+    return any(part.startswith(".") and part not in (".", "..") for part in glob.split("/"))
+
+
+def walk(root: Path, glob: str, *, folders: bool = False) -> Iterator[Match]:
+    """Yield the files (or, with ``folders``, the folders) under ``root`` whose path relative
+    to ``root`` matches ``glob``, sorted. An empty ``glob`` means every file under ``root``.
+
+    Hidden and VCS folders are not entered unless ``glob`` names a dotted segment. Folder
+    links are followed once per real folder, so a link cycle ends.
+    """
+    regex = translate(glob or "**")
+    depth_limited = "**" not in glob
+    max_depth = len([s for s in glob.split("/") if s]) if glob else 0
+    enter_dots = _wants_dots(glob)
+    seen: set[Path] = set()
+    found: list[Match] = []
+
+    def visit(folder: Path, rel: str, depth: int) -> None:
+        real = folder.resolve()
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            child_rel = f"{rel}{entry.name}"
+            is_dir = entry.is_dir()  # follows links
+            if is_dir:
+                if entry.name in VCS_FOLDERS and not enter_dots:
+                    continue
+                if folders and regex.match(child_rel):
+                    found.append(Match(Path(entry.path), Path(entry.path).resolve(), child_rel))
+                if (not entry.name.startswith(".") or enter_dots) and (
+                    not depth_limited or depth + 1 < max_depth
+                ):
+                    visit(Path(entry.path), child_rel + "/", depth + 1)
+            elif not folders and regex.match(child_rel):
+                found.append(Match(Path(entry.path), Path(entry.path).resolve(), child_rel))
+
+    visit(root, "", 0)
+    yield from sorted(found, key=lambda match: match.rel)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or below it (both should be resolved)."""
+    return path == folder or folder in path.parents
+
+
+def normal_remote(name: str) -> str | None:
+    """A remote name with ``/`` separators, no empty or ``.`` segments; None if it has ``..``."""
+    parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("/", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)

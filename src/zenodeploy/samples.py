@@ -1,0 +1,216 @@
+"""Samples: folders found by a source glob, each with sidecar metadata and its own files.
+
+A source is ``{path, metadata, files}``: ``path`` globs sample folders relative to the
+manifest's folder; ``metadata`` names the sidecar (default: the first of
+``sample.yaml``, ``sample.yml``, ``sample.json``); ``files`` are patterns relative to
+each sample folder (default: every non-hidden file). A sample's name is its sidecar's
+``name``, else its folder's name.
+
+A deposition's ``samples: {from, where, include, exclude, files}`` selects from one
+source: the samples matching every ``where`` condition (or, without ``where``, the
+``include`` list, or else all), plus ``include``, minus ``exclude``. A condition is a
+value (equality; a list-valued field matches if it contains it), a list (one of), or
+``{exists: true|false}``; dotted keys reach nested metadata.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zenodeploy.errors import FilesError
+from zenodeploy.globs import Match, split_literal, walk
+from zenodeploy.selection import Scope, find
+
+SIDECARS = ("sample.yaml", "sample.yml", "sample.json")
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class SampleFolder:
+    """A selected sample: name, folder, metadata, sidecar, and its files as (relative path, path)."""
+
+    name: str
+    folder: Path
+    metadata: Mapping[str, Any]
+    sidecar: Path | None
+    files: tuple[tuple[str, Path], ...]
+
+
+def read_sidecar(path: Path, where: str) -> dict[str, Any]:
+    """Parse a YAML or JSON sidecar into a mapping; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise FilesError(
+            f"{path}:{exc.lineno}: invalid JSON ({exc.msg}); fix the sidecar file.", path=where
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise FilesError(f"{path}{line}: {problem}; fix the sidecar file.", path=where) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FilesError(f"{path} cannot be read ({exc}); check the sidecar file.", path=where) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FilesError(
+            f"{path} must hold a mapping of metadata fields, not a {type(data).__name__}.", path=where
+        )
+    return data
+
+
+def lookup(metadata: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted key (``a.b.c``), or ``_MISSING``; an exact key wins over dots."""
+    if dotted in metadata:
+        return metadata[dotted]
+    value: Any = metadata
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def matches(metadata: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
+    """Whether ``metadata`` satisfies every condition of ``where``."""
+    for key, condition in where.items():
+        value = lookup(metadata, key)
+        if isinstance(condition, Mapping):
+            if (value is not _MISSING and value is not None) != bool(condition.get("exists")):
+                return False
+            continue
+        allowed = condition if isinstance(condition, list) else [condition]
+        values = value if isinstance(value, list) else [value]
+        if not any(_same(v, a) for v in values for a in allowed):
+            return False
+    return True
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """Equality that keeps YAML's ``true`` apart from ``1`` but lets ``135`` equal ``135.0``."""
+    if value is _MISSING:
+        return False
+    if isinstance(value, bool) or isinstance(wanted, bool):
+        return value is wanted
+    return bool(value == wanted)
+
+
+def _source(
+    spec: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]], where: str
+) -> tuple[Mapping[str, Any], str]:
+    origin = spec.get("from")
+    if isinstance(origin, str):
+        if origin not in sources:
+            known = ", ".join(sorted(sources)) or "none are defined"
+            raise FilesError(
+                f"The sample source `{origin}` is not defined under the top-level `samples` ({known}); "
+                "define it or fix the name.",
+                path=f"{where}.samples.from",
+            )
+        return sources[origin], f"samples.{origin}"
+    if isinstance(origin, Mapping) and isinstance(origin.get("path"), str):
+        return origin, f"{where}.samples.from"
+    raise FilesError(
+        "`samples.from` must name a sample source or be a source object with a `path`.",
+        path=f"{where}.samples",
+    )
+
+
+def load_folder(
+    match: Match, source: Mapping[str, Any], patterns: Sequence[str], scope: Scope, here: str
+) -> SampleFolder:
+    """Read one sample folder: its sidecar, its name and the files its patterns select."""
+    configured = source.get("metadata")
+    names = [configured] if isinstance(configured, str) else list(SIDECARS)
+    sidecar = next((match.path / n for n in names if (match.path / n).is_file()), None)
+    metadata = read_sidecar(sidecar, here) if sidecar else {}
+    name = metadata.get("name", match.path.name)
+    if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name:
+        raise FilesError(
+            f"The sample in {match.path} has the name {name!r}; a name must be non-empty text without slashes.",
+            path=here,
+        )
+    files: dict[str, Path] = {}
+    for pattern in patterns:
+        root, found = find(pattern, match.path, scope, here)
+        for item in found:
+            rel = (root / item.rel).relative_to(match.path).as_posix()
+            if sidecar is not None and item.path == sidecar:
+                continue
+            scope.check(item, str(root / item.rel), here)
+            files[rel] = item.path
+    return SampleFolder(name, match.path, metadata, sidecar, tuple(sorted(files.items())))
+
+
+def select_samples(
+    deposition: Mapping[str, Any],
+    *,
+    base: Path,
+    scope: Scope,
+    sample_sources: Mapping[str, Mapping[str, Any]],
+    where: str,
+) -> tuple[list[SampleFolder], list[str]]:
+    """The samples a deposition selects, sorted by name, and warnings."""
+    spec = deposition.get("samples")
+    if not spec:
+        return [], []
+    if isinstance(spec, str):
+        spec = {"from": spec}
+    source, here = _source(spec, sample_sources, where)
+    pattern = str(source["path"]).rstrip("/")
+    root, folders = _folders(pattern, base, scope, here)
+    patterns = spec.get("files") or source.get("files") or ["**"]
+    found: dict[str, SampleFolder] = {}
+    for match in folders:
+        scope.check(match, str(root / match.rel), here)
+        sample = load_folder(match, source, patterns, scope, here)
+        if sample.name in found:
+            raise FilesError(
+                f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
+                "give one a different `name` in its sidecar.",
+                path=here,
+            )
+        found[sample.name] = sample
+    warnings: list[str] = []
+    if not found:
+        warnings.append(f"{here}: `{pattern}` matches no sample folder in {base}.")
+    chosen = _choose(found, spec, where)
+    for name in chosen:
+        if not found[name].files:
+            warnings.append(f"{where}.samples: sample `{name}` has no files matching {list(patterns)}.")
+    return [found[name] for name in sorted(chosen)], warnings
+
+
+def _folders(pattern: str, base: Path, scope: Scope, here: str) -> tuple[Path, list[Match]]:
+    literal, glob = split_literal(pattern)
+    root = scope.folder(literal or ".", base, "The sample folders", here)
+    if not glob:
+        return root.parent, [Match(root, root.resolve(), root.name)] if root.is_dir() else []
+    return root, list(walk(root, glob, folders=True))
+
+
+def _choose(found: Mapping[str, SampleFolder], spec: Mapping[str, Any], where: str) -> set[str]:
+    include = list(spec.get("include") or [])
+    exclude = set(spec.get("exclude") or [])
+    for key, names in (("include", include), ("exclude", exclude)):
+        unknown = sorted(set(names) - set(found))
+        if unknown:
+            raise FilesError(
+                f"`samples.{key}` names {', '.join(unknown)}, which the source does not have "
+                f"(it has: {', '.join(sorted(found)) or 'no samples'}); fix the name.",
+                path=f"{where}.samples.{key}",
+            )
+    conditions = spec.get("where")
+    if conditions:
+        chosen = {name for name, sample in found.items() if matches(sample.metadata, conditions)}
+    else:
+        chosen = set() if include else set(found)
+    return (chosen | set(include)) - exclude

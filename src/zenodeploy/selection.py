@@ -1,0 +1,202 @@
+"""File entries of a deposition → the files they select and the remote name of each.
+
+An entry is a path, folder or glob, or an object ``{path, from, exclude, as, optional,
+zip}``. ``path`` is relative to ``from``, which is relative to the manifest's folder and
+defaults to it; a folder means every file below it. Remote names come from the ``as``
+template (default ``{path}``), with ``{path}`` relative to ``from``. Nothing may lead
+outside the manifest's folder (``..``, absolute paths, symbolic links) unless the
+deposition allows it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from zenodeploy.errors import FilesError
+from zenodeploy.globs import Match, is_inside, normal_remote, split_literal, translate, walk
+
+PLACEHOLDERS = ("path", "name", "stem", "ext", "parent")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One file to upload (or to pack): its remote or member name, source, and where it was asked for."""
+
+    remote: str
+    source: Path
+    origin: str
+    where: str
+    sample: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedZip:
+    """An archive to build: its remote name and its members (``remote`` of each is the member name)."""
+
+    remote: str
+    members: tuple[Planned, ...]
+    origin: str
+    where: str
+    sample: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The folder everything must stay in, and whether this deposition may leave it."""
+
+    base: Path  # resolved manifest folder
+    allow_outside: bool
+
+    def check(self, match: Match, shown: str, where: str) -> None:
+        """Refuse a selected file whose real location is outside the manifest's folder."""
+        if self.allow_outside or is_inside(match.real, self.base):
+            return
+        if match.path.is_symlink() or match.real != Path(os.path.abspath(match.path)):  # noqa: PTH100
+            raise FilesError(
+                f"{shown} is a symbolic link to {match.real}, outside the manifest's folder {self.base}; "
+                "copy the file in, or set `allow_outside: true` on the deposition.",
+                path=where,
+            )
+        raise FilesError(
+            f"{shown} is outside the manifest's folder {self.base}; "
+            "move it in, or set `allow_outside: true` on the deposition.",
+            path=where,
+        )
+
+    def folder(self, relative: str, under: Path, what: str, where: str) -> Path:
+        """``under / relative`` as an absolute, normalised path, refused if it leaves the scope."""
+        if Path(relative).is_absolute() and not self.allow_outside:
+            raise FilesError(
+                f"{what} `{relative}` is an absolute path; write it relative to the manifest's folder "
+                f"{self.base}, or set `allow_outside: true` on the deposition.",
+                path=where,
+            )
+        folder = Path(os.path.normpath(under / relative))
+        if not self.allow_outside and not is_inside(folder, self.base):
+            raise FilesError(
+                f"{what} `{relative}` leads outside the manifest's folder {self.base} (through `..`); "
+                "keep paths inside it, or set `allow_outside: true` on the deposition.",
+                path=where,
+            )
+        return folder
+
+
+def entry_options(raw: Any, where: str) -> Mapping[str, Any]:
+    if isinstance(raw, str):
+        return {"path": raw}
+    if isinstance(raw, Mapping) and isinstance(raw.get("path"), str) and raw["path"]:
+        return raw
+    raise FilesError("A file entry must be a path or glob, or an object with a `path`.", path=where)
+
+
+def find(pattern: str, under: Path, scope: Scope, where: str) -> tuple[Path, list[Match]]:
+    """Files matching ``pattern`` relative to ``under``: the walk root, and matches with ``rel``
+    relative to that root. A literal file or folder need not contain wildcards."""
+    literal, glob = split_literal(pattern)
+    if ".." in glob.split("/"):
+        raise FilesError(f"`{pattern}` has `..` after a wildcard; put `..` only before it.", path=where)
+    root = scope.folder(literal or ".", under, "The path", where)
+    if glob:
+        return root, list(walk(root, glob))
+    if root.is_dir():
+        return root, list(walk(root, ""))
+    if root.is_symlink() and not root.exists():
+        raise FilesError(f"{root} is a broken symbolic link; fix or remove it.", path=where)
+    if root.exists():
+        return root.parent, [Match(root, root.resolve(), root.name)]
+    return root, []
+
+
+def _excluded(rel: str, excludes: Sequence[Any]) -> bool:
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(ex.match(prefix) for ex in excludes for prefix in prefixes)
+
+
+def remote_name(template: str, rel: str, where: str) -> str:
+    """Fill the ``as`` template for a file at ``rel`` (relative to ``from``) and normalise it."""
+    pure = PurePosixPath(rel)
+    parent = pure.parent.as_posix()
+    values = {
+        "path": rel,
+        "name": pure.name,
+        "stem": pure.stem,
+        "ext": pure.suffix,
+        "parent": "" if parent == "." else parent,
+    }
+    try:
+        filled = template.format_map(values)
+    except (KeyError, AttributeError, IndexError, ValueError) as exc:
+        raise FilesError(
+            f"The remote name template `{template}` cannot be filled ({exc!s}); "
+            f"use only the placeholders {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.",
+            path=where,
+        ) from exc
+    name = normal_remote(filled)
+    if name is None:
+        raise FilesError(
+            f"The remote name template `{template}` gives `{filled}` for {rel}, which is empty or has `..`; "
+            "change the template.",
+            path=where,
+        )
+    return name
+
+
+def select_entry(
+    raw: Any, index: int, *, base: Path, scope: Scope, where: str
+) -> tuple[list[Planned], PlannedZip | None, list[str]]:
+    """Resolve the file entry ``files[index]``: plain files, or one archive when it has ``zip``."""
+    here = f"{where}.files[{index}]"
+    options = entry_options(raw, here)
+    pattern = str(options["path"])
+    source_root = scope.folder(str(options.get("from") or "."), base, "The folder `from:`", here)
+    root, matches = find(pattern, source_root, scope, here)
+    excludes = options.get("exclude") or []
+    compiled = [
+        translate(ex, hide_dots=False) for ex in ([excludes] if isinstance(excludes, str) else excludes)
+    ]
+    template = str(options.get("as") or "{path}")
+    label = f"files[{index}] `{pattern}`"
+    planned: list[Planned] = []
+    for match in matches:
+        lexical = Path(os.path.normpath(root / match.rel))
+        try:
+            rel = lexical.relative_to(source_root).as_posix()
+        except ValueError:  # an absolute path outside `from` (allow_outside): name it from its root
+            rel = match.rel
+        if _excluded(rel, compiled):
+            continue
+        scope.check(match, str(lexical), here)
+        if match.path.is_symlink() and not match.path.exists():
+            raise FilesError(f"{lexical} is a broken symbolic link; fix or remove it.", path=here)
+        planned.append(Planned(remote_name(template, rel, here), match.path, f"{label} ({lexical})", here))
+    warnings: list[str] = []
+    if not planned:
+        what = "matches no file" if matches == [] else "selects nothing once `exclude` is applied"
+        hint = _hint(pattern, base, source_root, scope)
+        message = f"`{pattern}` {what} in {source_root}{hint}"
+        if not options.get("optional"):
+            raise FilesError(f"{message}; check the pattern or mark the entry `optional: true`.", path=here)
+        warnings.append(f"{here}: {message} (optional, skipped).")
+    zip_name = options.get("zip")
+    if zip_name and planned:
+        remote = normal_remote(str(zip_name))
+        if remote is None:
+            raise FilesError(f"The archive name `{zip_name}` is empty or has `..`; rename it.", path=here)
+        return [], PlannedZip(remote, tuple(planned), label, here), warnings
+    return planned, None, warnings
+
+
+def _hint(pattern: str, base: Path, source_root: Path, scope: Scope) -> str:
+    """Point out the common slip of writing ``path`` relative to the manifest when ``from`` is set."""
+    if source_root == base:
+        return ""
+    try:
+        _, found = find(pattern, base, scope, "")
+    except FilesError:
+        return ""
+    return f" (`path` is relative to `from:`; relative to {base} it would match)" if found else ""
