@@ -135,10 +135,12 @@ def _html_issues(snippet: str, line: int) -> list[Issue]:
 
 
 def md_escape(value: Any) -> str:
-    """Text safe inside a Markdown table cell: ``|`` escaped, line breaks folded, None → ''."""
+    """Text shown literally in Markdown (table cells too): punctuation escaped, lines folded, None → ''."""
     if value is None:
         return ""
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    # CommonMark lets any ASCII punctuation be backslash-escaped; these would otherwise start
+    # emphasis, links, code, raw HTML or end the cell.
+    text = re.sub(r"([\\`*_\[\]<>|&~])", r"\\\1", str(value))
     return " ".join(text.split())
 
 
