@@ -1,0 +1,168 @@
+"""Uploading one file to a draft: start → stream the content from disk → commit → verify the md5.
+
+Memory stays constant for any file size: the content is read and sent ``chunk_size`` bytes at
+a time, with a Content-Length header (no chunked encoding, which some proxies refuse).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.errors import ApiError, FilesError
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import NotFound
+
+CHUNK_SIZE = 1024 * 1024
+Progress = Callable[[int], None]
+
+
+class _FileBody:
+    """The bytes of ``path`` as an iterable with a length; every iteration reads from the start.
+
+    Reports each chunk to ``on_chunk`` and keeps the md5 of what was sent, so a file that
+    changed after it was checksummed is caught."""
+
+    def __init__(self, path: Path, size: int, chunk_size: int, on_chunk: Progress) -> None:
+        self._path = path
+        self._size = size
+        self._chunk_size = chunk_size
+        self._on_chunk = on_chunk
+        self.md5 = ""
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[bytes]:
+        digest = hashlib.md5(usedforsecurity=False)
+        with self._path.open("rb") as handle:
+            while chunk := handle.read(self._chunk_size):
+                digest.update(chunk)
+                self._on_chunk(len(chunk))
+                yield chunk
+        self.md5 = digest.hexdigest()
+
+
+class _Reporter:
+    """Forwards byte counts to ``progress``; on a restarted attempt it first reports minus what
+    was already reported, so the sum of all calls always equals the bytes actually delivered."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self.reported = 0
+
+    def __call__(self, n: int) -> None:
+        self.reported += n
+        if self._progress is not None and n:
+            self._progress(n)
+
+    def restart(self) -> None:
+        if self.reported:
+            self(-self.reported)
+
+
+def _prepare(
+    client: ZenodoClient, record_id: str, key: str, expected: str, existing: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """Make ``key`` a pending upload; return its entry instead when it is already complete and right."""
+    if existing is None:
+        try:
+            client.start_uploads(record_id, [key])
+            return None
+        except ApiError as error:  # 400 "File with key X already exists." (reference §6)
+            if error.status != 400:
+                raise
+            try:
+                existing = client.get_draft_file(record_id, key)
+            except NotFound:
+                raise error from None
+    if existing.get("status") != "completed":
+        return None  # pending from an interrupted run: its content is simply sent again
+    if existing.get("checksum") == expected:
+        return existing
+    client.delete_file(record_id, key)
+    client.start_uploads(record_id, [key])
+    return None
+
+
+def upload_file(
+    client: ZenodoClient,
+    record_id: str,
+    key: str,
+    path: Path,
+    *,
+    md5: str,
+    size: int,
+    progress: Progress | None = None,
+    existing: Mapping[str, Any] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> dict[str, Any]:
+    """Upload ``path`` as ``key`` to the draft ``record_id``; return the committed file entry.
+
+    ``existing`` is the file's entry as already observed (from ``draft_files``), if any: a
+    pending entry is reused, a completed one with the right checksum is kept without sending
+    anything (``progress`` then gets ``size`` at once), a completed one with another checksum
+    is replaced. Without it, the upload is started and a clash is resolved by reading the entry.
+    ``progress(n)`` gets the bytes just sent (negative after a restart, see :class:`_Reporter`).
+    If the server's checksum differs from ``md5:<md5>``, the file is deleted and sent once
+    more; a second mismatch raises :class:`ApiError`. The content PUT is repeated after a lost
+    connection, re-reading the file from its start.
+    """
+    expected = f"md5:{md5}"
+    reporter = _Reporter(progress)
+    stored = ""
+    for _round in range(2):
+        done = _prepare(client, record_id, key, expected, existing)
+        if done is not None:
+            reporter(size - reporter.reported)
+            return dict(done)
+        _send(client, record_id, key, path, size=size, md5=md5, chunk_size=chunk_size, reporter=reporter)
+        committed = client.commit_file(record_id, key)
+        stored = str(committed.get("checksum", ""))
+        if stored == expected:
+            return committed
+        client.delete_file(record_id, key)
+        reporter.restart()
+        existing = None
+    raise ApiError(
+        f"The server stored {key!r} of record {record_id} with checksum {stored or 'none'} instead of {expected}, "
+        "twice; the upload was deleted. Run apply again later; if it persists, report it to the repository.",
+        method="POST",
+        url=f"{client.base_url}/api/records/{record_id}/draft/files",
+    )
+
+
+def _send(
+    client: ZenodoClient,
+    record_id: str,
+    key: str,
+    path: Path,
+    *,
+    size: int,
+    md5: str,
+    chunk_size: int,
+    reporter: _Reporter,
+) -> None:
+    try:
+        actual = path.stat().st_size
+    except OSError as exc:
+        raise FilesError(f"Cannot read {path} to upload it as {key!r}: {exc.strerror}.") from None
+    if actual != size:
+        raise FilesError(
+            f"{path} is {actual} bytes but was {size} bytes when its checksum was taken; it changed during "
+            "the run. Run apply again once it is stable."
+        )
+    body = _FileBody(path, size, chunk_size, reporter)
+
+    def fresh() -> _FileBody | bytes:
+        reporter.restart()
+        return body if size else b""
+
+    client.upload_content(record_id, key, fresh)
+    if size and body.md5 and body.md5 != md5:
+        raise FilesError(
+            f"{path} changed while it was being uploaded (its md5 is now {body.md5}, not {md5}); "
+            "run apply again once it is stable."
+        )
