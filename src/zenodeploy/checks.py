@@ -1,0 +1,203 @@
+"""Checks the schema cannot express: ORCID check digits, EDTF dates, vocabulary ids, required fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from zenodeploy import vocabularies
+
+PathT = tuple[str | int, ...]
+Problem = tuple[PathT, str]  # (path relative to the checked object, message)
+
+_EDTF_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """ISO 7064 MOD 11-2 check digit of an ORCID iD (bare or as https://orcid.org/ URL)."""
+    digits = normalize_orcid(orcid).replace("-", "")
+    if not re.fullmatch(r"\d{15}[\dX]", digits):
+        return False
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def normalize_orcid(orcid: str) -> str:
+    return re.sub(r"^https?://orcid\.org/", "", orcid.strip())
+
+
+def edtf_problem(value: str) -> str | None:
+    """``None`` when ``value`` is an EDTF level-0 date or interval, else what is wrong."""
+    parts = value.split("/")
+    if len(parts) > 2 or not all(parts):
+        return f"'{value}' is not an EDTF date: use YYYY, YYYY-MM, YYYY-MM-DD or start/end"
+    bounds = []
+    for part in parts:
+        m = _EDTF_PART.match(part)
+        if not m:
+            return f"'{value}' is not an EDTF date: use YYYY, YYYY-MM, YYYY-MM-DD or start/end"
+        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        try:
+            bounds.append(dt.date(year, month, day))
+        except ValueError:
+            return f"'{value}' is not a real date ({part} does not exist)"
+    if len(bounds) == 2 and bounds[0] > bounds[1]:
+        return f"'{value}' is an interval that ends before it starts"
+    return None
+
+
+def _suggest(value: str, choices: set[str] | frozenset[str]) -> str:
+    close = difflib.get_close_matches(value.lower(), sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def vocab_id(name: str, value: str) -> str | None:
+    """The canonical id for ``value`` in vocabulary ``name`` (case-insensitive; DataCite names for relations)."""
+    low = value.strip().lower()
+    entries = vocabularies.entries(name)
+    if low in entries:
+        return low
+    if name == "languages":
+        for key, entry in entries.items():
+            if entry.get("alpha_2") == low:
+                return key
+    return None
+
+
+def check_vocab(
+    name: str, value: str, what: str, path: PathT, choices: frozenset[str] | None = None
+) -> Iterator[Problem]:
+    canonical = vocab_id(name, value)
+    allowed = choices if choices is not None else vocabularies.ids(name)
+    if canonical is None or canonical not in allowed:
+        yield path, f"unknown {what} '{value}'{_suggest(value, allowed)}"
+
+
+def check_person(person: Mapping[str, Any], path: PathT, *, contributor: bool) -> Iterator[Problem]:
+    kind = person.get("type") or (
+        "organizational" if "name" in person and "family" not in person else "personal"
+    )
+    if kind == "personal" and not person.get("family"):
+        yield (
+            path,
+            "a personal creator needs 'family' (and usually 'given'); for an organisation set type: organizational and 'name'",
+        )
+    if kind == "organizational" and not person.get("name"):
+        yield path, "an organizational creator needs 'name'"
+    if kind == "organizational" and ("family" in person or "given" in person):
+        yield path, "an organizational creator has a 'name', not 'family'/'given'"
+    orcid = person.get("orcid")
+    if isinstance(orcid, str) and not orcid_is_valid(orcid):
+        yield (*path, "orcid"), f"'{orcid}' has a wrong check digit; copy the ORCID iD from orcid.org"
+    role = person.get("role")
+    if contributor and not role:
+        yield path, "a contributor needs a 'role' (e.g. datacurator, supervisor, other)"
+    if isinstance(role, str):
+        yield from check_vocab("roles", role, "role", (*path, "role"))
+
+
+def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]:
+    """Problems in one deposition's (or the defaults') metadata, as written."""
+    title = meta.get("title")
+    if isinstance(title, str) and len(title.strip()) < 3:
+        yield ("title",), "the title must have at least 3 characters"
+    rtype = meta.get("resource_type")
+    if isinstance(rtype, str):
+        yield from check_vocab(
+            "resource_types",
+            rtype,
+            "resource type",
+            ("resource_type",),
+            vocabularies.depositable_resource_types(),
+        )
+    date = meta.get("publication_date")
+    if isinstance(date, str) and (problem := edtf_problem(date)):
+        yield ("publication_date",), problem
+    if isinstance(meta.get("license"), str) and "licenses" in meta:
+        yield ("licenses",), "give either 'license' or 'licenses', not both"
+    licenses = [meta["license"]] if isinstance(meta.get("license"), str) else meta.get("licenses") or []
+    for i, lic in enumerate(licenses):
+        if isinstance(lic, str):
+            path: PathT = ("license",) if "license" in meta else ("licenses", i)
+            yield from check_vocab("licenses", lic, "license", path)
+    for field, contributor in (("creators", False), ("contributors", True)):
+        for i, person in enumerate(meta.get(field) or []):
+            if isinstance(person, Mapping):
+                yield from check_person(person, (field, i), contributor=contributor)
+    for i, lang in enumerate(meta.get("languages") or []):
+        if isinstance(lang, str):
+            yield from check_vocab("languages", lang, "language code", ("languages", i))
+    yield from _check_list(meta, "related_identifiers", _check_related)
+    yield from _check_list(meta, "dates", _check_date)
+    embargo = (meta.get("access") or {}).get("embargo") if isinstance(meta.get("access"), Mapping) else None
+    if isinstance(embargo, Mapping):
+        until = embargo.get("until")
+        try:
+            day = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
+        except ValueError:
+            yield ("access", "embargo", "until"), f"'{until}' is not a date; use YYYY-MM-DD"
+        else:
+            if day <= today:
+                yield (
+                    ("access", "embargo", "until"),
+                    f"the embargo must end in the future, not on {day.isoformat()}",
+                )
+
+
+def _check_list(
+    meta: Mapping[str, Any], field: str, check: Callable[[Mapping[str, Any], PathT], Iterator[Problem]]
+) -> Iterator[Problem]:
+    for i, item in enumerate(meta.get(field) or []):
+        if isinstance(item, Mapping):
+            yield from check(item, (field, i))
+
+
+def _check_related(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
+    relation = item.get("relation")
+    if isinstance(relation, str):
+        yield from check_vocab("relation_types", relation, "relation", (*path, "relation"))
+    rtype = item.get("resource_type")
+    if isinstance(rtype, str):
+        yield from check_vocab("resource_types", rtype, "resource type", (*path, "resource_type"))
+    scheme = item.get("scheme")
+    schemes = frozenset(vocabularies.load("identifier_schemes")["identifier_schemes"])
+    if isinstance(scheme, str) and scheme.lower() not in schemes:
+        yield (*path, "scheme"), f"unknown identifier scheme '{scheme}'{_suggest(scheme, schemes)}"
+    identifier = item.get("identifier")
+    if isinstance(identifier, str) and scheme is None and detect_scheme(identifier) is None:
+        yield (
+            (*path, "identifier"),
+            f"cannot tell the scheme of '{identifier}'; add scheme: (doi, url, arxiv, isbn, …)",
+        )
+
+
+def _check_date(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
+    value = item.get("date")
+    if isinstance(value, str) and (problem := edtf_problem(value)):
+        yield (*path, "date"), problem
+    dtype = item.get("type")
+    if isinstance(dtype, str):
+        yield from check_vocab("date_types", dtype, "date type", (*path, "type"))
+
+
+_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("doi", re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$", re.I)),
+    ("arxiv", re.compile(r"^(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?$", re.I)),
+    ("isbn", re.compile(r"^(?:97[89][- ]?)?\d{1,5}[- ]?\d+[- ]?\d+[- ]?[\dX]$")),
+    ("pmid", re.compile(r"^(?:pmid:)?\d{1,8}$", re.I)),
+    ("url", re.compile(r"^https?://\S+$", re.I)),
+)
+
+
+def detect_scheme(identifier: str) -> str | None:
+    """The identifier scheme InvenioRDM would detect for the common cases (doi, arxiv, isbn, pmid, url)."""
+    for name, pattern in _SCHEMES:
+        if pattern.match(identifier.strip()):
+            return name
+    return None

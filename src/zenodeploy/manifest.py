@@ -1,0 +1,259 @@
+"""YAML manifest → validated ``Manifest``: schema, defaults and profile merged, ``for_each`` expanded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zenodeploy import checks, schema, yamlpos
+from zenodeploy.errors import LocatedError, ManifestError
+from zenodeploy.model import Finding
+from zenodeploy.profile import profile_defaults
+from zenodeploy.yamlpos import PathT, Positions, format_path
+
+_TEMPLATE = re.compile(r"{{|{%")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Deposition:
+    """One deposition as the manifest asks for it: merged data plus where it was written."""
+
+    key: str
+    data: Mapping[str, Any]
+    path: PathT
+    item: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    path: Path
+    base_dir: Path
+    server: str
+    depositions: tuple[Deposition, ...]
+    sample_sources: Mapping[str, Mapping[str, Any]]
+    vars: Mapping[str, Any]
+    env_names: tuple[str, ...]
+    allow_outside: bool
+    positions: Positions
+    warnings: tuple[Finding, ...] = ()
+
+    def finding(self, error: LocatedError) -> Finding:
+        """The file, line and column of a located error raised by a later stage."""
+        return self.positions.finding(parse_path(error.path), str(error))
+
+    def select(self, only: tuple[str, ...]) -> tuple[Deposition, ...]:
+        if not only:
+            return self.depositions
+        keys = {d.key for d in self.depositions}
+        for key in only:
+            if key not in keys:
+                close = difflib.get_close_matches(key, sorted(keys), n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else f" Keys: {', '.join(sorted(keys))}."
+                raise ManifestError(f"{self.path}: no deposition has key '{key}'.{hint}")
+        return tuple(d for d in self.depositions if d.key in only)
+
+
+def parse_path(path: str) -> PathT:
+    """``depositions[0].files[1]`` → ``("depositions", 0, "files", 1)``."""
+    return tuple(int(i) if i else name for name, i in _PATH_PART.findall(path))
+
+
+def load_manifest(
+    path: Path, *, profile: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> Manifest:
+    """Load and validate ``path``; raise ``ManifestError`` carrying every finding when anything is wrong."""
+    shown = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ManifestError(
+            f"{shown}: no such file. Check the path, or create one with 'zenodeploy init'."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{shown}: cannot read the manifest ({exc}).") from None
+    try:
+        data, positions, findings = yamlpos.load(text, shown)
+    except yamlpos.YamlError as exc:
+        raise ManifestError(exc.finding.format(), [exc.finding]) from None
+    if not isinstance(data, dict):
+        finding = Finding(
+            shown,
+            1,
+            1,
+            "",
+            "the manifest must be a YAML mapping with 'version' and 'depositions'; see examples/minimal/zenodeploy.yaml",
+        )
+        raise ManifestError(finding.format(), [finding])
+    findings += schema.validate(data, positions)
+    _fail_on_errors(findings, shown)
+    return _build(path, data, positions, profile or {}, today or dt.date.today())
+
+
+def _fail_on_errors(findings: list[Finding], shown: str) -> None:
+    errors = sorted(f for f in findings if f.severity == "error")
+    if errors:
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise ManifestError(f"{shown} has {len(errors)} {noun}", sorted(findings))
+
+
+def _build(
+    path: Path, data: dict[str, Any], positions: Positions, profile: Mapping[str, Any], today: dt.date
+) -> Manifest:
+    base_dir = path.parent.resolve()
+    shown = positions.file
+    findings: list[Finding] = []
+    defaults = data.get("defaults") or {}
+    findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
+    merged_defaults = _deep_merge(profile_defaults(profile), defaults)
+    variables = data.get("vars") or {}
+    sources = data.get("samples") or {}
+    depositions: list[Deposition] = []
+    for index, entry in enumerate(data["depositions"]):
+        where: PathT = ("depositions", index)
+        if "for_each" in entry:
+            expanded, problems = _expand(entry, where, base_dir, variables, positions)
+            findings += problems
+        else:
+            expanded = [(entry, {})]
+        for raw, item in expanded:
+            findings += _problems(checks.check_metadata(raw, today), where, positions)
+            merged = _deep_merge(merged_defaults, raw)
+            findings += _problems(_requirements(merged, sources), where, positions)
+            depositions.append(Deposition(str(raw["key"]), merged, where, item or None))
+    findings += _duplicate_keys(depositions, positions)
+    _fail_on_errors(findings, shown)
+    return Manifest(
+        path=path,
+        base_dir=base_dir,
+        server=str(data.get("server") or profile.get("server") or "sandbox"),
+        depositions=tuple(depositions),
+        sample_sources=sources,
+        vars=variables,
+        env_names=tuple(data.get("env") or ()),
+        allow_outside=bool(data.get("allow_outside", False)),
+        positions=positions,
+        warnings=tuple(sorted(findings)),
+    )
+
+
+def _problems(problems: Iterator[tuple[PathT, str]], base: PathT, positions: Positions) -> list[Finding]:
+    return [positions.finding((*base, *rel), message) for rel, message in problems]
+
+
+def _requirements(dep: Mapping[str, Any], sources: Mapping[str, Any]) -> Iterator[tuple[PathT, str]]:
+    """What the merged deposition must have: Zenodo's requirements, and references that resolve."""
+    if not dep.get("title"):
+        yield (), "missing 'title': give this deposition a title (at least 3 characters)"
+    if not dep.get("creators"):
+        yield (
+            (),
+            "no creators: add 'creators:' here or under 'defaults:', or set a default creator with 'zenodeploy init'",
+        )
+    if dep.get("publish") and not dep.get("resource_type"):
+        yield (
+            ("publish",),
+            "publish: true needs a 'resource_type' (e.g. dataset); Zenodo refuses to publish without one",
+        )
+    if dep.get("publish") and not (dep.get("files") or dep.get("samples")):
+        yield ("publish",), "publish: true needs files: Zenodo refuses to publish a record without files"
+    selection = dep.get("samples")
+    if (
+        isinstance(selection, Mapping)
+        and isinstance(selection.get("from"), str)
+        and selection["from"] not in sources
+    ):
+        name = selection["from"]
+        close = difflib.get_close_matches(name, sorted(sources), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "define it under the top-level 'samples:'"
+        yield ("samples", "from"), f"no sample source named '{name}'; {hint}"
+
+
+def _duplicate_keys(depositions: list[Deposition], positions: Positions) -> list[Finding]:
+    first: dict[str, Deposition] = {}
+    out = []
+    for dep in depositions:
+        if dep.key in first:
+            other = format_path(first[dep.key].path)
+            out.append(
+                positions.finding(
+                    (*dep.path, "key"),
+                    f"duplicate key '{dep.key}' (also used by {other}); every deposition needs its own key",
+                )
+            )
+        else:
+            first[dep.key] = dep
+    return out
+
+
+def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` wins; mappings merge recursively, lists and scalars are replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _expand(
+    entry: Mapping[str, Any], where: PathT, base_dir: Path, variables: Mapping[str, Any], positions: Positions
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Finding]]:
+    """One deposition per folder matching ``for_each``, strings rendered with ``item``; then schema-checked."""
+    from zenodeploy import render, samples  # render owns Jinja; samples owns sidecar parsing
+
+    pattern = str(entry["for_each"])
+    folders = sorted(
+        p
+        for p in base_dir.glob(pattern)
+        if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(base_dir).parts)
+    )
+    if not folders:
+        return [], [
+            positions.finding(
+                (*where, "for_each"), f"'{pattern}' matches no folder in {base_dir}; check the pattern"
+            )
+        ]
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    findings: list[Finding] = []
+    sidecar = entry.get("metadata")
+    # The description is rendered later with the full context (item included), not here.
+    template = {k: v for k, v in entry.items() if k not in ("for_each", "metadata", "description")}
+    for folder in folders:
+        rel = folder.relative_to(base_dir).as_posix()
+        try:
+            meta = (
+                samples.read_sidecar(folder / sidecar, format_path((*where, "metadata"))) if sidecar else {}
+            )
+            item = {"name": folder.name, "path": rel, "meta": meta}
+            context = {"item": item, "vars": variables}
+            rendered = _render_strings(template, context, format_path(where), render.render_value)
+            if "description" in entry:
+                rendered["description"] = entry["description"]
+        except LocatedError as exc:
+            findings.append(positions.finding(parse_path(exc.path) or where, f"{exc} (for_each item {rel})"))
+            continue
+        problems = schema.validate(rendered, positions, base=where, definition="deposition")
+        findings += [
+            Finding(f.file, f.line, f.column, f.path, f"{f.message} (for_each item {rel})", f.severity)
+            for f in problems
+        ]
+        if not problems:
+            out.append((rendered, item))
+    return out, findings
+
+
+def _render_strings(value: Any, context: Mapping[str, Any], where: str, render_value: Any) -> Any:
+    if isinstance(value, str):
+        return render_value(value, context, where=where) if _TEMPLATE.search(value) else value
+    if isinstance(value, Mapping):
+        return {k: _render_strings(v, context, f"{where}.{k}", render_value) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render_strings(v, context, f"{where}[{i}]", render_value) for i, v in enumerate(value)]
+    return value

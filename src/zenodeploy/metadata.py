@@ -1,0 +1,233 @@
+"""Manifest metadata → the InvenioRDM record JSON Zenodo accepts, and the normal form used to compare.
+
+The request shape follows ``invenio_rdm_records`` (``metadata``, ``access``, ``custom_fields``);
+Zenodo's custom field names (``journal:journal``, ``meeting:meeting``, ``thesis:university``,
+``imprint:imprint``, ``code:*``) are those listed in zenodo-legacy-api.md §4.2.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from zenodeploy.checks import detect_scheme, normalize_orcid, vocab_id
+from zenodeploy.sanitize import sanitize_html
+
+DEFAULT_PUBLISHER = "Zenodo"
+_DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
+_ROR_URL = re.compile(r"^https?://ror\.org/", re.I)
+
+
+def to_rdm(dep: Mapping[str, Any], description_html: str | None) -> dict[str, Any]:
+    """The request body for one deposition (no ids, no files list): ``{metadata, access, custom_fields, files}``."""
+    md: dict[str, Any] = {}
+    if dep.get("resource_type"):
+        md["resource_type"] = {"id": dep["resource_type"]}
+    for field in ("title", "publication_date", "version"):
+        if dep.get(field) is not None:
+            md[field] = str(dep[field])
+    md["publisher"] = dep.get("publisher") or DEFAULT_PUBLISHER
+    md["creators"] = [_person(p) for p in dep.get("creators") or []]
+    if dep.get("contributors"):
+        md["contributors"] = [_person(p) for p in dep["contributors"]]
+    if description_html:
+        md["description"] = description_html
+    extra = [
+        {"description": sanitize_html(_paragraphs(dep[f])), "type": {"id": kind}}
+        for f, kind in (("notes", "notes"), ("method", "methods"))
+        if dep.get(f)
+    ]
+    if extra:
+        md["additional_descriptions"] = extra
+    licenses = [dep["license"]] if dep.get("license") else list(dep.get("licenses") or [])
+    if licenses:
+        md["rights"] = [{"id": vocab_id("licenses", lic) or lic.lower()} for lic in licenses]
+    subjects = [{"subject": k} for k in dep.get("keywords") or []]
+    subjects += [({"id": s} if isinstance(s, str) else dict(s)) for s in dep.get("subjects") or []]
+    if subjects:
+        md["subjects"] = subjects
+    if dep.get("languages"):
+        md["languages"] = [{"id": vocab_id("languages", lang) or lang} for lang in dep["languages"]]
+    if dep.get("related_identifiers"):
+        md["related_identifiers"] = [_related(r) for r in dep["related_identifiers"]]
+    if dep.get("funding"):
+        md["funding"] = [_funding(f) for f in dep["funding"]]
+    if dep.get("references"):
+        md["references"] = [{"reference": r} if isinstance(r, str) else dict(r) for r in dep["references"]]
+    if dep.get("dates"):
+        md["dates"] = [
+            {"date": str(d["date"]), "type": {"id": vocab_id("date_types", d["type"]) or d["type"]}}
+            | ({"description": d["description"]} if d.get("description") else {})
+            for d in dep["dates"]
+        ]
+    if dep.get("locations"):
+        md["locations"] = {"features": [_location(loc) for loc in dep["locations"]]}
+    return {
+        "metadata": md,
+        "access": _access(dep.get("access") or {}),
+        "custom_fields": _custom_fields(dep),
+        "files": {"enabled": True},
+    }
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{p.strip()}</p>" for p in str(text).split("\n\n") if p.strip())
+
+
+def _person(p: Mapping[str, Any]) -> dict[str, Any]:
+    kind = p.get("type") or ("organizational" if "name" in p and "family" not in p else "personal")
+    po: dict[str, Any] = {"type": kind}
+    if kind == "personal":
+        po["family_name"] = p.get("family", "")
+        if p.get("given"):
+            po["given_name"] = p["given"]
+    else:
+        po["name"] = p.get("name", "")
+    ids = []
+    if p.get("orcid"):
+        ids.append({"scheme": "orcid", "identifier": normalize_orcid(str(p["orcid"]))})
+    if p.get("ror"):
+        ids.append({"scheme": "ror", "identifier": _ROR_URL.sub("", str(p["ror"]))})
+    if ids:
+        po["identifiers"] = ids
+    out: dict[str, Any] = {"person_or_org": po}
+    affiliations = [_affiliation(a) for a in p.get("affiliations") or []]
+    if affiliations:
+        out["affiliations"] = affiliations
+    if p.get("role"):
+        out["role"] = {"id": vocab_id("roles", p["role"]) or p["role"]}
+    return out
+
+
+def _affiliation(a: str | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(a, str):
+        return {"name": a}
+    if a.get("ror"):
+        return {"id": _ROR_URL.sub("", str(a["ror"]))} | ({"name": a["name"]} if a.get("name") else {})
+    return {"name": a.get("name", "")}
+
+
+def _related(r: Mapping[str, Any]) -> dict[str, Any]:
+    identifier = str(r["identifier"]).strip()
+    scheme = (r.get("scheme") or detect_scheme(identifier) or "url").lower()
+    if scheme == "doi":
+        identifier = _DOI_URL.sub("", identifier)
+    out: dict[str, Any] = {
+        "identifier": identifier,
+        "scheme": scheme,
+        "relation_type": {"id": vocab_id("relation_types", r["relation"]) or r["relation"].lower()},
+    }
+    if r.get("resource_type"):
+        out["resource_type"] = {"id": r["resource_type"]}
+    return out
+
+
+def _funding(f: Mapping[str, Any]) -> dict[str, Any]:
+    funder = f["funder"]
+    out: dict[str, Any] = {"funder": {"id": funder} if isinstance(funder, str) else dict(funder)}
+    award = f.get("award")
+    if isinstance(award, str):
+        out["award"] = {"id": award}
+    elif isinstance(award, Mapping):
+        custom: dict[str, Any] = {k: award[k] for k in ("id", "number") if award.get(k)}
+        if award.get("title"):
+            custom["title"] = {"en": award["title"]}
+        if award.get("url"):
+            custom["identifiers"] = [{"scheme": "url", "identifier": award["url"]}]
+        out["award"] = custom
+    return out
+
+
+def _location(loc: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"place": loc["place"]}
+    if loc.get("description"):
+        out["description"] = loc["description"]
+    if loc.get("lat") is not None and loc.get("lon") is not None:
+        out["geometry"] = {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]}
+    return out
+
+
+def _access(access: Mapping[str, Any]) -> dict[str, Any]:
+    embargo = access.get("embargo")
+    files = "restricted" if embargo else access.get("files", "public")
+    out: dict[str, Any] = {"record": access.get("record", "public"), "files": files}
+    if embargo:
+        out["embargo"] = {"active": True, "until": str(embargo["until"]), "reason": embargo.get("reason", "")}
+    return out
+
+
+def _custom_fields(dep: Mapping[str, Any]) -> dict[str, Any]:
+    cf: dict[str, Any] = {}
+    if dep.get("journal"):
+        cf["journal:journal"] = dict(dep["journal"])
+    if dep.get("meeting"):
+        cf["meeting:meeting"] = dict(dep["meeting"])
+    if dep.get("imprint"):
+        cf["imprint:imprint"] = dict(dep["imprint"])
+    thesis = dep.get("thesis") or {}
+    if thesis.get("university"):
+        cf["thesis:university"] = thesis["university"]
+    if thesis.get("type"):
+        cf["thesis:type"] = thesis["type"]
+    software = dep.get("software") or {}
+    if software.get("repository"):
+        cf["code:codeRepository"] = software["repository"]
+    if software.get("language"):
+        langs = software["language"] if isinstance(software["language"], list) else [software["language"]]
+        cf["code:programmingLanguage"] = [{"id": str(x).lower()} for x in langs]
+    if software.get("status"):
+        cf["code:developmentStatus"] = {"id": software["status"]}
+    cf.update(dep.get("custom_fields") or {})
+    return cf
+
+
+# ---- comparison -------------------------------------------------------------------------------
+
+MANAGED_PATHS = ("metadata", "access", "custom_fields")
+
+
+def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` (the server's) reduced to the shape of ``managed`` (ours), in a normal form.
+
+    The server enriches what we send: vocabulary entries gain titles, people gain ``name``,
+    schemes are detected, HTML is sanitised, text is fixed by ftfy (zenodo-legacy-api.md §4.4).
+    Projecting the server's record onto the keys we set and normalising text makes an unchanged
+    manifest compare equal although the two JSON documents differ. Compare
+    ``comparable(remote, desired) == comparable(desired, desired)``.
+    """
+    return {
+        section: _project(record.get(section) or {}, managed.get(section) or {}) for section in MANAGED_PATHS
+    }
+
+
+def _project(have: Any, want: Any) -> Any:
+    if isinstance(want, Mapping):
+        if not isinstance(have, Mapping):
+            return _normal(have)
+        return {k: _project(have.get(k), v) for k, v in sorted(want.items())}
+    if isinstance(want, list):
+        if not isinstance(have, list) or len(have) != len(want):
+            return _normal(have)
+        return [_project(h, w) for h, w in zip(have, want, strict=True)]
+    return _normal(have)
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, Mapping):
+        return {k: _normal(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u200b": ""})
+
+
+def _text(value: str) -> str:
+    """The parts of ftfy's fix-up that matter for comparing: NFC, straight quotes, LF, stripped."""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").translate(_QUOTES)
+    return re.sub(r">\s+<", "><", text.strip())

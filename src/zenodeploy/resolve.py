@@ -1,0 +1,145 @@
+"""Manifest → ``DesiredDeposition``s, offline: files and samples resolved, descriptions rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zenodeploy import files, render
+from zenodeploy.checksums import ChecksumCache
+from zenodeploy.errors import LocatedError, ManifestError
+from zenodeploy.manifest import Deposition, Manifest
+from zenodeploy.metadata import to_rdm
+from zenodeploy.model import Description, DesiredDeposition, Finding
+from zenodeploy.yamlpos import format_path
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    depositions: tuple[DesiredDeposition, ...]
+    warnings: tuple[Finding, ...]
+
+
+def resolve(
+    manifest: Manifest,
+    *,
+    only: tuple[str, ...] = (),
+    check_files: bool = True,
+    publish: bool | None = None,
+    now: dt.datetime | None = None,
+) -> Resolution:
+    """Resolve every selected deposition; raise ``ManifestError`` with all findings if any fails.
+
+    ``publish`` overrides each deposition's ``publish:`` when given (``--publish``).
+    """
+    cache = ChecksumCache() if check_files else None
+    out: list[DesiredDeposition] = []
+    findings: list[Finding] = list(manifest.warnings)
+    try:
+        for dep in manifest.select(only):
+            try:
+                desired, warnings = _resolve_one(manifest, dep, cache, check_files, now)
+            except LocatedError as exc:
+                findings.append(manifest.finding(exc))
+                continue
+            if publish is not None:
+                desired = _with_publish(desired, publish)
+            out.append(desired)
+            findings += warnings
+    finally:
+        if cache is not None:
+            cache.close()
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise ManifestError(
+            f"{manifest.path} has {len(errors)} problem{'s' if len(errors) > 1 else ''}", sorted(findings)
+        )
+    return Resolution(tuple(out), tuple(sorted(findings)))
+
+
+def _resolve_one(
+    manifest: Manifest,
+    dep: Deposition,
+    cache: ChecksumCache | None,
+    check_files: bool,
+    now: dt.datetime | None,
+) -> tuple[DesiredDeposition, list[Finding]]:
+    where = format_path(dep.path)
+    data = dep.data
+    warnings: list[Finding] = []
+    if check_files:
+        resolved = files.resolve_deposition(
+            data,
+            base_dir=manifest.base_dir,
+            sample_sources=manifest.sample_sources,
+            where=where,
+            allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
+            cache=cache,
+        )
+        local_files, samples = resolved.files, resolved.samples
+        warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
+    else:
+        local_files, samples = (), ()
+    description: Description | None = None
+    spec = data.get("description")
+    if spec:
+        context = render.build_context(
+            key=dep.key,
+            metadata=data,
+            samples=samples,
+            files=local_files,
+            vars=manifest.vars,
+            env_names=manifest.env_names,
+            base_dir=manifest.base_dir,
+            now=now,
+        )
+        if dep.item is not None:
+            context["item"] = dep.item
+        description = render.render_description(
+            spec, context=context, base_dir=manifest.base_dir, where=where, source_file=str(manifest.path)
+        )
+        warnings += description.warnings
+    desired = DesiredDeposition(
+        key=dep.key,
+        record=to_rdm(data, description.html if description else None),
+        files=local_files,
+        samples=samples,
+        description=description,
+        pin=_pin(data.get("record"), manifest.server),
+        publish=bool(data.get("publish", False)),
+        on_published=data.get("on_published", "new-version"),
+        communities=tuple(data.get("communities") or ()),
+        source_path=where,
+    )
+    return desired, warnings
+
+
+def _pin(value: Any, server: str) -> str | None:
+    """The record pin for ``server``: a plain pin, or the entry for this server in a map of pins."""
+    if isinstance(value, Mapping):
+        value = value.get(server)
+    return None if value is None else str(value)
+
+
+def _with_publish(desired: DesiredDeposition, publish: bool) -> DesiredDeposition:
+    from dataclasses import replace
+
+    return replace(desired, publish=publish)
+
+
+def check(
+    path: Any, *, check_files: bool = True, profile: Mapping[str, Any] | None = None
+) -> tuple[list[Finding], int]:
+    """``zenodeploy validate`` for one manifest: every finding (errors and warnings) and the deposition count."""
+    from zenodeploy.manifest import load_manifest
+
+    try:
+        manifest = load_manifest(path, profile=profile)
+        resolution = resolve(manifest, check_files=check_files)
+    except ManifestError as exc:
+        if exc.findings:
+            return sorted(exc.findings), 0
+        return [Finding(str(path), 1, 1, "", str(exc))], 0
+    return list(resolution.warnings), len(resolution.depositions)

@@ -1,0 +1,129 @@
+"""The packaged JSON Schema and schema validation as findings (the only module importing jsonschema)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from zenodeploy.model import Finding
+from zenodeploy.yamlpos import PathT, Positions
+
+SCHEMA_FILE = "zenodeploy.schema.json"
+
+
+def schema_text() -> str:
+    """The schema exactly as shipped in the package."""
+    return resources.files("zenodeploy.schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text())
+    return data
+
+
+@cache
+def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
+    root = schema()
+    target = root if definition is None else {"$ref": f"#/$defs/{definition}", "$defs": root["$defs"]}
+    return jsonschema.Draft202012Validator(target)
+
+
+def validate(
+    instance: Any, positions: Positions, *, base: PathT = (), definition: str | None = None
+) -> list[Finding]:
+    """Validate ``instance`` (found at ``base`` in the file) against the schema or one of its ``$defs``."""
+    errors = _validator(definition).iter_errors(instance)
+    findings = [f for error in errors for f in _explain(error, positions, base)]
+    return sorted(set(findings))
+
+
+def _explain(error: ValidationError, positions: Positions, base: PathT) -> Iterator[Finding]:
+    path: PathT = (*base, *error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        for sub in _best_branch(error):
+            yield from _explain(sub, positions, base)
+        return
+    if error.validator == "if" or error.validator == "then" or error.validator == "else":
+        return
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = sorted(_schema_of(error).get("properties", {}))
+        for name in error.instance:
+            if name not in allowed:
+                yield positions.finding((*path, name), _unknown_key(str(name), allowed), key=True)
+        return
+    yield positions.finding(path, _message(error), key=error.validator == "required")
+
+
+def _best_branch(error: ValidationError) -> list[ValidationError]:
+    """Of a oneOf/anyOf, the errors of the branch that fits best: right type first, then fewest errors."""
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(int(sub.schema_path[0]), []).append(sub)
+
+    def rank(item: tuple[int, list[ValidationError]]) -> tuple[int, int]:
+        _, errs = item
+        wrong_type = any(e.validator == "type" and not e.relative_path for e in errs)
+        return (1 if wrong_type else 0, len(errs))
+
+    _, best = min(branches.items(), key=rank)
+    if all(e.validator == "type" and not e.relative_path for e in best):
+        # No branch has the right type: say what the alternatives are.
+        kinds = [str(s.get("type", "value")) for s in _schema_of(error).get(str(error.validator), [])]
+        best[
+            0
+        ].message = f"{_short(error.instance)} must be one of these kinds: {', '.join(dict.fromkeys(kinds))}"
+        best[0].validator = "oneOfType"
+        return [best[0]]
+    return best
+
+
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _unknown_key(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f". Allowed keys here: {', '.join(allowed)}."
+    return f"unknown key '{name}'{hint}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: ValidationError) -> str:
+    sch = _schema_of(error)
+    title = str(sch.get("title", "value")).lower()
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return f"missing required key '{missing}'"
+    if v == "type":
+        expected = error.validator_value
+        names = expected if isinstance(expected, list) else [expected]
+        article = " or ".join(f"{'an' if str(n)[0] in 'aeiou' else 'a'} {n}" for n in names)
+        return f"must be {article}, not {_short(error.instance)}"
+    if v == "enum":
+        return (
+            f"{_short(error.instance)} is not allowed; use one of: {', '.join(map(str, sch.get('enum', [])))}"
+        )
+    if v == "const":
+        return f"must be {_short(error.validator_value)}, not {_short(error.instance)}"
+    if v == "pattern":
+        return f"{_short(error.instance)} is not a valid {title}: {sch.get('description', '')}".rstrip(": ")
+    if v == "minItems":
+        return f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}: {sch.get('description', '')}"
+    if v in ("minLength", "minProperties"):
+        return f"{_short(error.instance)} is empty: {sch.get('description', 'give a value')}"
+    if v in ("maxLength", "maxItems", "minimum", "maximum"):
+        return f"{_short(error.instance)} is out of range for {title} ({v} {error.validator_value})"
+    return str(error.message)
