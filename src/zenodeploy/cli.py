@@ -178,13 +178,20 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=0, type=int, help="Port to listen on (0 picks a free one).")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), help="State directory (kept across runs).")
+@click.option(
+    "--data", type=click.Path(file_okay=False, path_type=Path), help="State directory (kept across runs)."
+)
 @click.option("--token", "tokens", multiple=True, metavar="TOKEN[=USER]", help="Accepted token (repeatable).")
 @click.option("--rate-limit", default="off", metavar="N|zenodo|documented|off", help="Requests per minute.")
 @click.option("--community", "communities", multiple=True, metavar="SLUG", help="A community (repeatable).")
 @handle_errors
 def emulator(
-    host: str, port: int, data: Path | None, tokens: tuple[str, ...], rate_limit: str, communities: tuple[str, ...]
+    host: str,
+    port: int,
+    data: Path | None,
+    tokens: tuple[str, ...],
+    rate_limit: str,
+    communities: tuple[str, ...],
 ) -> None:
     """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first."""
     from zenodeploy.emulator import server as emulator_server

@@ -1,0 +1,36 @@
+"""A local InvenioRDM/Zenodo-compatible server for trials, tests and benchmarks (issue 3).
+
+``start(data_dir)`` returns a running ``Emulator`` (a context manager with ``.url``);
+``zenodeploy emulator`` serves one from the command line. ``LOCAL_TOKEN`` is accepted by
+default as the user "local". Admin endpoints live under ``/api/_emulator/`` (stats, faults,
+deciding community requests) and are neither rate-limited nor counted in the stats.
+
+Behaviours chosen where the reference (``shared/reference/invenio-rdm-api.md``) is silent
+or marks them UNCONFIRMED — each follows the documented InvenioRDM behaviour:
+
+- ``Accept: application/json`` gets RDM JSON too (Zenodo serves a legacy shape there).
+- Draft saves answer 200/201 with ``errors`` and store only the valid fields; missing
+  required fields and "no files yet" are reported on every save. Unknown keys inside
+  ``metadata`` are dropped; unknown top-level keys are a 400 ("Unknown field.").
+  Unknown vocabulary ids are a 400 ``"Invalid value <id>."`` at create/update.
+- ``publisher`` is only checked at publish ("Missing publisher field required for DOI
+  registration."); pending (uncommitted) files block publishing (``files.entries``).
+- New-version drafts copy the metadata without ``version`` and with today's
+  ``publication_date``, and start with no files. An edit draft of a published record has
+  the record's files, locked: adding or deleting answers 403 "Bucket is locked for
+  modifications.".
+- Committing an empty file is a 400; more than ``max_files`` keys is a 400; a body over
+  ``max_file_size`` is a 400 "Maximum file size exceeded.".
+- Ids are integers from one sequence shared by parents and records (the parent id is
+  the record id minus one for a first version, as on Zenodo); DOIs are ``10.5072/zenodo.<id>``.
+- The rate-limit headers are only sent when a limit is configured (default: off).
+- ``/api/user/records`` hides superseded versions unless ``allversions`` is true, shows
+  the draft of a record that has one, and is immediately consistent.
+- Search ``q``: free words over title, description, subjects; ``field.path:"value"`` exact.
+"""
+
+from __future__ import annotations
+
+from zenodeploy.emulator.server import LOCAL_TOKEN, Emulator, start
+
+__all__ = ["LOCAL_TOKEN", "Emulator", "start"]

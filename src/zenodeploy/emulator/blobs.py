@@ -1,0 +1,104 @@
+"""Content-addressed file bytes on disk, and streaming a request body into them.
+
+A blob lives at ``<data_dir>/blobs/<md5[:2]>/<md5>``: two files with the same bytes share
+one blob, so files-import and publish link blobs instead of copying bytes. (md5 addressing
+is enough for an emulator; it is the checksum Zenodo reports anyway.) A body is written to
+a temporary file while its md5 is computed, then renamed into place; a body that ends early
+(client gone, or a fault that drops the connection) leaves no blob.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+CHUNK = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """The body passed the configured byte limit."""
+
+
+class BodyIncomplete(Exception):
+    """The body ended before the announced length (the client went away)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    md5: str
+    size: int
+
+
+class BlobStore:
+    """Blobs under ``root``; ``tmp`` holds bodies still being received."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp = root / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, md5: str) -> Path:
+        return self.root / md5[:2] / md5
+
+    def exists(self, md5: str) -> bool:
+        return self.path(md5).is_file()
+
+    def receive(
+        self,
+        stream: IO[bytes],
+        length: int | None,
+        *,
+        limit: int | None = None,
+        drop_after: int | None = None,
+        on_drop: object = None,
+    ) -> Blob:
+        """Copy ``stream`` to a new blob in 1 MiB chunks; ``length`` None means read to EOF (chunked).
+
+        ``drop_after`` stops after that many bytes and calls ``on_drop()`` (which cuts the
+        connection) before raising ``BodyIncomplete``: the fault injector's dropped upload.
+        """
+        md5 = hashlib.md5(usedforsecurity=False)
+        buf = bytearray(CHUNK)
+        view = memoryview(buf)
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as out:
+                while length is None or size < length:
+                    want = CHUNK if length is None else min(CHUNK, length - size)
+                    if drop_after is not None:
+                        want = min(want, drop_after - size)
+                        if want <= 0:
+                            if callable(on_drop):
+                                on_drop()
+                            raise BodyIncomplete("the connection was dropped by a fault")
+                    got = stream.readinto(view[:want])  # type: ignore[attr-defined]
+                    if not got:
+                        if length is None:
+                            break
+                        raise BodyIncomplete(f"the body ended after {size} of {length} bytes")
+                    chunk = view[:got]
+                    md5.update(chunk)
+                    out.write(chunk)
+                    size += got
+                    if limit is not None and size > limit:
+                        raise BodyTooLarge(str(limit))
+            digest = md5.hexdigest()
+            final = self.path(digest)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp.replace(final)
+            return Blob(digest, size)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def iter_bytes(self, md5: str) -> Iterator[bytes]:
+        """The blob's bytes in chunks, for streaming a download."""
+        with self.path(md5).open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk

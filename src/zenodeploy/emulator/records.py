@@ -1,0 +1,316 @@
+"""Drafts, records and versions: the service behind ``/api/records`` (reference §6, §7).
+
+A *version* row holds one record id with an optional draft document and an optional
+published record document, as InvenioRDM keeps a draft and its record under one id. A
+*parent* (concept) groups the versions. All methods take the caller's user name and raise
+``HttpError`` with InvenioRDM's status and message when the request cannot proceed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from zenodeploy.emulator import serialize
+from zenodeploy.emulator.blobs import BlobStore
+from zenodeploy.emulator.replies import NOT_FOUND, VALIDATION, HttpError, forbidden, no_pid
+from zenodeploy.emulator.store import Doc, Store
+from zenodeploy.emulator.validation import Errors, VocabularyError, group, load_metadata, publish_errors
+
+WRITABLE = frozenset(
+    {"metadata", "access", "custom_fields", "files", "pids", "parent", "media_files", "$schema"}
+)
+DOI_PREFIX = "10.5072"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
+
+
+class Records:
+    """The records service; ``communities`` resolves community ids for the parent block."""
+
+    def __init__(self, store: Store, blobs: BlobStore, communities: Any) -> None:
+        self.store = store
+        self.blobs = blobs
+        self.communities = communities
+
+    # lookup ----------------------------------------------------------------------
+    def version(self, rec_id: str) -> Doc:
+        v = self.store.get_version(rec_id)
+        if v is None:
+            raise no_pid()
+        return v
+
+    def owned(self, user: str | None, rec_id: str) -> Doc:
+        v = self.version(rec_id)
+        if user is None or v["owner"] != user:
+            raise forbidden()
+        return v
+
+    def with_draft(self, user: str | None, rec_id: str) -> Doc:
+        v = self.owned(user, rec_id)
+        if v["draft"] is None:
+            raise HttpError(404, NOT_FOUND)
+        return v
+
+    # documents -------------------------------------------------------------------
+    def document(self, base: str, v: Doc, is_draft: bool, errors: Errors | None = None) -> Doc:
+        """The RDM JSON of ``v``'s draft (``is_draft``) or published record."""
+        body = v["draft"] if is_draft else v["record"]
+        parent = self.store.get_parent(v["parent_id"]) or {"owner": v["owner"]}
+        siblings = self.store.versions_of(v["parent_id"])
+        published = [s["idx"] for s in siblings if s["record"] is not None]
+        doi = body["pids"].get("doi", {}).get("identifier") if not is_draft else None
+        files = self.store.files(v["id"], is_draft)
+        doc: Doc = {
+            "id": v["id"],
+            "created": body["created"],
+            "updated": body["updated"],
+            "links": serialize.record_links(base, v["id"], is_draft, v["parent_id"], doi),
+            "revision_id": body["revision_id"],
+            "parent": serialize.parent_block(v["parent_id"], parent, self.communities.entries(parent)),
+            "versions": {
+                "index": v["idx"],
+                "is_latest": bool(published)
+                and v["idx"] == max(published)
+                and not (is_draft and v["record"] is None),
+                "is_latest_draft": v["idx"] == max(s["idx"] for s in siblings),
+            },
+            "is_published": v["record"] is not None,
+            "is_draft": is_draft,
+            "pids": body["pids"],
+            "metadata": body["metadata"],
+            "custom_fields": body.get("custom_fields", {}),
+            "access": serialize.access_block(body["access"]),
+            "files": serialize.files_summary(base, v["id"], is_draft, files),
+            "media_files": {"enabled": False, "order": [], "count": 0, "total_bytes": 0, "entries": {}},
+            "status": self.status(v, is_draft),
+            "stats": {
+                "this_version": {"views": 0, "downloads": 0},
+                "all_versions": {"views": 0, "downloads": 0},
+            },
+        }
+        if errors:
+            doc["errors"] = group(errors)
+        return doc
+
+    def status(self, v: Doc, is_draft: bool) -> str:
+        if not is_draft:
+            return "published"
+        draft = v["draft"]
+        if draft.get("review_status") in ("submitted", "declined"):
+            return {"submitted": "in_review", "declined": "declined"}[draft["review_status"]]
+        if draft.get("review_status") == "created":
+            return "draft_with_review"
+        return {"new": "draft", "new_version": "new_version_draft"}.get(draft["kind"], "published")
+
+    # writes ----------------------------------------------------------------------
+    def load_body(self, body: Any, previous: Doc | None) -> tuple[Doc, Errors]:
+        """A request body as the stored draft fields plus the save errors; unknown top-level keys → 400."""
+        if not isinstance(body, dict):
+            raise HttpError(400, VALIDATION, [("_schema", "Invalid input type.")])
+        unknown = [k for k in body if k not in WRITABLE]
+        if unknown:
+            raise HttpError(400, VALIDATION, [(k, "Unknown field.") for k in unknown])
+        try:
+            metadata, errors = load_metadata(body.get("metadata", {}))
+        except VocabularyError as exc:
+            raise HttpError(400, str(exc)) from None
+        access = (
+            body.get("access") or (previous or {}).get("access") or {"record": "public", "files": "public"}
+        )
+        for key in ("record", "files"):
+            if access.get(key, "public") not in ("public", "restricted"):
+                errors.append((f"access.{key}", "Must be one of: public, restricted."))
+                access = {**access, key: "public"}
+        pids = dict((previous or {}).get("pids", {}))
+        doi = body.get("pids", {}).get("doi") if isinstance(body.get("pids"), dict) else None
+        if isinstance(doi, dict) and doi.get("provider") == "external":
+            pids["doi"] = {"identifier": doi.get("identifier", ""), "provider": "external"}
+        fields = {
+            "metadata": metadata,
+            "access": access,
+            "custom_fields": body.get("custom_fields") or {},
+            "pids": pids,
+        }
+        return fields, errors
+
+    def files_errors(self, rec_id: str) -> Errors:
+        """The draft's files problem a save reports: none completed yet."""
+        if not [f for f in self.store.files(rec_id, True) if f["status"] == "completed"]:
+            return [("files.enabled", MISSING_FILES)]
+        return []
+
+    def publish_errors(self, v: Doc) -> Errors:
+        """Everything that stops ``v``'s draft from being published (or submitted for review)."""
+        draft = v["draft"]
+        errors = load_metadata(draft["metadata"])[1] + publish_errors(
+            draft["metadata"], draft["pids"].get("doi", {}).get("provider") != "external"
+        )
+        errors += self.files_errors(v["id"])
+        pending = [f["key"] for f in self.store.files(v["id"], True) if f["status"] != "completed"]
+        return errors + [("files.entries", f"File {key} is not committed.") for key in pending]
+
+    def create(self, user: str, base: str, body: Any) -> Doc:
+        fields, errors = self.load_body(body, None)
+        with self.store.tx():
+            parent_id = str(self.store.next_id())
+            rec_id = str(self.store.next_id())
+            self.store.put_parent(
+                parent_id, user, {"owner": user, "pids": {}, "communities": [], "created": now()}
+            )
+            draft = {**fields, "created": now(), "updated": now(), "revision_id": 1, "kind": "new"}
+            v = {
+                "id": rec_id,
+                "parent_id": parent_id,
+                "owner": user,
+                "idx": 1,
+                "draft": draft,
+                "record": None,
+            }
+            self.store.put_version(v)
+        return self.document(base, v, True, errors + self.files_errors(rec_id))
+
+    def update(self, user: str, base: str, rec_id: str, body: Any) -> Doc:
+        v = self.with_draft(user, rec_id)
+        fields, errors = self.load_body(body, v["draft"])
+        v["draft"].update(fields, updated=now(), revision_id=v["draft"]["revision_id"] + 1)
+        self.store.put_version(v)
+        return self.document(base, v, True, errors + self.files_errors(rec_id))
+
+    def discard(self, user: str, rec_id: str) -> None:
+        v = self.with_draft(user, rec_id)
+        with self.store.tx():
+            self.store.delete_files(rec_id, True)
+            if v["record"] is not None:
+                v["draft"] = None
+                self.store.put_version(v)
+                return
+            self.store.delete_version(rec_id)
+            if not self.store.versions_of(v["parent_id"]):
+                self.store.delete_parent(v["parent_id"])
+
+    def edit(self, user: str, base: str, rec_id: str) -> Doc:
+        v = self.owned(user, rec_id)
+        if v["record"] is None:
+            return self.document(base, v, True)
+        if v["draft"] is None:
+            record = v["record"]
+            with self.store.tx():
+                v["draft"] = {
+                    **{k: record[k] for k in ("metadata", "access", "custom_fields", "pids", "created")},
+                    "updated": now(),
+                    "revision_id": record["revision_id"] + 1,
+                    "kind": "edit",
+                    "files_locked": True,
+                }
+                self.store.put_version(v)
+                for f in self.store.files(rec_id, False):
+                    self.store.put_file(rec_id, True, f)
+        return self.document(base, v, True)
+
+    def publish(self, user: str | None, rec_id: str, *, check_owner: bool = True) -> Doc:
+        """Validate and publish the draft of ``rec_id``; returns the version row afterwards."""
+        v = self.with_draft(user, rec_id) if check_owner else self.version(rec_id)
+        if v["draft"] is None:
+            raise HttpError(404, NOT_FOUND)
+        draft = v["draft"]
+        errors = self.publish_errors(v)
+        if errors:
+            raise HttpError(400, VALIDATION, errors)
+        files = self.store.files(rec_id, True)
+        with self.store.tx():
+            pids = dict(draft["pids"])
+            pids.setdefault(
+                "doi",
+                {"identifier": f"{DOI_PREFIX}/zenodo.{rec_id}", "provider": "datacite", "client": "datacite"},
+            )
+            pids["oai"] = {"identifier": f"oai:zenodo.org:{rec_id}", "provider": "oai"}
+            parent = self.store.get_parent(v["parent_id"]) or {"owner": v["owner"], "communities": []}
+            parent.setdefault("pids", {}).setdefault(
+                "doi",
+                {
+                    "identifier": f"{DOI_PREFIX}/zenodo.{v['parent_id']}",
+                    "provider": "datacite",
+                    "client": "datacite",
+                },
+            )
+            parent.pop("review", None)
+            self.store.put_parent(v["parent_id"], v["owner"], parent)
+            previous = v["record"] or {}
+            v["record"] = {
+                "metadata": draft["metadata"],
+                "access": draft["access"],
+                "custom_fields": draft.get("custom_fields", {}),
+                "pids": pids,
+                "created": previous.get("created", draft["created"]),
+                "updated": now(),
+                "revision_id": max(previous.get("revision_id", 0), draft["revision_id"]) + 1,
+            }
+            v["draft"] = None
+            self.store.put_version(v)
+            self.store.delete_files(rec_id, False)
+            for f in files:
+                self.store.put_file(rec_id, False, f)
+            self.store.delete_files(rec_id, True)
+        return v
+
+    def new_version(self, user: str, base: str, rec_id: str) -> Doc:
+        v = self.owned(user, rec_id)
+        if v["record"] is None:
+            raise HttpError(404, "The persistent identifier is not registered.")
+        siblings = self.store.versions_of(v["parent_id"])
+        pending = [s for s in siblings if s["record"] is None and s["draft"] is not None]
+        if pending:  # InvenioRDM hands back the existing next draft (reference §6)
+            return self.document(base, pending[0], True)
+        latest = max((s for s in siblings if s["record"] is not None), key=lambda s: s["idx"])["record"]
+        metadata = {k: val for k, val in latest["metadata"].items() if k != "version"}
+        metadata["publication_date"] = dt.date.today().isoformat()
+        with self.store.tx():
+            new = {
+                "id": str(self.store.next_id()),
+                "parent_id": v["parent_id"],
+                "owner": user,
+                "idx": max(s["idx"] for s in siblings) + 1,
+                "record": None,
+                "draft": {
+                    "metadata": metadata,
+                    "access": latest["access"],
+                    "custom_fields": latest.get("custom_fields", {}),
+                    "pids": {},
+                    "created": now(),
+                    "updated": now(),
+                    "revision_id": 1,
+                    "kind": "new_version",
+                },
+            }
+            self.store.put_version(new)
+        return self.document(base, new, True)
+
+    def latest(self, rec_id: str) -> Doc:
+        v = self.version(rec_id)
+        published = [s for s in self.store.versions_of(v["parent_id"]) if s["record"] is not None]
+        if not published:
+            raise no_pid()
+        return max(published, key=lambda s: s["idx"])
+
+    def reserve_doi(self, user: str, base: str, rec_id: str, reserve: bool) -> Doc:
+        v = self.with_draft(user, rec_id)
+        if v["record"] is not None and reserve:
+            raise HttpError(400, "Record already has a DOI.")
+        if reserve:
+            doi = {
+                "identifier": f"{DOI_PREFIX}/zenodo.{rec_id}",
+                "provider": "datacite",
+                "client": "datacite",
+            }
+            v["draft"]["pids"].setdefault("doi", doi)
+        else:
+            v["draft"]["pids"].pop("doi", None)
+        v["draft"]["revision_id"] += 1
+        self.store.put_version(v)
+        return self.document(base, v, True)
+
+
+MISSING_FILES = "Missing uploaded files. To disable files for this record please mark it as metadata-only."

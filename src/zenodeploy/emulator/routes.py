@@ -1,0 +1,218 @@
+"""The URL map of the InvenioRDM REST API (reference §6) and the thin handlers behind it.
+
+JSON is served in the RDM shape for ``application/vnd.inveniordm.v1+json`` and also for
+``application/json``: real Zenodo answers a legacy "Zenodo JSON" shape there, which the
+emulator does not reproduce (clients must send the RDM Accept header anyway).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.routing import Map, Rule
+
+from zenodeploy.emulator import search, serialize
+from zenodeploy.emulator.app import Call, Handler
+from zenodeploy.emulator.blobs import BodyIncomplete
+from zenodeploy.emulator.communities import Communities
+from zenodeploy.emulator.files import Files
+from zenodeploy.emulator.page import record_page
+from zenodeploy.emulator.records import Records
+from zenodeploy.emulator.replies import HttpError, Reply, forbidden
+
+R = "/api/records/<id>"
+URL_MAP = Map(
+    [
+        Rule("/api/records", methods=["POST"], endpoint="create"),
+        Rule(f"{R}/draft", methods=["GET"], endpoint="read_draft"),
+        Rule(f"{R}/draft", methods=["PUT"], endpoint="update_draft"),
+        Rule(f"{R}/draft", methods=["DELETE"], endpoint="discard"),
+        Rule(f"{R}/draft", methods=["POST"], endpoint="edit"),
+        Rule(f"{R}/draft/actions/publish", methods=["POST"], endpoint="publish"),
+        Rule(f"{R}/draft/actions/files-import", methods=["POST"], endpoint="files_import"),
+        Rule(f"{R}/draft/pids/doi", methods=["POST"], endpoint="reserve_doi"),
+        Rule(f"{R}/draft/pids/doi", methods=["DELETE"], endpoint="discard_doi"),
+        Rule(f"{R}/draft/files", methods=["GET"], endpoint="draft_files"),
+        Rule(f"{R}/draft/files", methods=["POST"], endpoint="files_init"),
+        Rule(f"{R}/draft/files/<path:key>/content", methods=["PUT"], endpoint="file_upload"),
+        Rule(f"{R}/draft/files/<path:key>/content", methods=["GET"], endpoint="draft_file_content"),
+        Rule(f"{R}/draft/files/<path:key>/commit", methods=["POST"], endpoint="file_commit"),
+        Rule(f"{R}/draft/files/<path:key>", methods=["GET"], endpoint="draft_file"),
+        Rule(f"{R}/draft/files/<path:key>", methods=["DELETE"], endpoint="file_delete"),
+        Rule(f"{R}/draft/review", methods=["PUT"], endpoint="review_put"),
+        Rule(f"{R}/draft/review", methods=["GET"], endpoint="review_get"),
+        Rule(f"{R}/draft/review", methods=["DELETE"], endpoint="review_delete"),
+        Rule(f"{R}/draft/actions/submit-review", methods=["POST"], endpoint="submit_review"),
+        Rule(R, methods=["GET"], endpoint="read_record"),
+        Rule(f"{R}/files", methods=["GET"], endpoint="record_files"),
+        Rule(f"{R}/files/<path:key>/content", methods=["GET"], endpoint="record_file_content"),
+        Rule(f"{R}/files/<path:key>", methods=["GET"], endpoint="record_file"),
+        Rule(f"{R}/versions", methods=["GET"], endpoint="versions"),
+        Rule(f"{R}/versions", methods=["POST"], endpoint="new_version"),
+        Rule(f"{R}/versions/latest", methods=["GET"], endpoint="latest"),
+        Rule(f"{R}/communities", methods=["GET"], endpoint="record_communities"),
+        Rule(f"{R}/communities", methods=["POST"], endpoint="include"),
+        Rule("/api/user/records", methods=["GET"], endpoint="user_records"),
+        Rule("/api/communities", methods=["GET"], endpoint="communities"),
+        Rule("/api/communities/<id>", methods=["GET"], endpoint="community"),
+        Rule("/api/requests/<id>", methods=["GET"], endpoint="read_request"),
+        Rule("/records/<id>", methods=["GET"], endpoint="record_page"),
+        Rule("/api/_emulator/stats", methods=["GET"], endpoint="admin_stats"),
+        Rule("/api/_emulator/stats/reset", methods=["POST"], endpoint="admin_stats_reset"),
+        Rule("/api/_emulator/faults", methods=["GET", "POST", "DELETE"], endpoint="admin_faults"),
+        Rule("/api/_emulator/requests", methods=["GET"], endpoint="admin_requests"),
+        Rule("/api/_emulator/requests/<id>/accept", methods=["POST"], endpoint="admin_accept"),
+        Rule("/api/_emulator/requests/<id>/decline", methods=["POST"], endpoint="admin_decline"),
+    ],
+    strict_slashes=False,
+)
+
+
+def _user(call: Call) -> str:
+    if call.user is None:
+        raise forbidden()
+    return call.user
+
+
+def handlers(records: Records, files: Files, communities: Communities) -> dict[str, Handler]:
+    """Endpoint name → handler, closing over the services (admin handlers are added by the server)."""
+
+    def ok(body: Any, status: int = 200) -> Reply:
+        return Reply(status=status, body=body)
+
+    def upload(call: Call, id: str, key: str) -> Reply:
+        user = _user(call)
+        try:
+            entry = files.upload(
+                user,
+                call.base,
+                id,
+                key,
+                call.stream,
+                call.length,
+                drop_after=call.drop_after,
+                on_drop=call.drop_connection,
+            )
+        except BodyIncomplete:
+            raise HttpError(
+                400, "The upload ended before all bytes arrived; upload the file again."
+            ) from None
+        call.request.environ["zenodeploy.bytes_read"] = entry.get("size", 0)
+        return ok(entry)
+
+    def content(call: Call, id: str, key: str, is_draft: bool) -> Reply:
+        f, chunks = files.content(call.user, id, key, is_draft)
+        headers = {
+            "Content-Length": str(f["size"]),
+            "Content-MD5": f["md5"],
+            "Content-Disposition": f"attachment; filename={key.rsplit('/', 1)[-1]}",
+        }
+        return Reply(stream=chunks, content_type=serialize.mimetype(key), headers=headers)
+
+    def user_records(call: Call) -> Reply:
+        user = _user(call)
+        page, size, sort = search.page_params(
+            call.args, "bestmatch" if call.args.get("q") else "updated-desc"
+        )
+        all_versions = call.args.get("allversions", "").lower() in ("1", "true", "yes")
+        match = search.matcher(call.args.get("q", ""))
+        hits = []
+        for v in records.store.versions_owned_by(user):
+            doc = records.document(call.base, v, v["draft"] is not None)
+            if (all_versions or doc["versions"]["is_latest_draft"]) and match(doc):
+                hits.append(doc)
+        return ok(search.paginate(hits, page, size, sort, f"{call.base}/api/user/records", call.args))
+
+    def versions(call: Call, id: str) -> Reply:
+        v = records.version(id)
+        page, size, sort = search.page_params(call.args, "version")
+        hits = [
+            records.document(call.base, s, False)
+            for s in records.store.versions_of(v["parent_id"])
+            if s["record"]
+        ]
+        return ok(
+            search.paginate(hits, page, size, sort, f"{call.base}/api/records/{id}/versions", call.args)
+        )
+
+    def read_record(call: Call, id: str) -> Reply:
+        v = records.version(id)
+        if v["record"] is None:
+            if v["owner"] != call.user:
+                raise forbidden()
+            raise HttpError(404, "The persistent identifier is not registered.")
+        return ok(records.document(call.base, v, False))
+
+    def latest(call: Call, id: str) -> Reply:
+        target = records.latest(id)
+        return Reply(status=302, body=None, headers={"Location": f"{call.base}/api/records/{target['id']}"})
+
+    def publish(call: Call, id: str) -> Reply:
+        v = records.publish(_user(call), id)
+        return ok(records.document(call.base, v, False), 202)
+
+    def community(call: Call, id: str) -> Reply:
+        c = communities.resolve(id)
+        if c is None:
+            raise HttpError(404, "The community does not exist.")
+        return ok(communities.json(call.base, c))
+
+    def all_communities(call: Call) -> Reply:
+        hits = [communities.json(call.base, c) for c in communities.by_id.values()]
+        return ok({"hits": {"hits": hits, "total": len(hits)}})
+
+    def page(call: Call, id: str) -> Reply:
+        v = records.version(id)
+        if v["record"] is None:
+            raise HttpError(404, "The persistent identifier is not registered.")
+        html = record_page(v, records.store.files(id, False))
+        return Reply(stream=[html.encode()], content_type="text/html; charset=utf-8")
+
+    def discard(call: Call, id: str) -> Reply:
+        records.discard(_user(call), id)
+        return Reply(status=204)
+
+    def delete_file(call: Call, id: str, key: str) -> Reply:
+        files.delete(_user(call), id, key)
+        return Reply(status=204)
+
+    def delete_review(call: Call, id: str) -> Reply:
+        communities.delete_review(_user(call), id)
+        return Reply(status=204)
+
+    return {
+        "create": lambda c: ok(records.create(_user(c), c.base, c.json()), 201),
+        "read_draft": lambda c, id: ok(records.document(c.base, records.with_draft(c.user, id), True)),
+        "update_draft": lambda c, id: ok(records.update(_user(c), c.base, id, c.json())),
+        "discard": discard,
+        "edit": lambda c, id: ok(records.edit(_user(c), c.base, id), 201),
+        "publish": publish,
+        "files_import": lambda c, id: ok(files.import_files(_user(c), c.base, id), 201),
+        "reserve_doi": lambda c, id: ok(records.reserve_doi(_user(c), c.base, id, True), 201),
+        "discard_doi": lambda c, id: ok(records.reserve_doi(_user(c), c.base, id, False)),
+        "draft_files": lambda c, id: ok(files.list_draft(c.user, c.base, id)),
+        "files_init": lambda c, id: ok(files.init(_user(c), c.base, id, c.json()), 201),
+        "file_upload": upload,
+        "draft_file_content": lambda c, id, key: content(c, id, key, True),
+        "file_commit": lambda c, id, key: ok(files.commit(_user(c), c.base, id, key)),
+        "draft_file": lambda c, id, key: ok(files.read(c.user, c.base, id, key, True)),
+        "file_delete": delete_file,
+        "review_put": lambda c, id: ok(communities.set_review(_user(c), c.base, id, c.json())),
+        "review_get": lambda c, id: ok(communities.get_review(_user(c), c.base, id)),
+        "review_delete": delete_review,
+        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id), 202),
+        "read_record": read_record,
+        "record_files": lambda c, id: ok(files.list_record(c.base, id)),
+        "record_file_content": lambda c, id, key: content(c, id, key, False),
+        "record_file": lambda c, id, key: ok(files.read(c.user, c.base, id, key, False)),
+        "versions": versions,
+        "new_version": lambda c, id: ok(records.new_version(_user(c), c.base, id), 201),
+        "latest": latest,
+        "record_communities": lambda c, id: ok(communities.of_record(c.base, id)),
+        "include": lambda c, id: ok(communities.include(_user(c), c.base, id, c.json())),
+        "user_records": user_records,
+        "communities": all_communities,
+        "community": community,
+        "read_request": lambda c, id: ok(communities.read_request(c.user, c.base, id)),
+        "record_page": page,
+    }

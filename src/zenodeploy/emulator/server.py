@@ -1,0 +1,199 @@
+"""Starting and stopping the emulator: ``start(data_dir)`` returns a running ``Emulator``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from zenodeploy.emulator import faults as faults_mod
+from zenodeploy.emulator.app import App, Call
+from zenodeploy.emulator.blobs import BlobStore
+from zenodeploy.emulator.communities import Communities
+from zenodeploy.emulator.files import Files
+from zenodeploy.emulator.ratelimit import RateLimiter
+from zenodeploy.emulator.records import Records
+from zenodeploy.emulator.replies import HttpError, Reply
+from zenodeploy.emulator.routes import URL_MAP, handlers
+from zenodeploy.emulator.store import Store
+
+LOCAL_TOKEN = "zenodeploy-local"  # noqa: S105 - a public, local-only token by design
+log = logging.getLogger("zenodeploy.emulator")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """werkzeug's handler without its access log: request lines may carry ``access_token``."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug("%s: %s", type, message % args if args else message)
+
+
+class Emulator:
+    """A running emulator; a context manager that stops it on exit."""
+
+    def __init__(self, server: BaseWSGIServer, app: App, store: Store, communities: Communities) -> None:
+        self._server = server
+        self._app = app
+        self._store = store
+        self._communities = communities
+        self.url = f"http://{server.host}:{server.port}"
+        self._thread = threading.Thread(target=server.serve_forever, name="zenodeploy-emulator", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop serving and close the database (idempotent)."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+            self._server.server_close()
+            self._store.close()
+
+    def wait(self) -> None:
+        """Block until the server stops (the CLI serves until Ctrl-C)."""
+        while self._thread.is_alive():
+            self._thread.join(0.5)
+
+    def stats(self) -> dict[str, Any]:
+        return self._app.stats.as_dict()
+
+    def reset_stats(self) -> None:
+        self._app.stats.reset()
+
+    def add_fault(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        nth: int = 1,
+        times: int = 1,
+        status: int | None = None,
+        drop_after_bytes: int | None = None,
+        after: bool = False,
+        latency: float = 0.0,
+    ) -> None:
+        """Inject a fault into the ``nth`` (and ``times - 1`` following) matching requests."""
+        self._app.faults.add(
+            faults_mod.Fault(method.upper(), path_regex, nth, times, status, drop_after_bytes, after, latency)
+        )
+
+    def clear_faults(self) -> None:
+        self._app.faults.clear()
+
+    def accept_request(self, request_id: str) -> dict[str, Any]:
+        return self._communities.decide(self.url, request_id, True)
+
+    def decline_request(self, request_id: str) -> dict[str, Any]:
+        return self._communities.decide(self.url, request_id, False)
+
+
+def start(
+    data_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tokens: Mapping[str, str] | None = None,
+    rate_limit: int | None = None,
+    communities: Sequence[str] = ("zenodo-test",),
+    max_file_size: int | None = None,
+    max_files: int = 100,
+) -> Emulator:
+    """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
+
+    ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
+    ``rate_limit`` is requests per minute per client (None: no limit and no headers).
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(data_dir / "emulator.sqlite3")
+    blobs = BlobStore(data_dir / "blobs")
+    comms = Communities(store, communities)
+    records = Records(store, blobs, comms)
+    comms.records = records
+    files = Files(records, blobs, max_files, max_file_size)
+    table = handlers(records, files, comms)
+    app = App(
+        URL_MAP,
+        table,
+        tokens if tokens is not None else {LOCAL_TOKEN: "local"},
+        RateLimiter(rate_limit),
+        faults_mod.Faults(),
+    )
+    table.update(_admin_handlers(app, comms))
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+    log.debug("emulator serving %s with data in %s", server.server_address, data_dir)
+    return Emulator(server, app, store, comms)
+
+
+def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
+    """``/api/_emulator/…``: stats, faults, deciding community requests (not part of Zenodo's API)."""
+
+    def faults(call: Call) -> Reply:
+        method = call.request.method
+        if method == "POST":
+            try:
+                app.faults.add(faults_mod.from_json(call.json()))
+            except (TypeError, ValueError) as exc:
+                raise HttpError(400, f"Invalid fault: {exc}.") from None
+            return Reply(status=201, body={"faults": app.faults.describe()})
+        if method == "DELETE":
+            app.faults.clear()
+        return Reply(body={"faults": app.faults.describe()})
+
+    def reset(call: Call) -> Reply:
+        app.stats.reset()
+        return Reply(body=app.stats.as_dict())
+
+    return {
+        "admin_stats": lambda c: Reply(body=app.stats.as_dict()),
+        "admin_stats_reset": reset,
+        "admin_faults": faults,
+        "admin_requests": lambda c: Reply(
+            body={"hits": [comms.request_json(c.base, r) for r in comms.store.all_requests()]}
+        ),
+        "admin_accept": lambda c, id: Reply(body=comms.decide(c.base, id, True)),
+        "admin_decline": lambda c, id: Reply(body=comms.decide(c.base, id, False)),
+    }
+
+
+def cli_settings(
+    data: Path | None, tokens: Sequence[str], rate_limit: str, communities: Sequence[str]
+) -> dict[str, Any]:
+    """``start`` keyword arguments from the command line's strings; raises ``UsageError``.
+
+    ``--token TOKEN`` belongs to user "local", ``--token TOKEN=USER`` to USER; without any
+    ``--token`` the ``LOCAL_TOKEN`` is accepted. The data directory defaults to the user's
+    data folder, so a trial keeps its records between runs.
+    """
+    from platformdirs import user_data_path
+
+    from zenodeploy.emulator.ratelimit import parse_limit
+    from zenodeploy.errors import UsageError
+
+    try:
+        limit = parse_limit(rate_limit)
+    except ValueError:
+        raise UsageError(
+            f"--rate-limit {rate_limit!r} is not a number, 'zenodo', 'documented' or 'off'; pass one of those."
+        ) from None
+    table = {t.partition("=")[0]: t.partition("=")[2] or "local" for t in tokens} or {LOCAL_TOKEN: "local"}
+    settings: dict[str, Any] = {
+        "data_dir": data or user_data_path("zenodeploy") / "emulator",
+        "tokens": table,
+        "rate_limit": limit,
+    }
+    if communities:
+        settings["communities"] = tuple(communities)
+    return settings
