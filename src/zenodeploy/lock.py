@@ -1,0 +1,122 @@
+"""The lock file ``<manifest>.lock``: which record each key is, per server; written atomically.
+
+JSON, keys sorted, one entry per (server, key), so diffs in review stay small:
+``{"version": 1, "servers": {"sandbox": {"my-key": {"record_id": "123", "parent_id": "122", ...}}}}``.
+It is written after every step that creates something, so a crash right after a create
+never loses the new record's id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.errors import ConfigError
+
+LOCK_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class LockEntry:
+    record_id: str
+    parent_id: str | None = None
+    doi: str | None = None
+    concept_doi: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: (None if v is None else str(v)) for k, v in data.items() if k in names})  # type: ignore[arg-type]
+
+
+def lock_path(manifest: Path) -> Path:
+    return manifest.with_name(manifest.name + ".lock")
+
+
+class Lock:
+    """The lock file in memory; ``set`` persists immediately (thread-safe, atomic rename)."""
+
+    def __init__(self, path: Path, servers: dict[str, dict[str, LockEntry]] | None = None) -> None:
+        self.path = path
+        self._servers: dict[str, dict[str, LockEntry]] = servers or {}
+        self._mutex = threading.Lock()
+
+    @classmethod
+    def load(cls, path: Path) -> Lock:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the lock file {path} ({exc}). Restore it from version control or delete it; apply then finds records by search.") from None
+        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+            raise ConfigError(f"{path} is not a zenodeploy lock file of version {LOCK_VERSION}.")
+        servers = {
+            server: {key: LockEntry.from_json(entry) for key, entry in entries.items()}
+            for server, entries in (data.get("servers") or {}).items()
+        }
+        return cls(path, servers)
+
+    def get(self, server: str, key: str) -> LockEntry | None:
+        return self._servers.get(server, {}).get(key)
+
+    def entries(self, server: str) -> dict[str, LockEntry]:
+        return dict(self._servers.get(server, {}))
+
+    def set(self, server: str, key: str, entry: LockEntry) -> None:
+        with self._mutex:
+            if self._servers.get(server, {}).get(key) == entry:
+                return
+            self._servers.setdefault(server, {})[key] = entry
+            self._write()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": LOCK_VERSION,
+            "servers": {
+                server: {key: {k: v for k, v in asdict(e).items() if v is not None} for key, e in sorted(entries.items())}
+                for server, entries in sorted(self._servers.items())
+            },
+        }
+
+    def _write(self) -> None:
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(tmp).replace(self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def save(self) -> None:
+        with self._mutex:
+            self._write()
+
+
+def merge(target: Path, fragments: Iterable[Path]) -> Lock:
+    """Combine lock fragments (one per CI shard) into ``target``; conflicting entries are an error."""
+    merged = Lock.load(target)
+    for fragment in fragments:
+        other = Lock.load(fragment)
+        for server, entries in other._servers.items():
+            for key, entry in entries.items():
+                existing = merged.get(server, key)
+                if existing is not None and existing != entry:
+                    raise ConfigError(
+                        f"{fragment} and {target} disagree about '{key}' on {server} ({existing.record_id} vs {entry.record_id}); "
+                        "pin the right one with record: in the manifest."
+                    )
+                merged._servers.setdefault(server, {})[key] = entry
+    merged.save()
+    return merged
