@@ -112,11 +112,12 @@ class ChecksumCache:
         """Size and md5 of one file (see ``digests``)."""
         return self.digests([path])[path]
 
-    def digests(self, paths: Iterable[Path]) -> dict[Path, Digest]:
+    def digests(self, paths: Iterable[Path], *, immutable: bool = False) -> dict[Path, Digest]:
         """Size and md5 of each file, from the cache when its stat key matches, else hashed.
 
         Paths are made absolute (not resolved: a symlink is cached under its own name,
-        keyed by its target's stat). Raises ``FilesError`` for a file that cannot be read.
+        keyed by its target's stat). ``immutable`` marks files nobody rewrites in place (the
+        archives zenodeploy builds): they are cached even when just written. Raises ``FilesError`` for a file that cannot be read.
         """
         wanted = sorted({absolute(p) for p in paths})
         result: dict[Path, Digest] = {}
@@ -131,10 +132,12 @@ class ChecksumCache:
             else:
                 missing.append((path, st))
         if missing:
-            result.update(self._hash_and_store(missing))
+            result.update(self._hash_and_store(missing, immutable))
         return result
 
-    def _hash_and_store(self, todo: Sequence[tuple[Path, os.stat_result]]) -> dict[Path, Digest]:
+    def _hash_and_store(
+        self, todo: Sequence[tuple[Path, os.stat_result]], immutable: bool
+    ) -> dict[Path, Digest]:
         # Largest first, so one big file does not start last and run alone.
         ordered = sorted(todo, key=lambda item: -item[1].st_size)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
@@ -144,7 +147,7 @@ class ChecksumCache:
         for (path, _), (st, md5, cacheable) in zip(ordered, hashed, strict=True):
             self.hashed_bytes += st.st_size
             result[path] = Digest(st.st_size, md5)
-            if cacheable:
+            if cacheable or immutable:
                 rows.append((str(path), *_key(st), md5))
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO md5 VALUES (?, ?, ?, ?, ?)", rows)

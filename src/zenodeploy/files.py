@@ -89,7 +89,7 @@ def resolve_deposition(
         archives = {
             z.remote: build_archive(_members(z, digests), build_dir or cache_dir() / "archives") for z in zips
         }
-        digests.update(checksums.digests(archives.values()))
+        digests.update(checksums.digests(archives.values(), immutable=True))
     finally:
         if own_cache:
             checksums.close()

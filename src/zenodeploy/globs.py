@@ -91,9 +91,10 @@ def walk(root: Path, glob: str, *, folders: bool = False) -> Iterator[Match]:
     Hidden and VCS folders are not entered unless ``glob`` names a dotted segment. Folder
     links are followed once per real folder, so a link cycle ends.
     """
-    regex = translate(glob or "**")
+    glob = glob or "**"
+    regex = translate(glob)
     depth_limited = "**" not in glob
-    max_depth = len([s for s in glob.split("/") if s]) if glob else 0
+    max_depth = len([s for s in glob.split("/") if s])
     enter_dots = _wants_dots(glob)
     seen: set[Path] = set()
     found: list[Match] = []
