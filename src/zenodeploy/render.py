@@ -109,8 +109,9 @@ def render_description(
     ``spec`` is an inline Markdown+Jinja string or ``{"template": path | "builtin:NAME",
     "vars": {...}}`` (path relative to ``base_dir``; ``vars`` merged over ``context["vars"]``).
     Raises ``TemplateError`` (path ``{where}.description``) naming the template and its line.
-    Warnings are findings in ``source_file`` (inline; lines shifted by ``line_offset``) or in the
-    template file (lines of the rendered Markdown).
+    Warnings are findings in ``source_file`` for an inline spec (``line`` = Markdown line +
+    ``line_offset``: pass the manifest line just before the text's first line), or in the template
+    file for a template (``line`` = line of the rendered Markdown, said in the message).
     """
     path = f"{where}.description"
     env = make_environment(base_dir)
@@ -123,7 +124,10 @@ def render_description(
         name = spec.get("template")
         if not isinstance(name, str) or not name:
             raise TemplateError("A description object needs `template:` (a file path or builtin:NAME).", path)
-        ctx["vars"] = {**dict(context.get("vars") or {}), **dict(spec.get("vars") or {})}
+        extra = spec.get("vars") or {}
+        if not isinstance(extra, Mapping):
+            raise TemplateError("The description's `vars:` must be a mapping of names to values.", path)
+        ctx["vars"] = {**dict(context.get("vars") or {}), **dict(extra)}
         display, offset, finding_file = name, 0, name
         template = _load(lambda: env.get_template(name), display, base_dir, path, name)
     markdown = _render(template, ctx, display, base_dir, path)
