@@ -1,0 +1,134 @@
+"""Pacing before the server says 429, from its X-RateLimit-* headers, on a fake clock."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import responses
+from zenodo_fakes import BASE, FakeClock
+
+from zenodeploy.zenodo import RateLimiter, ZenodoClient
+from zenodeploy.zenodo.ratelimit import parse_retry_after
+
+
+def _headers(clock: FakeClock, *, limit: int, remaining: int, reset_in: float) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(int(clock.now + reset_in)),
+        "Retry-After": str(int(reset_in)),  # Zenodo sends it on 2xx too; it must not block there
+    }
+
+
+def test_remaining_zero_makes_the_next_request_wait_until_the_reset(
+    client: ZenodoClient, clock: FakeClock, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{BASE}/api/records/1", json={}, headers=_headers(clock, limit=100, remaining=0, reset_in=30))
+    rsps.get(f"{BASE}/api/records/2", json={})
+    client.get_record("1")
+    assert clock.sleeps == []
+    client.get_record("2")
+    assert clock.sleeps == [30.0]
+    assert client.limiter.waited_seconds == 30.0
+
+
+def test_plenty_remaining_means_no_waiting_even_with_retry_after_on_2xx(
+    client: ZenodoClient, clock: FakeClock, rsps: responses.RequestsMock
+) -> None:
+    for _ in range(3):
+        rsps.get(
+            f"{BASE}/api/records/1", json={}, headers=_headers(clock, limit=100, remaining=90, reset_in=40)
+        )
+    for _ in range(3):
+        client.get_record("1")
+    assert clock.sleeps == []
+
+
+def test_a_low_budget_is_spread_evenly_over_the_time_to_reset(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=10, reset_in=20))
+    for _ in range(10):
+        limiter.acquire()
+    assert clock.sleeps == pytest.approx([2.0] * 9)  # the first goes at once, then every 2 s
+
+
+def test_requests_in_flight_count_against_the_budget(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=9))  # the other one will use it
+    limiter.acquire()
+    assert clock.sleeps == [9.0]
+
+
+def test_after_an_exhausted_window_resets_one_probe_goes_and_the_rest_wait_for_its_answer(
+    clock: FakeClock,
+) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, probe_timeout=3.0, poll=0.5)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=0, reset_in=5))
+    limiter.acquire()  # waits for the reset, then is the probe
+    assert clock.sleeps == [5.0]
+    limiter.acquire()  # no answer from the probe: held, but not longer than probe_timeout
+    assert sum(clock.sleeps[1:]) == pytest.approx(3.0)
+    limiter.release(200, _headers(clock, limit=100, remaining=80, reset_in=60))
+    limiter.release(200, _headers(clock, limit=100, remaining=79, reset_in=60))
+    clock.sleeps.clear()
+    limiter.acquire()
+    assert clock.sleeps == []
+
+
+def test_a_429_holds_every_caller_for_retry_after(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(429, {"Retry-After": "12"})
+    assert limiter.server_wait() == 12.0
+    limiter.acquire()
+    assert clock.sleeps == [12.0]
+
+
+def test_a_429_without_retry_after_holds_until_the_reset(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(429, {"X-RateLimit-Reset": "8", "X-RateLimit-Remaining": "0"})  # a delta, not an epoch
+    limiter.acquire()
+    assert clock.sleeps == [8.0]
+
+
+def test_the_budget_is_never_overspent_by_concurrent_callers(clock: FakeClock) -> None:
+    class WouldWait(Exception):
+        pass
+
+    def refuse(seconds: float) -> None:
+        raise WouldWait
+
+    limiter = RateLimiter(clock=clock.time, sleep=refuse, low_water=0.0)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=1000, remaining=40, reset_in=600))
+    granted: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        barrier.wait()
+        for _ in range(10):
+            try:
+                limiter.acquire()
+            except WouldWait:
+                continue
+            granted.append(1)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(granted) == 40
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert parse_retry_after("39", 0.0) == 39.0
+    assert parse_retry_after("Thu, 01 Jan 1970 00:01:00 GMT", 30.0) == 30.0
+    assert parse_retry_after("soon", 0.0) is None
+    assert parse_retry_after(None, 0.0) is None
