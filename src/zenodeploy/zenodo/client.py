@@ -31,6 +31,7 @@ from zenodeploy import __version__
 from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.endpoints import Endpoints
 from zenodeploy.zenodo.failures import error_for_exception, error_for_status, redact_url, scrub
+from zenodeploy.zenodo.file_endpoints import FileEndpoints
 from zenodeploy.zenodo.ratelimit import RateLimiter, parse_retry_after
 from zenodeploy.zenodo.retry import RetryPolicy
 
@@ -81,7 +82,7 @@ def _never_sent(exc: requests.RequestException) -> bool:
     )
 
 
-class ZenodoClient(Endpoints):
+class ZenodoClient(Endpoints, FileEndpoints):
     """A client for one InvenioRDM server. Thread-safe for concurrent calls.
 
     ``limiter`` should be shared by every client and thread of a run (the server's budget

@@ -7,11 +7,11 @@ remote state and return it when it shows the call took effect; otherwise the err
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from zenodeploy.errors import ApiError, FilesError
+from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.failures import NotFound, OutcomeUnknown
 
 log = logging.getLogger(__name__)
@@ -19,21 +19,11 @@ log = logging.getLogger(__name__)
 JSON = dict[str, Any]
 
 
-def _id(value: str | int) -> str:
+def quote_id(value: str | int) -> str:
     return quote(str(value), safe="")
 
 
-def _key(key: str) -> str:
-    """Quote a file key for the ``<path:key>`` route: ``/`` stays a separator, all else is escaped.
-
-    Empty, ``.`` and ``..`` segments are refused: proxies normalise them away, so the request
-    would reach another file."""
-    if any(part in ("", ".", "..") for part in key.split("/")):
-        raise FilesError(f"The file name {key!r} cannot be stored: remove empty, '.' and '..' path segments.")
-    return quote(key, safe="/")
-
-
-def _dict(value: Any, what: str) -> JSON:
+def json_object(value: Any, what: str) -> JSON:
     if not isinstance(value, dict):
         raise ApiError(
             f"The server answered {what} with {type(value).__name__}, not a JSON object; check the server URL."
@@ -41,8 +31,8 @@ def _dict(value: Any, what: str) -> JSON:
     return value
 
 
-class Endpoints:
-    """Endpoint methods on top of ``_request`` (provided by :class:`~zenodeploy.zenodo.client.ZenodoClient`)."""
+class EndpointBase:
+    """What endpoint methods build on; ``_request`` is provided by :class:`~zenodeploy.zenodo.client.ZenodoClient`."""
 
     def _request(
         self,
@@ -59,7 +49,7 @@ class Endpoints:
         raise NotImplementedError
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> JSON:
-        return _dict(self._request("GET", path, params=params, idempotent=True), f"GET {path}")
+        return json_object(self._request("GET", path, params=params, idempotent=True), f"GET {path}")
 
     def _verified(self, error: OutcomeUnknown, check: Callable[[], JSON | None]) -> JSON:
         """Return what ``check`` reads when it shows the failed call took effect; else re-raise."""
@@ -72,6 +62,10 @@ class Endpoints:
         log.info("%s %s failed but had taken effect; continuing", error.method, error.url)
         return found
 
+
+class Endpoints(EndpointBase):
+    """Records, drafts, versions, search, communities and requests."""
+
     # Records and drafts -------------------------------------------------------------------
 
     def create_draft(self, record: Mapping[str, Any]) -> JSON:
@@ -80,27 +74,27 @@ class Endpoints:
         result = self._request(
             "POST", "/api/records", json=dict(record), idempotent=False, unknown_outcome="created a draft"
         )
-        return _dict(result, "create")
+        return json_object(result, "create")
 
     def get_draft(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{_id(record_id)}/draft")
+        return self._get(f"/api/records/{quote_id(record_id)}/draft")
 
     def get_record(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{_id(record_id)}")
+        return self._get(f"/api/records/{quote_id(record_id)}")
 
     def update_draft(self, record_id: str, record: Mapping[str, Any]) -> JSON:
         """PUT /api/records/{id}/draft: a full replace, so send complete metadata (reference §7.4)."""
-        path = f"/api/records/{_id(record_id)}/draft"
-        return _dict(self._request("PUT", path, json=dict(record), idempotent=True), "update")
+        path = f"/api/records/{quote_id(record_id)}/draft"
+        return json_object(self._request("PUT", path, json=dict(record), idempotent=True), "update")
 
     def delete_draft(self, record_id: str) -> None:
-        self._request("DELETE", f"/api/records/{_id(record_id)}/draft", idempotent=True)
+        self._request("DELETE", f"/api/records/{quote_id(record_id)}/draft", idempotent=True)
 
     def edit(self, record_id: str) -> JSON:
         """POST /api/records/{id}/draft: open a published record for editing; verified by reading the draft."""
-        path = f"/api/records/{_id(record_id)}/draft"
+        path = f"/api/records/{quote_id(record_id)}/draft"
         try:
-            return _dict(
+            return json_object(
                 self._request("POST", path, idempotent=False, unknown_outcome="opened an edit"), "edit"
             )
         except OutcomeUnknown as error:
@@ -111,10 +105,10 @@ class Endpoints:
         after it succeeded). After a 5xx or lost connection, the record counts as published when
         ``GET /api/records/{id}`` shows it published and its draft is gone; otherwise the
         :class:`OutcomeUnknown` stands and the next apply decides from a fresh observation."""
-        path = f"/api/records/{_id(record_id)}/draft/actions/publish"
+        path = f"/api/records/{quote_id(record_id)}/draft/actions/publish"
         try:
             result = self._request("POST", path, idempotent=False, unknown_outcome="published the record")
-            return _dict(result, "publish")
+            return json_object(result, "publish")
         except OutcomeUnknown as error:
             return self._verified(error, lambda: self._published(record_id))
 
@@ -134,35 +128,26 @@ class Endpoints:
     def new_version(self, record_id: str) -> JSON:
         """POST /api/records/{id}/versions. Repeated once after an unknown outcome: the server returns
         the pending new-version draft instead of creating another (reference §6, §7.2)."""
-        path = f"/api/records/{_id(record_id)}/versions"
+        path = f"/api/records/{quote_id(record_id)}/versions"
         what = "created a new version draft"
         try:
-            return _dict(self._request("POST", path, idempotent=False, unknown_outcome=what), "new version")
+            return json_object(
+                self._request("POST", path, idempotent=False, unknown_outcome=what), "new version"
+            )
         except OutcomeUnknown:
-            return _dict(self._request("POST", path, idempotent=False, unknown_outcome=what), "new version")
-
-    def files_import(self, record_id: str) -> JSON:
-        """POST .../draft/actions/files-import; verified by the draft now listing files."""
-        path = f"/api/records/{_id(record_id)}/draft/actions/files-import"
-        try:
-            result = self._request("POST", path, idempotent=False, unknown_outcome="imported the files")
-            return _dict(result, "files import")
-        except OutcomeUnknown as error:
-            return self._verified(error, lambda: self._with_entries(self.draft_files(record_id)))
-
-    @staticmethod
-    def _with_entries(listing: JSON) -> JSON | None:
-        return listing if listing.get("entries") else None
+            return json_object(
+                self._request("POST", path, idempotent=False, unknown_outcome=what), "new version"
+            )
 
     def versions(self, record_id: str, *, size: int = 100) -> Iterator[JSON]:
         """Every version of the record's concept (GET /api/records/{id}/versions), all pages."""
-        return self._paginate(f"/api/records/{_id(record_id)}/versions", {"size": size})
+        return self._paginate(f"/api/records/{quote_id(record_id)}/versions", {"size": size})
 
     def reserve_doi(self, record_id: str) -> JSON:
         """POST .../draft/pids/doi; verified by the draft carrying a DOI."""
-        path = f"/api/records/{_id(record_id)}/draft/pids/doi"
+        path = f"/api/records/{quote_id(record_id)}/draft/pids/doi"
         try:
-            return _dict(
+            return json_object(
                 self._request("POST", path, idempotent=False, unknown_outcome="reserved a DOI"), "reserve"
             )
         except OutcomeUnknown as error:
@@ -213,15 +198,15 @@ class Endpoints:
     def request_review(self, record_id: str, community_id: str) -> JSON:
         """PUT .../draft/review: ask a community to include the draft on its first publish."""
         body = {"receiver": {"community": community_id}, "type": "community-submission"}
-        path = f"/api/records/{_id(record_id)}/draft/review"
-        return _dict(self._request("PUT", path, json=body, idempotent=True), "review request")
+        path = f"/api/records/{quote_id(record_id)}/draft/review"
+        return json_object(self._request("PUT", path, json=body, idempotent=True), "review request")
 
     def submit_review(self, record_id: str, comment: str | None = None) -> JSON:
         """POST .../draft/actions/submit-review; verified by the review no longer being just created."""
-        path = f"/api/records/{_id(record_id)}/draft/actions/submit-review"
+        path = f"/api/records/{quote_id(record_id)}/draft/actions/submit-review"
         body = {"payload": {"content": comment, "format": "html"}} if comment else {}
         try:
-            return _dict(
+            return json_object(
                 self._request(
                     "POST", path, json=body, idempotent=False, unknown_outcome="submitted the review"
                 ),
@@ -230,82 +215,25 @@ class Endpoints:
         except OutcomeUnknown as error:
 
             def check() -> JSON | None:
-                review = self._get(f"/api/records/{_id(record_id)}/draft/review")
+                review = self._get(f"/api/records/{quote_id(record_id)}/draft/review")
                 return review if review.get("status") not in (None, "created") else None
 
             return self._verified(error, check)
 
     def record_communities(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{_id(record_id)}/communities", {"size": 100})
+        return self._get(f"/api/records/{quote_id(record_id)}/communities", {"size": 100})
 
     def add_communities(self, record_id: str, community_ids: Sequence[str]) -> JSON:
         """POST /api/records/{id}/communities for a published record (inclusion requests)."""
         body = {"communities": [{"id": c} for c in community_ids]}
-        path = f"/api/records/{_id(record_id)}/communities"
+        path = f"/api/records/{quote_id(record_id)}/communities"
         result = self._request(
             "POST", path, json=body, idempotent=False, unknown_outcome="requested the inclusion"
         )
-        return _dict(result, "add communities")
+        return json_object(result, "add communities")
 
     def get_request(self, request_id: str) -> JSON:
-        return self._get(f"/api/requests/{_id(request_id)}")
+        return self._get(f"/api/requests/{quote_id(request_id)}")
 
     def get_community(self, slug: str) -> JSON:
-        return self._get(f"/api/communities/{_id(slug)}")
-
-    # Files --------------------------------------------------------------------------------
-
-    def draft_files(self, record_id: str) -> JSON:
-        """GET .../draft/files: ``{"entries": [{"key", "status", "checksum", "size", ...}], ...}``."""
-        return self._get(f"/api/records/{_id(record_id)}/draft/files")
-
-    def record_files(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{_id(record_id)}/files")
-
-    def get_draft_file(self, record_id: str, key: str) -> JSON:
-        return self._get(f"/api/records/{_id(record_id)}/draft/files/{_key(key)}")
-
-    def start_uploads(self, record_id: str, keys: Sequence[str]) -> JSON:
-        """POST .../draft/files with ``[{"key": ...}]``; verified by every key being listed."""
-        path = f"/api/records/{_id(record_id)}/draft/files"
-        body = [{"key": k} for k in keys]
-        try:
-            result = self._request(
-                "POST", path, json=body, idempotent=False, unknown_outcome="started the uploads"
-            )
-            return _dict(result, "start uploads")
-        except OutcomeUnknown as error:
-
-            def check() -> JSON | None:
-                listing = self.draft_files(record_id)
-                listed = {e.get("key") for e in listing.get("entries", [])}
-                return listing if set(keys) <= listed else None
-
-            return self._verified(error, check)
-
-    def upload_content(self, record_id: str, key: str, body: Callable[[], Iterable[bytes] | bytes]) -> JSON:
-        """PUT .../content with the bytes ``body()`` yields; repeated when safe (a PUT replaces).
-
-        ``body`` is called once per attempt and must start from the beginning; give its
-        result a ``__len__`` so that Content-Length is sent instead of chunked encoding."""
-        path = f"/api/records/{_id(record_id)}/draft/files/{_key(key)}/content"
-        headers = {"Content-Type": "application/octet-stream"}
-        result = self._request("PUT", path, data=body, headers=headers, idempotent=True)
-        return _dict(result if result is not None else {}, "upload")
-
-    def commit_file(self, record_id: str, key: str) -> JSON:
-        """POST .../commit; verified by the file's status being ``completed``."""
-        path = f"/api/records/{_id(record_id)}/draft/files/{_key(key)}/commit"
-        try:
-            result = self._request("POST", path, idempotent=False, unknown_outcome="committed the file")
-            return _dict(result, "commit")
-        except OutcomeUnknown as error:
-
-            def check() -> JSON | None:
-                entry = self.get_draft_file(record_id, key)
-                return entry if entry.get("status") == "completed" else None
-
-            return self._verified(error, check)
-
-    def delete_file(self, record_id: str, key: str) -> None:
-        self._request("DELETE", f"/api/records/{_id(record_id)}/draft/files/{_key(key)}", idempotent=True)
+        return self._get(f"/api/communities/{quote_id(slug)}")
