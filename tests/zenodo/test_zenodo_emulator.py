@@ -1,0 +1,95 @@
+"""The client against the real emulator over loopback: the flows the reconciler relies on."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from zenodo_fakes import FakeClock
+
+from zenodeploy.emulator import Emulator, start
+from zenodeploy.emulator.server import LOCAL_TOKEN
+from zenodeploy.errors import ApiError
+from zenodeploy.zenodo import NotFound, RateLimiter, RetryPolicy, ZenodoClient, upload_file
+
+RECORD = {
+    "metadata": {
+        "resource_type": {"id": "dataset"},
+        "title": "Client flow",
+        "creators": [{"person_or_org": {"type": "personal", "family_name": "Doe", "given_name": "Jane"}}],
+        "publication_date": "2024-05-01",
+        "publisher": "Zenodo",
+    }
+}
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[Emulator]:
+    with start(tmp_path / "emulator") as running:
+        yield running
+
+
+@pytest.fixture
+def local(emulator: Emulator) -> Iterator[ZenodoClient]:
+    retry = RetryPolicy(sleep=FakeClock().sleep)  # no real waiting between attempts
+    with ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=RateLimiter(), retry=retry) as client:
+        yield client
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> tuple[Path, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def test_create_upload_publish_and_find_again(local: ZenodoClient, tmp_path: Path) -> None:
+    draft = local.create_draft(RECORD)
+    for key, data in (("data/table one.csv", b"a,b\n1,2\n"), ("README.md", b"# hi\n" * 1000)):
+        path, md5 = _write(tmp_path, "f", data)
+        entry = upload_file(local, draft["id"], key, path, md5=md5, size=len(data))
+        assert entry["status"] == "completed" and entry["checksum"] == f"md5:{md5}"
+    assert sorted(e["key"] for e in local.draft_files(draft["id"])["entries"]) == [
+        "README.md",
+        "data/table one.csv",
+    ]
+    record = local.publish(draft["id"])
+    assert record["is_published"] is True
+    assert [r["id"] for r in local.search_user_records(None, size=1)] == [draft["id"]]
+    with pytest.raises(NotFound):
+        local.get_draft(draft["id"])
+
+
+def test_publish_answered_500_after_it_happened_is_a_success_without_a_second_publish(
+    local: ZenodoClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    draft = local.create_draft(RECORD)
+    path, md5 = _write(tmp_path, "a.bin", b"x" * 5000)
+    upload_file(local, draft["id"], "a.bin", path, md5=md5, size=5000)
+    emulator.add_fault("POST", r"/actions/publish$", status=500, after=True)
+    assert local.publish(draft["id"])["is_published"] is True
+    assert local.get_record(draft["id"])["is_published"] is True
+    routes = emulator.stats()["routes"]
+    assert sum(n for route, n in routes.items() if "publish" in route) == 1, routes
+
+
+def test_an_upload_cut_off_mid_stream_is_sent_again_and_verified(
+    local: ZenodoClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    draft = local.create_draft(RECORD)
+    data = bytes(range(256)) * 8192  # 2 MiB
+    path, md5 = _write(tmp_path, "big.bin", data)
+    emulator.add_fault("PUT", r"/content$", drop_after_bytes=700_000)
+    entry = upload_file(local, draft["id"], "big.bin", path, md5=md5, size=len(data))
+    assert entry["checksum"] == f"md5:{md5}"
+    assert local.requests_made["PUT"] == 2
+
+
+def test_the_emulators_validation_errors_arrive_as_field_errors(local: ZenodoClient) -> None:
+    draft = local.create_draft(RECORD)
+    with pytest.raises(ApiError) as info:
+        local.publish(draft["id"])  # no files
+    assert info.value.status == 400 and info.value.field_errors
+    assert str(info.value).startswith(f"POST /api/records/{draft['id']}/draft/actions/publish failed (400): ")
+    assert str(info.value).endswith("Fix the manifest and run apply again.")
