@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from zenodeploy import __version__, report, resolve
-from zenodeploy.errors import ManifestError, ZenodeployError
+from zenodeploy.errors import ManifestError, UsageError, ZenodeployError
 from zenodeploy.model import Finding
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -176,6 +176,58 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
 
 
 @cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--type", "kind", help="Account type: personal or organizational.")
+@click.option("--family", help="Your family name.")
+@click.option("--given", help="Your given name(s).")
+@click.option("--name", help="The organisation's name (organizational accounts).")
+@click.option("--orcid", help="Your ORCID iD (checked); '' for none.")
+@click.option("--affiliation", help="Your affiliation; '' for none.")
+@click.option("--license", "license_", help="Default license id, e.g. cc-by-4.0.")
+@click.option("--server", help="sandbox (default), zenodo, local or an InvenioRDM URL.")
+@click.option("--no-input", is_flag=True, help="Never prompt: use options, saved answers and defaults.")
+@click.option("--force", is_flag=True, help="Overwrite existing files and the saved profile.")
+@handle_errors
+def init(
+    directory: Path | None, kind: str | None, no_input: bool, force: bool, **options: str | None
+) -> None:
+    """Save your default creator, license and server, and start a project in DIRECTORY.
+
+    Asks each question the options do not answer. Without DIRECTORY only the profile is written.
+
+    \b
+    Example:
+      zenodeploy init my-dataset
+      zenodeploy init . --no-input --family Doe --given Jane --orcid 0000-0002-1825-0097
+    """
+    from zenodeploy import init as init_mod
+
+    given = {"type": kind, "license": options.pop("license_"), **options}
+    answers = init_mod.gather(given, None if no_input else _ask, _profile())
+    result = init_mod.init_project(directory, answers, force=force)
+    for path in ([result.profile] if result.profile else []) + list(result.files):
+        click.echo(f"wrote {path}")
+    if directory is not None:
+        manifest = directory / "zenodeploy.yaml"
+        click.echo(f"next: zenodeploy login --server {answers['server']}; zenodeploy validate {manifest}")
+
+
+def _ask(question: Any) -> str:
+    """Prompt until ``question.check`` accepts the answer (it raises ValueError with the reason)."""
+
+    def convert(value: str) -> str:
+        try:
+            result: str = question.check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        return result
+
+    default = question.default if question.default is not None else ("" if question.optional else None)
+    answer: str = click.prompt(question.text, default=default, value_proc=convert, show_default=bool(default))
+    return answer
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=0, type=int, help="Port to listen on (0 picks a free one).")
 @click.option(
@@ -206,6 +258,223 @@ def emulator(
         click.echo("emulator stopped.", err=True)
     finally:
         running.stop()
+
+
+def _settings(manifest: Path, **kwargs: Any) -> Any:
+    from zenodeploy.reconcile import Settings
+
+    return Settings(manifest=manifest, **kwargs)
+
+
+def server_options(func: F) -> F:
+    func = click.option(
+        "--server", help="Override the manifest's server: sandbox, zenodo, local or an https:// URL."
+    )(func)
+    func = click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")(
+        func
+    )
+    func = click.option("--only", multiple=True, metavar="KEY", help="Only this deposition (repeatable).")(
+        func
+    )
+    return click.option(
+        "--parallel",
+        type=click.IntRange(1, 32),
+        default=4,
+        show_default=True,
+        help="Depositions and uploads at a time.",
+    )(func)
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@server_options
+@click.option(
+    "--publish", "publish", flag_value=True, default=None, help="Plan to publish every changed deposition."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0 when nothing would change, 4 when changes are pending."
+)
+@handle_errors
+def plan(
+    manifest: Path,
+    server: str | None,
+    token_env: str | None,
+    only: tuple[str, ...],
+    parallel: int,
+    publish: bool | None,
+    fmt: str,
+    detailed_exitcode: bool,
+) -> None:
+    """Show what apply would change, without writing anything (GET requests only).
+
+    \b
+    Example:
+      zenodeploy plan zenodeploy.yaml --detailed-exitcode
+    """
+    from zenodeploy import reconcile
+
+    settings = _settings(
+        manifest, server=server, token_env=token_env, only=only, publish=publish, parallel=parallel
+    )
+    with reconcile.connect(settings) as session:
+        plans = reconcile.plans(session, parallel)
+    click.echo(json.dumps(report.plan_json(plans), indent=2) if fmt == "json" else report.plan_text(plans))
+    if any(p.refused for p in plans):
+        sys.exit(EXIT_FAILURE)
+    sys.exit(4 if detailed_exitcode and any(p.changes for p in plans) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@server_options
+@click.option("--publish", "publish", flag_value=True, default=None, help="Publish every changed deposition.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (CI).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def apply(
+    manifest: Path,
+    server: str | None,
+    token_env: str | None,
+    only: tuple[str, ...],
+    parallel: int,
+    publish: bool | None,
+    yes: bool,
+    fmt: str,
+) -> None:
+    """Make the server match the manifest: create, update, upload, publish when asked.
+
+    Idempotent: a second run with an unchanged manifest writes nothing.
+
+    \b
+    Example:
+      zenodeploy apply zenodeploy.yaml --server local --yes
+    """
+    from zenodeploy import reconcile
+    from zenodeploy.apply import apply_plans
+
+    settings = _settings(
+        manifest, server=server, token_env=token_env, only=only, publish=publish, parallel=parallel
+    )
+    with reconcile.connect(settings) as session:
+        plans = reconcile.plans(session, parallel)
+        if fmt == "text":
+            click.echo(report.plan_text(plans))
+        if not any(p.changes for p in plans):
+            outcomes = [unchanged(p) for p in plans]
+        else:
+            interactive = sys.stdin.isatty() and not yes
+            if reconcile.publishes_to_production(session, plans) and not yes and not sys.stdin.isatty():
+                raise UsageError("this run publishes to zenodo.org (permanent DOIs); confirm with --yes.")
+            if interactive and not click.confirm("Apply these changes?", default=False):
+                raise UsageError("nothing applied.")
+            with report.Progress(plans, enabled=fmt == "text" and sys.stderr.isatty()) as progress:
+                outcomes = apply_plans(
+                    session.client,
+                    plans,
+                    session.lock,
+                    session.server,
+                    parallel=parallel,
+                    progress=progress.update,
+                )
+        requests = dict(session.client.requests_made)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "depositions": [vars_of(o) for o in outcomes] or report.plan_json(plans),
+                    "requests": requests,
+                },
+                indent=2,
+            )
+        )
+    elif outcomes:
+        click.echo(report.outcomes_text(outcomes))
+    if any(o.error for o in outcomes):
+        sys.exit(EXIT_FAILURE)
+
+
+def unchanged(plan: Any) -> Any:
+    from zenodeploy.apply import Outcome
+
+    r = plan.observation.remote
+    if r is None:
+        return Outcome(plan.key, state="not created")
+    return Outcome(plan.key, r.record_id, r.doi, r.concept_doi, r.url, state=r.state.replace("-", " "))
+
+
+def vars_of(outcome: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(outcome)
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@server_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def status(
+    manifest: Path, server: str | None, token_env: str | None, only: tuple[str, ...], parallel: int, fmt: str
+) -> None:
+    """Each deposition's record, DOI, state and web address.
+
+    \b
+    Example:
+      zenodeploy status zenodeploy.yaml
+    """
+    from zenodeploy import reconcile
+
+    settings = _settings(manifest, server=server, token_env=token_env, only=only, parallel=parallel)
+    with reconcile.connect(settings) as session:
+        observations = reconcile.observe_all(session, parallel)
+    rows = []
+    for obs in observations:
+        r = obs.remote
+        state = (
+            "not created"
+            if r is None
+            else ("new version pending" if r.pending else r.state.replace("-", " "))
+        )
+        rows.append(
+            {
+                "key": obs.key,
+                "record_id": r.record_id if r else None,
+                "doi": r.doi if r else None,
+                "state": state,
+                "url": r.url if r else None,
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            click.echo(
+                f"{row['key']}: {row['state']}"
+                + "".join(f"  {row[k]}" for k in ("record_id", "doi", "url") if row[k])
+            )
+
+
+@cli.command(name="import")
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("key")
+@click.argument("record")
+@click.option("--server", help="Override the manifest's server.")
+@click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")
+@handle_errors
+def import_(manifest: Path, key: str, record: str, server: str | None, token_env: str | None) -> None:
+    """Adopt an existing record for a deposition key (writes the lock file).
+
+    \b
+    Example:
+      zenodeploy import zenodeploy.yaml my-dataset 1234567
+    """
+    from zenodeploy import reconcile
+
+    result = reconcile.import_record(_settings(manifest, server=server, token_env=token_env), key, record)
+    click.echo(
+        f"{result['key']} is now record {result['record_id']} ({result['state']}); written to {result['lock']}"
+    )
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class LockEntry:
     parent_id: str | None = None
     doi: str | None = None
     concept_doi: str | None = None
+    pending_id: str | None = None  # an unpublished new-version draft of this record, if any
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
@@ -54,7 +55,9 @@ class Lock:
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read the lock file {path} ({exc}). Restore it from version control or delete it; apply then finds records by search.") from None
+            raise ConfigError(
+                f"cannot read the lock file {path} ({exc}). Restore it from version control or delete it; apply then finds records by search."
+            ) from None
         if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
             raise ConfigError(f"{path} is not a zenodeploy lock file of version {LOCK_VERSION}.")
         servers = {
@@ -80,7 +83,10 @@ class Lock:
         return {
             "version": LOCK_VERSION,
             "servers": {
-                server: {key: {k: v for k, v in asdict(e).items() if v is not None} for key, e in sorted(entries.items())}
+                server: {
+                    key: {k: v for k, v in asdict(e).items() if v is not None}
+                    for key, e in sorted(entries.items())
+                }
                 for server, entries in sorted(self._servers.items())
             },
         }

@@ -1,0 +1,224 @@
+"""Execute a plan: the only module that writes to the server. The lock is written after every create."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from zenodeploy.errors import ConflictError, ZenodeployError
+from zenodeploy.lock import Lock, LockEntry
+from zenodeploy.observe import files_of
+from zenodeploy.plan import (
+    Action,
+    AddCommunities,
+    Create,
+    Delete,
+    DepositionPlan,
+    Edit,
+    NewVersion,
+    Publish,
+    Refuse,
+    UpdateMetadata,
+    Upload,
+    describe,
+)
+from zenodeploy.zenodo import NotFound, ZenodoClient, upload_file
+
+Progress = Callable[[str, int], None]  # (remote file name, bytes just sent)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What apply did for one deposition (the JSON summary and the closing table)."""
+
+    key: str
+    record_id: str | None = None
+    doi: str | None = None
+    concept_doi: str | None = None
+    url: str | None = None
+    state: str = "unchanged"
+    actions: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def apply_plans(
+    client: ZenodoClient,
+    plans: Sequence[DepositionPlan],
+    lock: Lock,
+    server: str,
+    *,
+    parallel: int = 4,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Run every deposition's actions, ``parallel`` depositions (and uploads) at a time.
+
+    A failure of one deposition is recorded in its outcome and does not stop the others.
+    """
+    for plan in plans:
+        if plan.refused:
+            raise ConflictError(plan.refused)
+    runner = _Runner(client, lock, server, max(1, parallel), progress)
+    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="deposition") as pool:
+        return list(pool.map(runner.run, plans))
+
+
+class _Runner:
+    def __init__(
+        self, client: ZenodoClient, lock: Lock, server: str, parallel: int, progress: Progress | None
+    ) -> None:
+        self.client, self.lock, self.server, self.parallel = client, lock, server, parallel
+        self.progress = progress
+        self._mutex = threading.Lock()
+
+    def run(self, plan: DepositionPlan) -> Outcome:
+        remote = plan.observation.remote
+        outcome = Outcome(plan.key)
+        doc: Mapping[str, Any] | None = remote.doc if remote else None
+        target = remote.record_id if remote else None  # the draft that writes go to
+        if remote is not None and plan.observation.found_by == "search":
+            self.lock.set(self.server, plan.key, remote.lock_entry())
+        try:
+            uploads: list[Upload] = []
+            for action in plan.actions:
+                if isinstance(action, Upload):
+                    uploads.append(action)
+                    continue
+                if uploads:
+                    self._uploads(str(target), uploads, doc)
+                    uploads = []
+                doc, target = self._do(plan, action, doc, target)
+                outcome.actions.append(describe(action))
+            if uploads:
+                self._uploads(str(target), uploads, doc)
+            outcome.actions += [describe(u) for u in plan.actions if isinstance(u, Upload)]
+        except ZenodeployError as exc:
+            outcome.error = str(exc)
+        self._finish(outcome, plan, doc, target)
+        return outcome
+
+    def _do(
+        self, plan: DepositionPlan, action: Action, doc: Mapping[str, Any] | None, target: str | None
+    ) -> tuple[Mapping[str, Any] | None, str | None]:
+        client, desired = self.client, plan.desired
+        if isinstance(action, Create):
+            body = _body(desired.record, None)
+            created = client.create_draft(body)
+            target = str(created["id"])
+            self.lock.set(self.server, plan.key, LockEntry(record_id=target, parent_id=_parent(created)))
+            return created, target
+        if isinstance(action, Edit):
+            return client.edit(action.record_id), action.record_id
+        if isinstance(action, NewVersion):
+            draft = client.new_version(action.record_id)
+            target = str(draft["id"])
+            entry = self.lock.get(self.server, plan.key) or LockEntry(record_id=action.record_id)
+            self.lock.set(
+                self.server,
+                plan.key,
+                LockEntry(
+                    entry.record_id, _parent(draft) or entry.parent_id, entry.doi, entry.concept_doi, target
+                ),
+            )
+            if not files_of(draft) and not _has_files(client, target):
+                client.files_import(target)  # links the previous version's files: no bytes re-sent
+            return client.get_draft(target), target
+        if isinstance(action, UpdateMetadata):
+            return client.update_draft(str(target), _body(desired.record, doc)), target
+        if isinstance(action, Delete):
+            with contextlib.suppress(NotFound):  # gone already: a previous run got this far
+                client.delete_file(str(target), action.name)
+            return doc, target
+        if isinstance(action, Publish):
+            published = client.publish(str(target))
+            return published, target
+        if isinstance(action, AddCommunities):
+            client.add_communities(str(target), list(action.communities))
+            return doc, target
+        assert isinstance(action, Refuse)
+        raise ConflictError(action.reason)
+
+    def _uploads(self, target: str, uploads: list[Upload], doc: Mapping[str, Any] | None) -> None:
+        current = files_of(doc) if doc else {}
+
+        def one(action: Upload) -> None:
+            f = action.file
+            have = current.get(f.name)
+            existing = {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"} if have else None
+            progress = self.progress
+
+            def report(sent: int) -> None:
+                if progress is not None:
+                    progress(f.name, sent)
+
+            upload_file(
+                self.client,
+                target,
+                f.name,
+                f.source,
+                md5=f.md5,
+                size=f.size,
+                progress=report,
+                existing=existing,
+            )
+
+        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="upload") as pool:
+            for future in [pool.submit(one, u) for u in uploads]:
+                future.result()
+
+    def _finish(
+        self, outcome: Outcome, plan: DepositionPlan, doc: Mapping[str, Any] | None, target: str | None
+    ) -> None:
+        if doc is None:
+            return
+        published = bool(doc.get("is_published")) and not doc.get("is_draft")
+        pids = doc.get("pids") or {}
+        parent_pids = ((doc.get("parent") or {}).get("pids")) or {}
+        outcome.record_id = str(doc.get("id") or target)
+        outcome.doi = (pids.get("doi") or {}).get("identifier")
+        outcome.concept_doi = (parent_pids.get("doi") or {}).get("identifier")
+        outcome.url = (doc.get("links") or {}).get("self_html")
+        if outcome.error:
+            outcome.state = "failed"
+        elif not plan.actions:
+            outcome.state = "unchanged"
+        else:
+            outcome.state = "published" if published else "draft"
+        if published:
+            self.lock.set(
+                self.server,
+                plan.key,
+                LockEntry(outcome.record_id, _parent(doc), outcome.doi, outcome.concept_doi),
+            )
+
+
+def _parent(doc: Mapping[str, Any]) -> str | None:
+    value = (doc.get("parent") or {}).get("id")
+    return str(value) if value else None
+
+
+def _has_files(client: ZenodoClient, record_id: str) -> bool:
+    return bool(client.draft_files(record_id).get("entries"))
+
+
+def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The full-replace PUT body: our managed fields over the fields we do not manage.
+
+    InvenioRDM replaces the whole metadata on PUT (reference §6, §7.4–7.5), so fields the
+    manifest does not set are carried over from the server's current document; only
+    ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
+    """
+    remote = doc or {}
+    metadata = {**(remote.get("metadata") or {}), **record["metadata"]}
+    if not metadata.get("publication_date"):
+        metadata["publication_date"] = dt.date.today().isoformat()
+    return {
+        "metadata": metadata,
+        "access": {"record": "public", "files": "public", **record.get("access", {})},
+        "custom_fields": {**(remote.get("custom_fields") or {}), **(record.get("custom_fields") or {})},
+        "files": {"enabled": True},
+    }

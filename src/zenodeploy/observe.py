@@ -1,0 +1,197 @@
+"""Read the remote state of each deposition: GET requests only.
+
+Identity (design.md): the manifest's ``record:`` pin, then the lock file, then a search of
+the account's own drafts and records by exact title; a search match is adopted only when
+it is unambiguous (one concept), otherwise the run stops and says how to pin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from zenodeploy.errors import ConflictError
+from zenodeploy.lock import Lock, LockEntry
+from zenodeploy.model import DesiredDeposition
+from zenodeploy.zenodo import NotFound, ZenodoClient
+
+State = Literal["draft", "published", "edit-pending"]
+_ZENODO_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?10\.\d+/zenodo\.(\d+)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    key: str
+    size: int
+    md5: str
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """One deposition's remote side.
+
+    ``doc`` is what the manifest is compared with: the open draft when there is one (a never
+    published draft, or the edit draft of a published record), else the published record.
+    ``published`` is the latest published version, ``pending`` an open new-version draft.
+    """
+
+    record_id: str
+    parent_id: str | None
+    state: State
+    doc: Mapping[str, Any]
+    files: Mapping[str, RemoteFile]
+    published: Mapping[str, Any] | None = None
+    published_files: Mapping[str, RemoteFile] = field(default_factory=dict)
+    pending: Mapping[str, Any] | None = None
+    pending_files: Mapping[str, RemoteFile] = field(default_factory=dict)
+
+    @property
+    def doi(self) -> str | None:
+        source = self.published or self.doc
+        value = (source.get("pids") or {}).get("doi", {}).get("identifier")
+        return str(value) if value else None
+
+    @property
+    def concept_doi(self) -> str | None:
+        source = self.published or self.doc
+        value = ((source.get("parent") or {}).get("pids") or {}).get("doi", {}).get("identifier")
+        return str(value) if value else None
+
+    @property
+    def url(self) -> str | None:
+        links = (self.pending or self.doc).get("links") or {}
+        value = links.get("self_html") or links.get("html")
+        return str(value) if value else None
+
+    def lock_entry(self) -> LockEntry:
+        return LockEntry(
+            record_id=self.record_id,
+            parent_id=self.parent_id,
+            doi=self.doi,
+            concept_doi=self.concept_doi,
+            pending_id=str(self.pending["id"]) if self.pending else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    key: str
+    remote: Remote | None
+    found_by: Literal["pin", "lock", "search", "none"]
+
+
+def files_of(doc: Mapping[str, Any]) -> dict[str, RemoteFile]:
+    """Completed files of a record or draft document (``files.entries`` as a map or a list)."""
+    entries = (doc.get("files") or {}).get("entries") or {}
+    items = entries.values() if isinstance(entries, Mapping) else entries
+    out = {}
+    for e in items:
+        if e.get("status", "completed") == "completed":
+            checksum = str(e.get("checksum") or "")
+            out[str(e["key"])] = RemoteFile(
+                str(e["key"]), int(e.get("size") or 0), checksum.removeprefix("md5:")
+            )
+    return out
+
+
+def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server: str) -> Observation:
+    """Find and read the record ``desired`` manages (GET only)."""
+    if desired.pin:
+        record_id = _pin_to_id(client, desired.pin)
+        return Observation(desired.key, read(client, record_id, None), "pin")
+    entry = lock.get(server, desired.key)
+    if entry is not None:
+        remote = read(client, entry.record_id, entry.pending_id)
+        if remote is not None:
+            return Observation(desired.key, remote, "lock")
+    remote = _search(client, desired)
+    return Observation(desired.key, remote, "search" if remote else "none")
+
+
+def read(client: ZenodoClient, record_id: str, pending_id: str | None) -> Remote | None:
+    """Read a record or draft and, for a published record, its open edit draft and pending version."""
+    draft = _get(client.get_draft, record_id)
+    if draft is not None and not draft.get("is_published"):
+        return Remote(record_id, _parent(draft), "draft", draft, files_of(draft))
+    record = _get(client.get_record, record_id)
+    if record is None:
+        return None
+    pending = _get(client.get_draft, pending_id) if pending_id else None
+    if pending is not None and pending.get("is_published"):
+        pending = None  # it was published since: the lock is stale, the caller re-reads the newest
+    published_files = files_of(record)
+    doc, state = (draft, "edit-pending") if draft is not None else (record, "published")
+    return Remote(
+        record_id,
+        _parent(record),
+        state,  # type: ignore[arg-type]
+        doc,
+        files_of(doc) if draft is None else published_files,  # files are locked on an edit draft
+        published=record,
+        published_files=published_files,
+        pending=pending,
+        pending_files=files_of(pending) if pending else {},
+    )
+
+
+def _get(call: Any, record_id: str) -> dict[str, Any] | None:
+    try:
+        result: dict[str, Any] = call(record_id)
+    except NotFound:
+        return None
+    return result
+
+
+def _parent(doc: Mapping[str, Any]) -> str | None:
+    parent = (doc.get("parent") or {}).get("id")
+    return str(parent) if parent else None
+
+
+def _pin_to_id(client: ZenodoClient, pin: str) -> str:
+    """A record id from a pin: a record id, a Zenodo DOI (…/zenodo.N) or a concept id (its latest version)."""
+    match = _ZENODO_DOI.match(pin.strip())
+    record_id = match[1] if match else pin.strip()
+    if not record_id.isdigit():
+        raise ConflictError(
+            f"record: '{pin}' is neither a record id nor a Zenodo DOI; pin the numeric record id instead."
+        )
+    if _get(client.get_record, record_id) is None and _get(client.get_draft, record_id) is None:
+        hits = list(client.search_user_records(f'parent.id:"{record_id}"'))
+        published = [h for h in hits if h.get("is_published")]
+        if not published:
+            raise ConflictError(
+                f"record: '{pin}' does not exist on this server or is not yours. Check the pin and the server "
+                "(a sandbox id is not a zenodo.org id)."
+            )
+        record_id = str(max(published, key=lambda h: (h.get("versions") or {}).get("index", 0))["id"])
+    return record_id
+
+
+def _search(client: ZenodoClient, desired: DesiredDeposition) -> Remote | None:
+    """Adopt the account's record with exactly this title, if it is one concept; else stop."""
+    title = str(desired.record["metadata"].get("title", ""))
+    if not title:
+        return None
+    query = 'metadata.title:"{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"'))
+    hits = [h for h in client.search_user_records(query) if (h.get("metadata") or {}).get("title") == title]
+    concepts: dict[str, list[dict[str, Any]]] = {}
+    for hit in hits:
+        concepts.setdefault(_parent(hit) or str(hit["id"]), []).append(hit)
+    if not concepts:
+        return None
+    if len(concepts) > 1:
+        ids = ", ".join(sorted(str(h["id"]) for group in concepts.values() for h in group))
+        raise ConflictError(
+            f"'{desired.key}': {len(concepts)} of your records are titled {title!r} (ids {ids}). "
+            f"Pin the right one with record: <id> under {desired.source_path}, or run 'zenodeploy import MANIFEST {desired.key} <id>'."
+        )
+    group = next(iter(concepts.values()))
+    published = [h for h in group if h.get("is_published")]
+    drafts = [h for h in group if not h.get("is_published")]
+    if published:
+        latest = max(published, key=lambda h: (h.get("versions") or {}).get("index", 0))
+        pending = [d for d in drafts if str(d["id"]) != str(latest["id"])]
+        return read(client, str(latest["id"]), str(pending[0]["id"]) if pending else None)
+    return read(client, str(drafts[0]["id"]), None)

@@ -1,0 +1,213 @@
+"""``compute_plan(desired, observation)``: a pure function from the two states to typed actions.
+
+Reconcile rules (design.md): nothing remote → create; a draft → update it, sync files; a
+published record → edit (metadata only) or a new version (files differ); publish only when
+asked and never when nothing changed; ``on_published: fail`` refuses to touch a published record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zenodeploy.metadata import comparable
+from zenodeploy.model import DesiredDeposition, LocalFile
+from zenodeploy.observe import Observation, Remote, RemoteFile
+from zenodeploy.report import human_size
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    record_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    record_id: str
+    doi: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMetadata:
+    changes: tuple[tuple[str, str, str], ...]  # (field, old, new) as short text
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    file: LocalFile
+    replaces: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    communities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AddCommunities:
+    communities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Refuse:
+    reason: str
+
+
+Action = Create | Edit | NewVersion | UpdateMetadata | Upload | Delete | Publish | AddCommunities | Refuse
+
+
+@dataclass(frozen=True, slots=True)
+class DepositionPlan:
+    desired: DesiredDeposition
+    observation: Observation
+    actions: tuple[Action, ...]
+
+    @property
+    def key(self) -> str:
+        return self.desired.key
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.actions)
+
+    @property
+    def refused(self) -> str | None:
+        return next((a.reason for a in self.actions if isinstance(a, Refuse)), None)
+
+
+def compute_plan(desired: DesiredDeposition, observation: Observation) -> DepositionPlan:
+    remote = observation.remote
+    if remote is None:
+        actions: list[Action] = [Create(str(desired.record["metadata"].get("title", desired.key)))]
+        actions += [Upload(f) for f in desired.files]
+        if desired.publish:
+            actions.append(Publish(desired.communities))
+        return DepositionPlan(desired, observation, tuple(actions))
+    if remote.state == "draft":
+        actions = [*_metadata(desired, remote.doc), *_file_sync(desired.files, remote.files)]
+        if desired.publish:
+            actions.append(Publish(desired.communities))
+        return DepositionPlan(desired, observation, tuple(actions))
+    return DepositionPlan(desired, observation, tuple(_published(desired, remote)))
+
+
+def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
+    assert remote.published is not None
+    files_differ = _files_differ(desired.files, remote.published_files)
+    base_doc = remote.pending if (files_differ and remote.pending) else remote.doc
+    meta = _metadata(desired, base_doc)
+    communities = _new_communities(desired, remote.published)
+    edit_open = remote.state == "edit-pending"
+    if not files_differ and not meta and not communities:
+        # An edit left open by an interrupted run is finished only when publishing is asked for.
+        return [Publish()] if edit_open and desired.publish and _metadata(desired, remote.published) else []
+    if desired.on_published == "fail" and (files_differ or meta):
+        return [
+            Refuse(
+                f"'{desired.key}' is published and on_published is 'fail'; the manifest differs in {_what(files_differ, meta)}. Change on_published or revert the manifest."
+            )
+        ]
+    actions: list[Action] = []
+    if files_differ:
+        if desired.on_published == "edit":
+            return [
+                Refuse(
+                    f"'{desired.key}' is published and its files differ, but on_published: edit only changes metadata. Use on_published: new-version to publish the new files as a new version."
+                )
+            ]
+        current = remote.pending_files if remote.pending else remote.published_files
+        actions.append(NewVersion(remote.record_id, remote.doi))
+        actions += _file_sync(desired.files, current)
+        # A new-version draft drops 'version' and resets the date (reference §7.4): always send metadata.
+        actions.append(meta[0] if meta else UpdateMetadata(()))
+    elif meta:
+        if not edit_open:
+            actions.append(Edit(remote.record_id))
+        actions += meta
+    if (files_differ or meta) and desired.publish:
+        actions.append(Publish())
+    if communities:
+        actions.append(AddCommunities(communities))
+    return actions
+
+
+def _what(files_differ: bool, meta: list[UpdateMetadata]) -> str:
+    return " and ".join(x for x, on in (("files", files_differ), ("metadata", bool(meta))) if on)
+
+
+def _new_communities(desired: DesiredDeposition, record: Mapping[str, Any]) -> tuple[str, ...]:
+    entries = ((record.get("parent") or {}).get("communities") or {}).get("entries") or []
+    have = {str(e.get(k)) for e in entries for k in ("id", "slug") if e.get(k)}
+    return tuple(c for c in desired.communities if c not in have)
+
+
+def _metadata(desired: DesiredDeposition, doc: Mapping[str, Any]) -> list[UpdateMetadata]:
+    ours = comparable(desired.record, desired.record)
+    theirs = comparable(doc, desired.record)
+    changes = []
+    for section in ours:
+        for name in ours[section]:
+            mine, remote = ours[section][name], theirs[section].get(name)
+            if mine != remote:
+                label = name if section == "metadata" else f"{section}.{name}"
+                changes.append((label, _short(remote), _short(mine)))
+    return [UpdateMetadata(tuple(changes))] if changes else []
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = " ".join(text.split())
+    return json.dumps(text if len(text) <= 70 else text[:67] + "...", ensure_ascii=False)
+
+
+def _files_differ(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> bool:
+    return {f.name: f.md5 for f in local} != {k: f.md5 for k, f in remote.items()}
+
+
+def _file_sync(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> list[Action]:
+    wanted = {f.name for f in local}
+    actions: list[Action] = [Delete(name) for name in sorted(remote) if name not in wanted]
+    for f in local:
+        have = remote.get(f.name)
+        if have is None or have.md5 != f.md5:
+            actions.append(Upload(f, replaces=have is not None))
+    return actions
+
+
+def describe(action: Action) -> str:
+    """One line per action with a fixed verb (the plan output users read and grep)."""
+    if isinstance(action, Create):
+        return f"+ create draft {json.dumps(action.title, ensure_ascii=False)}"
+    if isinstance(action, Edit):
+        return f"✎ edit published record {action.record_id}"
+    if isinstance(action, NewVersion):
+        return f"↻ new version of {action.doi or action.record_id}"
+    if isinstance(action, UpdateMetadata):
+        if not action.changes:
+            return "~ metadata (set again on the new version)"
+        return "\n".join(f"~ {name}: {old} → {new}" for name, old, new in action.changes)
+    if isinstance(action, Upload):
+        verb = "replace" if action.replaces else "upload"
+        return f"+ {verb} {action.file.name} ({human_size(action.file.size)})"
+    if isinstance(action, Delete):
+        return f"- delete {action.name}"
+    if isinstance(action, Publish):
+        extra = f" (review request to {', '.join(action.communities)})" if action.communities else ""
+        return f"✓ publish{extra}"
+    if isinstance(action, AddCommunities):
+        return f"+ request inclusion in {', '.join(action.communities)}"
+    return f"✗ refused: {action.reason}"

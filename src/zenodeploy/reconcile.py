@@ -1,0 +1,118 @@
+"""The run of ``plan``/``apply``/``status``: resolve offline, connect, observe, plan (and apply)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.errors import ConflictError
+from zenodeploy.lock import Lock, lock_path
+from zenodeploy.manifest import Manifest, load_manifest
+from zenodeploy.model import DesiredDeposition
+from zenodeploy.observe import Observation, observe, read
+from zenodeploy.plan import DepositionPlan, compute_plan
+from zenodeploy.profile import load_profile
+from zenodeploy.resolve import Resolution, resolve
+from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
+
+PRODUCTION = "zenodo"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    manifest: Path
+    server: str | None = None
+    token_env: str | None = None
+    only: tuple[str, ...] = ()
+    publish: bool | None = None
+    parallel: int = 4
+
+
+@dataclass(slots=True)
+class Session:
+    """An open connection to the manifest's server for one command."""
+
+    manifest: Manifest
+    resolution: Resolution
+    server: str
+    client: ZenodoClient
+    lock: Lock
+
+
+def load(settings: Settings) -> tuple[Manifest, Resolution]:
+    """Offline: the whole manifest is valid and resolved before anything is sent."""
+    manifest = load_manifest(settings.manifest, profile=load_profile())
+    return manifest, resolve(manifest, only=settings.only, publish=settings.publish)
+
+
+@contextlib.contextmanager
+def connect(settings: Settings) -> Iterator[Session]:
+    manifest, resolution = load(settings)
+    server = settings.server or manifest.server
+    lock = Lock.load(lock_path(settings.manifest))
+    with _client(server, manifest, settings) as client:
+        yield Session(manifest, resolution, server, client, lock)
+
+
+@contextlib.contextmanager
+def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
+    limiter = RateLimiter()
+    if server == "local":
+        from zenodeploy.emulator import LOCAL_TOKEN, start
+
+        with (
+            start(manifest.base_dir / ".zenodeploy" / "local") as emulator,
+            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter) as client,
+        ):
+            yield client
+        return
+    from zenodeploy.tokens import stored_token
+
+    token = resolve_token(server, token_env=settings.token_env, profile_token=stored_token(server))
+    with ZenodoClient(base_url(server), token, limiter=limiter) as client:
+        yield client
+
+
+def observe_all(session: Session, parallel: int) -> list[Observation]:
+    """Read every deposition's remote state (GET only), ``parallel`` at a time."""
+
+    def one(desired: DesiredDeposition) -> Observation:
+        return observe(session.client, desired, session.lock, session.server)
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="observe") as pool:
+        return list(pool.map(one, session.resolution.depositions))
+
+
+def plans(session: Session, parallel: int) -> list[DepositionPlan]:
+    observations = observe_all(session, parallel)
+    return [compute_plan(d, o) for d, o in zip(session.resolution.depositions, observations, strict=True)]
+
+
+def publishes_to_production(session: Session, plan_list: Sequence[DepositionPlan]) -> bool:
+    from zenodeploy.plan import Publish
+
+    return session.server == PRODUCTION and any(isinstance(a, Publish) for p in plan_list for a in p.actions)
+
+
+def import_record(settings: Settings, key: str, record: str) -> dict[str, Any]:
+    """Adopt an existing record for ``key`` explicitly: read it and write the lock entry."""
+    with connect(settings) as session:
+        if key not in {d.key for d in session.manifest.depositions}:
+            raise ConflictError(f"{settings.manifest} has no deposition with key '{key}'.")
+        remote = read(session.client, record, None)
+        if remote is None:
+            raise ConflictError(
+                f"record {record} does not exist on {session.server} or is not yours; check the id and --server."
+            )
+        session.lock.set(session.server, key, remote.lock_entry())
+        return {
+            "key": key,
+            "record_id": remote.record_id,
+            "state": remote.state,
+            "doi": remote.doi,
+            "lock": str(session.lock.path),
+        }
