@@ -265,3 +265,21 @@ def test_a_first_delete_that_finds_nothing_is_not_found(
     rsps.delete(f"{BASE}/api/records/1/draft", status=404, json={"status": 404, "message": "Not found."})
     with pytest.raises(NotFound):
         client.delete_draft("1")
+
+
+def test_503_with_retry_after_waits_as_asked(
+    client: ZenodoClient, clock: FakeClock, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{BASE}/api/records/1", status=503, headers={"Retry-After": "17"})
+    rsps.get(f"{BASE}/api/records/1", json={})
+    client.get_record("1")
+    assert clock.sleeps == [17.0]
+
+
+def test_a_body_that_cannot_be_replayed_is_not_retried(
+    client: ZenodoClient, rsps: responses.RequestsMock
+) -> None:
+    rsps.put(f"{BASE}/api/records/1/draft/files/a/content", status=503)
+    with pytest.raises(ServerFailed):
+        client._request("PUT", "/api/records/1/draft/files/a/content", data=iter([b"x"]), idempotent=True)
+    assert len(rsps.calls) == 1

@@ -83,10 +83,19 @@ def test_after_an_exhausted_window_resets_one_probe_goes_and_the_rest_wait_for_i
 def test_a_429_holds_every_caller_for_retry_after(clock: FakeClock) -> None:
     limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
     limiter.acquire()
-    limiter.release(429, {"Retry-After": "12"})
-    assert limiter.server_wait() == 12.0
+    assert limiter.release(429, {"Retry-After": "12"}) == 12.0
     limiter.acquire()
     assert clock.sleeps == [12.0]
+
+
+def test_a_429_asking_for_no_wait_still_holds_a_second_and_a_2xx_never_holds(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    assert limiter.release(200, {"Retry-After": "40"}) is None
+    limiter.acquire()
+    assert limiter.release(429, {"Retry-After": "0"}) == 1.0
+    limiter.acquire()
+    assert clock.sleeps == [1.0]
 
 
 def test_a_429_without_retry_after_holds_until_the_reset(clock: FakeClock) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.cookiejar
 import logging
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -32,7 +31,7 @@ from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.endpoints import Endpoints
 from zenodeploy.zenodo.failures import error_for_exception, error_for_status, redact_url, scrub
 from zenodeploy.zenodo.file_endpoints import FileEndpoints
-from zenodeploy.zenodo.ratelimit import RateLimiter, parse_retry_after
+from zenodeploy.zenodo.ratelimit import RateLimiter
 from zenodeploy.zenodo.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ USER_AGENT = f"zenodeploy/{__version__} (+https://github.com/zenodeploy/zenodepl
 ACCEPT = "application/vnd.inveniordm.v1+json"  # Zenodo's plain JSON is a legacy shape (reference §6)
 
 Timeout = float | tuple[float, float]
-Body = bytes | Iterable[bytes] | Callable[[], Any] | None
+Body = bytes | str | Iterable[bytes] | Callable[[], Any] | None
 
 # Failures after which no response arrived; a retry is only safe for idempotent calls.
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -171,6 +170,8 @@ class ZenodoClient(Endpoints, FileEndpoints):
         """
         url = self._url(path_or_url)
         shown = redact_url(url)
+        # A plain iterable body is consumed by the first attempt, so it cannot be sent again.
+        replayable = data is None or isinstance(data, (bytes, str)) or callable(data)
         attempt = 0
         while True:
             attempt += 1
@@ -184,7 +185,7 @@ class ZenodoClient(Endpoints, FileEndpoints):
             except requests.RequestException as exc:
                 self.limiter.release(None, None)
                 log.debug("%s %s: %s", method, shown, type(exc).__name__)
-                retryable = isinstance(exc, _TRANSIENT) and (idempotent or _never_sent(exc))
+                retryable = replayable and isinstance(exc, _TRANSIENT) and (idempotent or _never_sent(exc))
                 if retryable and self.retry.should_retry(attempt, None):
                     self.retry.wait(attempt, status=None, server_wait=None)
                     continue
@@ -197,14 +198,14 @@ class ZenodoClient(Endpoints, FileEndpoints):
                     unknown_outcome="" if idempotent or _never_sent(exc) else unknown_outcome,
                 ) from None
             status = response.status_code
-            self.limiter.release(status, response.headers)
+            asked = self.limiter.release(status, response.headers)
             log.debug("%s %s → %s", method, shown, status)
             if status < 300:
                 return self._parse(method, shown, response)
             if method == "DELETE" and status == 404 and attempt > 1:
                 return None  # an earlier attempt deleted it and its response was lost
-            if (idempotent or status == 429) and self.retry.should_retry(attempt, status):
-                self._back_off(attempt, response)
+            if replayable and (idempotent or status == 429) and self.retry.should_retry(attempt, status):
+                self._back_off(attempt, status, asked)
                 continue
             raise error_for_status(
                 method,
@@ -215,18 +216,15 @@ class ZenodoClient(Endpoints, FileEndpoints):
                 unknown_outcome="" if idempotent else unknown_outcome,
             )
 
-    def _back_off(self, attempt: int, response: requests.Response) -> None:
-        status = response.status_code
+    def _back_off(self, attempt: int, status: int, asked: float | None) -> None:
+        """Wait before attempt ``attempt + 1``; ``asked`` is what the server asked for, if anything."""
         if status == 429:
-            # The limiter already holds everyone for Retry-After/Reset when the server sent
-            # them; otherwise hold everyone for the policy's backoff. The next acquire waits.
-            if self.limiter.server_wait() <= 0:
+            # A 429 concerns every thread: the limiter already holds them all for what the
+            # server asked; without guidance, hold them all for the policy's backoff.
+            if asked is None:
                 self.limiter.block(self.retry.delay(attempt, status=status, server_wait=None))
             return
-        server_wait = (
-            parse_retry_after(response.headers.get("Retry-After"), time.time()) if status == 503 else None
-        )
-        self.retry.wait(attempt, status=status, server_wait=server_wait)
+        self.retry.wait(attempt, status=status, server_wait=asked)
 
     def _parse(self, method: str, shown: str, response: requests.Response) -> Any:
         if response.status_code == 204 or not response.content:

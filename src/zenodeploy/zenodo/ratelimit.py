@@ -125,12 +125,16 @@ class RateLimiter:
             self._sleep(wait)
             waited += wait
 
-    def release(self, status: int | None, headers: Mapping[str, str] | None) -> None:
-        """Record the outcome of a request started with :meth:`acquire`."""
+    def release(self, status: int | None, headers: Mapping[str, str] | None) -> float | None:
+        """Record the outcome of a request started with :meth:`acquire`.
+
+        Returns the seconds a 429 or 503 asked everyone to wait (``Retry-After``, or for a
+        429 the time until ``X-RateLimit-Reset``; at least 1 s for a 429), already applied
+        as a block on all callers; ``None`` when the response asked for nothing."""
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)
             if headers is None:
-                return
+                return None
             now = self._clock()
             limit = _number(headers.get("X-RateLimit-Limit"))
             remaining = _number(headers.get("X-RateLimit-Remaining"))
@@ -142,19 +146,19 @@ class RateLimiter:
                 # Requests still in flight were not counted by the server yet.
                 self._remaining = max(0, int(remaining) - self._in_flight)
                 self._reset_at = reset_at
-            if status in (429, 503):
-                wait = parse_retry_after(headers.get("Retry-After"), now)
-                if wait is None and status == 429 and reset_at is not None:
-                    wait = max(0.0, reset_at - now)
-                if wait is not None:
-                    self._blocked_until = max(self._blocked_until, now + wait)
+            elif self._reset_at is None:
+                self._remaining = None  # no budget advertised (any more): nothing to pace by
+            if status not in (429, 503):
+                return None
+            asked = parse_retry_after(headers.get("Retry-After"), now)
+            if asked is None and status == 429 and reset_at is not None:
+                asked = max(0.0, reset_at - now)
+            if asked is not None:
+                asked = max(asked, 1.0) if status == 429 else asked
+                self._blocked_until = max(self._blocked_until, now + asked)
+            return asked
 
     def block(self, seconds: float) -> None:
         """Hold every caller of :meth:`acquire` for ``seconds`` (a 429 backoff applies to all)."""
         with self._lock:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-
-    def server_wait(self) -> float:
-        """Seconds until the current block ends (0 when none): what a 429 asked everyone to wait."""
-        with self._lock:
-            return max(0.0, self._blocked_until - self._clock())
