@@ -85,7 +85,9 @@ class ZenodoClient(Endpoints, FileEndpoints):
     """A client for one InvenioRDM server. Thread-safe for concurrent calls.
 
     ``limiter`` should be shared by every client and thread of a run (the server's budget
-    is per User-Agent and IP). ``requests_made`` counts attempts sent, by method.
+    is per User-Agent and IP). ``requests_made`` counts attempts sent, by method. A given
+    ``session`` is taken over: its headers, auth, cookie policy and adapters are replaced.
+    ``timeout`` is (connect, read) seconds, applied to every request.
     """
 
     def __init__(

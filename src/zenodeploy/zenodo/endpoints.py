@@ -20,10 +20,12 @@ JSON = dict[str, Any]
 
 
 def quote_id(value: str | int) -> str:
+    """A record, request or community id as one path segment (``/`` and all else escaped)."""
     return quote(str(value), safe="")
 
 
 def json_object(value: Any, what: str) -> JSON:
+    """``value`` when it is a JSON object; an :class:`ApiError` naming ``what`` otherwise."""
     if not isinstance(value, dict):
         raise ApiError(
             f"The server answered {what} with {type(value).__name__}, not a JSON object; check the server URL."
