@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -60,10 +61,20 @@ class Call:
         return self.request.content_length or 0
 
     def drop_connection(self) -> None:
-        """Cut the TCP connection now (the fault of a dropped upload)."""
-        sock: socket.socket | None = self.request.environ.get("werkzeug.socket")
+        """Reset the TCP connection now (the fault of a dropped upload); raises ConnectionResetError.
+
+        SO_LINGER 0 makes the close send a RST, so the client fails at once instead of
+        waiting for an answer; the handler is told not to read another request.
+        """
+        environ = self.request.environ
+        handler = environ.get("zenodeploy.handler")
+        if handler is not None:
+            handler.close_connection = True
+        sock: socket.socket | None = environ.get("werkzeug.socket")
         if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             sock.shutdown(socket.SHUT_RDWR)
+        raise ConnectionResetError("the connection was dropped by an injected fault")
 
 
 @dataclass
@@ -116,7 +127,14 @@ class App:
         request = Request(environ)
         path = request.path
         admin = path.startswith("/api/_emulator/")
-        reply, route = self._dispatch(request, admin)
+        try:
+            reply, route = self._dispatch(request, admin)
+        except ConnectionError:
+            with self.stats.lock:
+                self.stats.requests[request.method] += 1
+                self.stats.responses["dropped"] += 1
+            log.debug("%s %s -> connection dropped", request.method, path)
+            raise
         if not admin:
             with self.stats.lock:
                 self.stats.requests[request.method] += 1

@@ -32,6 +32,14 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        environ["zenodeploy.handler"] = self  # lets a fault close the connection after this request
+        return environ
+
+    def connection_dropped(self, error: BaseException, environ: dict[str, Any] | None = None) -> None:
+        log.debug("connection dropped: %s", type(error).__name__)
+
     def log(self, type: str, message: str, *args: Any) -> None:
         log.debug("%s: %s", type, message % args if args else message)
 
