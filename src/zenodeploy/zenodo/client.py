@@ -179,12 +179,15 @@ class ZenodoClient(Endpoints, FileEndpoints):
             attempt += 1
             self.limiter.acquire()
             self._count(method)
-            body = data() if callable(data) else data
             try:
+                body = data() if callable(data) else data
                 response = self._session.request(
                     method, url, json=json, data=body, headers=headers, params=params, timeout=self.timeout
                 )
-            except requests.RequestException as exc:
+            except BaseException as exc:
+                if not isinstance(exc, requests.RequestException):
+                    self.limiter.release(None, None)  # Ctrl-C or a local error: free the slot, re-raise
+                    raise
                 self.limiter.release(None, None)
                 log.debug("%s %s: %s", method, shown, type(exc).__name__)
                 retryable = replayable and isinstance(exc, _TRANSIENT) and (idempotent or _never_sent(exc))
