@@ -80,8 +80,6 @@ class _Runner:
         outcome = Outcome(plan.key)
         doc: Mapping[str, Any] | None = remote.doc if remote else None
         target = remote.record_id if remote else None  # the draft that writes go to
-        if remote is not None and plan.observation.found_by == "search":
-            self.lock.set(self.server, plan.key, remote.lock_entry())
         try:
             uploads: list[Upload] = []
             for action in plan.actions:
@@ -114,7 +112,11 @@ class _Runner:
         if isinstance(action, Edit):
             return client.edit(action.record_id), action.record_id
         if isinstance(action, NewVersion):
-            draft = client.new_version(action.record_id)
+            draft = (
+                client.get_draft(action.pending_id)
+                if action.pending_id
+                else client.new_version(action.record_id)
+            )
             target = str(draft["id"])
             entry = self.lock.get(self.server, plan.key) or LockEntry(record_id=action.record_id)
             self.lock.set(

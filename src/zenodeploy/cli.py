@@ -228,6 +228,68 @@ def _ask(question: Any) -> str:
 
 
 @cli.command()
+@click.option("--server", help="sandbox, zenodo or an InvenioRDM URL (default: the profile's, else sandbox).")
+@click.option("--token-stdin", is_flag=True, help="Read the token from standard input instead of prompting.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify with the server: the account, and whether the token can write (creates and deletes an empty draft).",
+)
+@handle_errors
+def login(server: str | None, token_stdin: bool, check: bool) -> None:
+    """Store an access token (system keyring, else a private 0600 file); optionally check it.
+
+    Environment variables (ZENODO_SANDBOX_TOKEN, ZENODO_TOKEN) still win over a stored token.
+    With --check and no --token-stdin, checks the token a run would use, if there is one.
+
+    \b
+    Example:
+      zenodeploy login --server sandbox --check
+      printf %s "$ZENODO_TOKEN" | zenodeploy login --server zenodo --token-stdin
+    """
+    from zenodeploy import tokens
+
+    server = server or str(_profile().get("server") or "sandbox")
+    token: str | None = None
+    if token_stdin:
+        token = sys.stdin.read().strip()
+    elif not (check and tokens.current_token(server)):
+        click.echo(f"Create a token at {tokens.server_key(server)}/account/settings/applications/tokens/new/")
+        click.echo("with the scopes deposit:write and deposit:actions, then paste it (input is hidden).")
+        token = click.prompt("Access token", hide_input=True)
+    result = tokens.login(server, token, check=check)
+    if result.check is not None:
+        c = result.check
+        click.echo(f"token from {c.source} accepted by {c.server}")
+        click.echo(f"account: {c.account} ({c.records} drafts and records)")
+        click.echo(f"can write: {c.write_detail}")
+    if result.stored_in:
+        click.echo(f"stored the token for {tokens.server_key(server)} in {result.stored_in}")
+    if result.shadowed_by:
+        click.echo(f"note: {result.shadowed_by} is set and wins over the stored token.", err=True)
+
+
+@cli.command()
+@click.option("--server", help="sandbox, zenodo or an InvenioRDM URL (default: the profile's, else sandbox).")
+@handle_errors
+def logout(server: str | None) -> None:
+    """Remove the stored token of a server (keyring and token file).
+
+    \b
+    Example:
+      zenodeploy logout --server sandbox
+    """
+    from zenodeploy import tokens
+
+    server = server or str(_profile().get("server") or "sandbox")
+    removed = tokens.forget_token(server)
+    for where in removed:
+        click.echo(f"removed the token for {tokens.server_key(server)} from {where}")
+    if not removed:
+        click.echo(f"no stored token for {tokens.server_key(server)}")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=0, type=int, help="Port to listen on (0 picks a free one).")
 @click.option(
@@ -358,6 +420,7 @@ def apply(
     )
     with reconcile.connect(settings) as session:
         plans = reconcile.plans(session, parallel)
+        reconcile.adopt(session, plans)
         if fmt == "text":
             click.echo(report.plan_text(plans))
         if not any(p.changes for p in plans):

@@ -32,6 +32,7 @@ class Edit:
 class NewVersion:
     record_id: str
     doi: str | None
+    pending_id: str | None = None  # continue this open new-version draft instead of asking for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +128,17 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
                     f"'{desired.key}' is published and its files differ, but on_published: edit only changes metadata. Use on_published: new-version to publish the new files as a new version."
                 )
             ]
-        current = remote.pending_files if remote.pending else remote.published_files
-        actions.append(NewVersion(remote.record_id, remote.doi))
-        actions += _file_sync(desired.files, current)
-        # A new-version draft drops 'version' and resets the date (reference §7.4): always send metadata.
-        actions.append(meta[0] if meta else UpdateMetadata(()))
+        if remote.pending is not None:
+            # An open new version (an earlier run, or the web UI): bring it up to date.
+            sync = _file_sync(desired.files, remote.pending_files)
+            if not sync and not meta and not desired.publish:
+                return [AddCommunities(communities)] if communities else []
+            actions += [NewVersion(remote.record_id, remote.doi, str(remote.pending["id"])), *sync, *meta]
+        else:
+            actions.append(NewVersion(remote.record_id, remote.doi))
+            actions += _file_sync(desired.files, remote.published_files)
+            # A new-version draft drops 'version' and resets the date (reference §7.4): always send metadata.
+            actions.append(meta[0] if meta else UpdateMetadata(()))
     elif meta:
         if not edit_open:
             actions.append(Edit(remote.record_id))
@@ -195,7 +202,8 @@ def describe(action: Action) -> str:
     if isinstance(action, Edit):
         return f"✎ edit published record {action.record_id}"
     if isinstance(action, NewVersion):
-        return f"↻ new version of {action.doi or action.record_id}"
+        draft = f" (continuing draft {action.pending_id})" if action.pending_id else ""
+        return f"↻ new version of {action.doi or action.record_id}{draft}"
     if isinstance(action, UpdateMetadata):
         if not action.changes:
             return "~ metadata (set again on the new version)"

@@ -70,11 +70,21 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
         ):
             yield client
         return
-    from zenodeploy.tokens import stored_token
-
-    token = resolve_token(server, token_env=settings.token_env, profile_token=stored_token(server))
+    token = resolve_token(server, token_env=settings.token_env, profile_token=_stored_token(server))
     with ZenodoClient(base_url(server), token, limiter=limiter) as client:
         yield client
+
+
+def _stored_token(server: str) -> str | None:
+    """The token ``zenodeploy login`` stored (keyring or 0600 file); environment variables win over it."""
+    import importlib
+
+    try:
+        tokens = importlib.import_module("zenodeploy.tokens")
+    except ModuleNotFoundError:
+        return None
+    value = tokens.stored_token(server)
+    return str(value) if value else None
 
 
 def observe_all(session: Session, parallel: int) -> list[Observation]:
@@ -90,6 +100,14 @@ def observe_all(session: Session, parallel: int) -> list[Observation]:
 def plans(session: Session, parallel: int) -> list[DepositionPlan]:
     observations = observe_all(session, parallel)
     return [compute_plan(d, o) for d, o in zip(session.resolution.depositions, observations, strict=True)]
+
+
+def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
+    """Write lock entries for records found by search, so the next run needs no search."""
+    for plan in plan_list:
+        remote = plan.observation.remote
+        if remote is not None and plan.observation.found_by == "search":
+            session.lock.set(session.server, plan.key, remote.lock_entry())
 
 
 def publishes_to_production(session: Session, plan_list: Sequence[DepositionPlan]) -> bool:

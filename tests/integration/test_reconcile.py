@@ -1,0 +1,157 @@
+"""apply/plan against the real emulator over loopback: idempotency, minimal transfers, resumption."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zenodeploy.cli import cli
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+WRITES = ("POST", "PUT", "DELETE")
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[Emulator]:
+    with start(tmp_path / "server") as running:
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "nmr"
+    shutil.copytree(EXAMPLES / "nmr-study", target, ignore=shutil.ignore_patterns(".zenodeploy", "*.lock"))
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    return target / "zenodeploy.yaml"
+
+
+def run(emulator: Emulator, *args: str) -> dict:
+    result = CliRunner().invoke(
+        cli, [args[0], *args[1:], "--server", emulator.url, "--format", "json"], catch_exceptions=False
+    )
+    assert result.exit_code in (0, 4), result.output
+    return json.loads(result.stdout)
+
+
+def writes(emulator: Emulator) -> int:
+    return sum(emulator.stats()["requests"].get(m, 0) for m in WRITES)
+
+
+def uploaded_bytes(emulator: Emulator) -> int:
+    return int(emulator.stats()["bytes_received"])
+
+
+def test_second_apply_makes_no_write_and_reports_no_changes(emulator: Emulator, project: Path) -> None:
+    first = run(emulator, "apply", str(project), "--yes")
+    assert first["depositions"][0]["state"] == "draft"
+    assert writes(emulator) > 0
+    emulator.reset_stats()
+    second = run(emulator, "apply", str(project), "--yes")
+    assert writes(emulator) == 0
+    assert second["depositions"][0]["actions"] == []
+    assert second["requests"].get("GET", 0) <= 2
+
+
+def test_changed_spectrum_transfers_only_that_sample_archive(emulator: Emulator, project: Path) -> None:
+    run(emulator, "apply", str(project), "--yes")
+    spectrum = sorted((project.parent / "compounds").glob("*/spectra/*.jdx"))[0]
+    sample = spectrum.parent.parent
+    spectrum.write_text(spectrum.read_text() + "##$CHANGED= yes\n")
+    emulator.reset_stats()
+    plan = run(emulator, "plan", str(project))
+    texts = [a["text"] for a in plan[0]["actions"]]
+    uploads = [t for t in texts if t.startswith("+ replace") or t.startswith("+ upload")]
+    assert len(uploads) == 1 and sample.name in uploads[0], texts
+    run(emulator, "apply", str(project), "--yes")
+    archive = next(p for p in (emulator_files(emulator, project)) if sample.name in p)
+    assert archive
+    assert emulator.stats()["routes"].get("PUT /api/records/{id}/draft/files/{key}/content") == 1
+
+
+def emulator_files(emulator: Emulator, project: Path) -> list[str]:
+    lock = json.loads((project.parent / "zenodeploy.yaml.lock").read_text())
+    record_id = next(iter(lock["servers"].values()))["analgesics-nmr"]["record_id"]
+    import requests
+
+    listing = requests.get(
+        f"{emulator.url}/api/records/{record_id}/draft/files",
+        headers={"Authorization": f"Bearer {LOCAL_TOKEN}"},
+        timeout=10,
+    ).json()
+    return [e["key"] for e in listing["entries"]]
+
+
+def test_title_change_is_one_metadata_update_without_transfer(emulator: Emulator, project: Path) -> None:
+    run(emulator, "apply", str(project), "--yes")
+    project.write_text(project.read_text().replace("three common analgesics", "three analgesics"))
+    emulator.reset_stats()
+    run(emulator, "apply", str(project), "--yes")
+    stats = emulator.stats()
+    assert stats["requests"].get("PUT") == 1 and stats["requests"].get("POST", 0) == 0
+    assert stats["bytes_received"] < 20_000  # the metadata document only
+
+
+def test_published_then_changed_file_makes_a_new_version_importing_files(
+    emulator: Emulator, project: Path
+) -> None:
+    run(emulator, "apply", str(project), "--yes", "--publish")
+    first = json.loads((project.parent / "zenodeploy.yaml.lock").read_text())
+    entry = next(iter(first["servers"].values()))["analgesics-nmr"]
+    spectrum = sorted((project.parent / "compounds").glob("*/spectra/*.jdx"))[-1]
+    spectrum.write_text(spectrum.read_text() + "##$CHANGED= again\n")
+    emulator.reset_stats()
+    drafted = run(emulator, "apply", str(project), "--yes")
+    assert drafted["depositions"][0]["state"] == "draft"  # not published without --publish
+    routes = emulator.stats()["routes"]
+    assert routes.get("POST /api/records/{id}/versions") == 1
+    assert routes.get("POST /api/records/{id}/draft/actions/files-import") == 1
+    assert routes.get("PUT /api/records/{id}/draft/files/{key}/content") == 1
+    again = run(emulator, "apply", str(project), "--yes")
+    assert again["depositions"][0]["actions"] == []  # the pending version is complete: nothing to do
+    published = run(emulator, "apply", str(project), "--yes", "--publish")
+    out = published["depositions"][0]
+    assert (
+        out["state"] == "published"
+        and out["concept_doi"] == entry["concept_doi"]
+        and out["doi"] != entry["doi"]
+    )
+
+
+def test_deleted_lock_file_does_not_duplicate_the_record(emulator: Emulator, project: Path) -> None:
+    run(emulator, "apply", str(project), "--yes")
+    (project.parent / "zenodeploy.yaml.lock").unlink()
+    emulator.reset_stats()
+    result = run(emulator, "apply", str(project), "--yes")
+    assert emulator.stats()["requests"].get("POST", 0) == 0
+    assert result["depositions"][0]["actions"] == []
+    assert (project.parent / "zenodeploy.yaml.lock").exists()  # adopted and written back
+
+
+def test_publish_answered_500_after_publishing_is_not_repeated(emulator: Emulator, project: Path) -> None:
+    run(emulator, "apply", str(project), "--yes")
+    emulator.add_fault("POST", r"/draft/actions/publish$", status=500, after=True)
+    emulator.reset_stats()
+    result = run(emulator, "apply", str(project), "--yes", "--publish")
+    assert result["depositions"][0]["state"] == "published"
+    assert emulator.stats()["routes"].get("POST /api/records/{id}/draft/actions/publish") == 1
+
+
+def test_dropped_upload_is_completed_by_the_next_run(emulator: Emulator, project: Path) -> None:
+    emulator.add_fault("PUT", r"/content$", drop_after_bytes=100, times=50)
+    result = CliRunner().invoke(
+        cli, ["apply", str(project), "--server", emulator.url, "--yes", "--format", "json"]
+    )
+    assert result.exit_code == 1
+    emulator.clear_faults()
+    run(emulator, "apply", str(project), "--yes")
+    emulator.reset_stats()
+    final = run(emulator, "apply", str(project), "--yes")
+    assert final["depositions"][0]["actions"] == [] and writes(emulator) == 0
+    listing = emulator_files(emulator, project)
+    assert len(listing) == len(set(listing)) == 3
