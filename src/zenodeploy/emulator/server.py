@@ -53,7 +53,12 @@ class Emulator:
         self._store = store
         self._communities = communities
         self.url = f"http://{server.host}:{server.port}"
-        self._thread = threading.Thread(target=server.serve_forever, name="zenodeploy-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="zenodeploy-emulator",
+            daemon=True,
+        )
         self._thread.start()
 
     def __enter__(self) -> Emulator:
