@@ -1,0 +1,318 @@
+"""Stored access tokens: the system keyring when a usable one exists, else a 0600 file.
+
+``zenodeploy login`` stores; :func:`stored_token` reads, and is what the reconcile code passes
+as ``profile_token`` to :func:`zenodeploy.zenodo.servers.resolve_token`. Environment variables
+always win: when the server's variable (or ``--token-env``) is set, storage is not even read.
+
+Tokens are keyed by the server's base URL (``sandbox`` and ``https://sandbox.zenodo.org`` are
+the same entry). The keyring entry is service ``zenodeploy``, user name = base URL. The file
+is ``<config dir>/tokens.yaml`` (a mapping base URL → token), created with mode 0600 and
+refused when group or others can read it. No function here logs, returns in a message, or
+raises with a token in it; YAML errors are reported without their text, which may quote it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zenodeploy.errors import ConfigError
+from zenodeploy.profile import config_dir
+from zenodeploy.zenodo.servers import base_url, token_env_name
+
+log = logging.getLogger(__name__)
+
+SERVICE = "zenodeploy"
+LOCAL = "local"  # the built-in emulator: its token is public and never stored
+
+
+def tokens_path() -> Path:
+    return config_dir() / "tokens.yaml"
+
+
+def server_key(server: str) -> str:
+    """The storage key of ``server``: its base URL (raises ``ConfigError`` for an unknown server)."""
+    if server == LOCAL:
+        raise ConfigError(
+            "The local emulator needs no token (it accepts its built-in one); nothing to store."
+        )
+    return base_url(server)
+
+
+def env_token(
+    server: str, token_env: str | None = None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The name of the environment variable that provides the token for ``server``, if it is set."""
+    env = os.environ if environ is None else environ
+    name = token_env or token_env_name(server)
+    return name if env.get(name, "").strip() else None
+
+
+def stored_token(
+    server: str, *, token_env: str | None = None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The stored token for ``server``, or ``None``; ``None`` without reading storage when an
+    environment variable already provides one (environment wins). A token file readable by
+    others raises ``ConfigError``; an unreadable keyring is logged (without secrets) and skipped."""
+    if server == LOCAL or env_token(server, token_env, environ):
+        return None
+    key = server_key(server)
+    backend = keyring_backend()
+    if backend is not None:
+        try:
+            value = backend.get_password(SERVICE, key)
+        except Exception as exc:  # any backend failure (locked, D-Bus gone): fall back to the file
+            log.warning(
+                "could not read the system keyring (%s); trying %s", type(exc).__name__, tokens_path()
+            )
+        else:
+            if value:
+                return str(value)
+    return _read_file(tokens_path()).get(key)
+
+
+def store_token(server: str, token: str) -> str:
+    """Store ``token`` for ``server``; return where, in words (for the user). Replaces an old one."""
+    token = token.strip()
+    if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
+        raise ConfigError(
+            "That is not an access token (empty, or with spaces or control characters); copy it again "
+            "from the server's Applications page."
+        )
+    key = server_key(server)
+    backend = keyring_backend()
+    if backend is not None:
+        try:
+            backend.set_password(SERVICE, key, token)
+        except Exception as exc:
+            log.warning(
+                "could not write to the system keyring (%s); using the token file", type(exc).__name__
+            )
+        else:
+            _remove_from_file(key)  # one copy only: a stale file entry would never be read again
+            return f"the system keyring ({backend_name(backend)})"
+    path = tokens_path()
+    data = _read_file(path)
+    data[key] = token
+    _write_file(path, data)
+    return f"{path} (mode 0600)"
+
+
+def forget_token(server: str) -> list[str]:
+    """Remove the stored token for ``server`` everywhere; return the places it was removed from."""
+    key = server_key(server)
+    removed = []
+    backend = keyring_backend()
+    if backend is not None:
+        try:
+            if backend.get_password(SERVICE, key):
+                backend.delete_password(SERVICE, key)
+                removed.append(f"the system keyring ({backend_name(backend)})")
+        except Exception as exc:
+            log.warning("could not update the system keyring (%s)", type(exc).__name__)
+    if _remove_from_file(key):
+        removed.append(str(tokens_path()))
+    return removed
+
+
+def keyring_backend() -> Any | None:
+    """The keyring backend if the optional ``keyring`` package is installed and a real backend is
+    configured; ``None`` for its fail/null backends (headless machines, CI) or any setup error."""
+    try:
+        import keyring
+        from keyring.backends import chainer, fail, null
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration must not break a run that has a file
+        return None
+    if isinstance(backend, (fail.Keyring, null.Keyring)) or getattr(backend, "priority", 0) <= 0:
+        return None
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None
+    return backend
+
+
+def backend_name(backend: Any) -> str:
+    return str(getattr(backend, "name", type(backend).__name__))
+
+
+def _read_file(path: Path) -> dict[str, str]:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return {}
+    if os.name != "nt" and mode & 0o077:
+        raise ConfigError(
+            f"Refusing to read {path}: other users can read it (mode {mode & 0o777:o}). "
+            f"Run 'chmod 600 {path}', and replace the token if someone else may have seen it."
+        )
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        # The parser's message quotes the offending line, which may be a token: never show it.
+        raise ConfigError(
+            f"{path} cannot be read as YAML. Delete it and run 'zenodeploy login' again."
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ConfigError(
+            f"{path} must map server URLs to tokens. Delete it and run 'zenodeploy login' again."
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def _write_file(path: Path, data: Mapping[str, str]) -> None:
+    """Write atomically through a temporary file created 0600 (the umask can only narrow it)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# zenodeploy access tokens (server base URL: token). Keep this file private.\n")
+        yaml.safe_dump(dict(data), handle, sort_keys=True)
+    tmp.replace(path)
+
+
+def _remove_from_file(key: str) -> bool:
+    path = tokens_path()
+    if not path.exists():
+        return False
+    data = _read_file(path)
+    if key not in data:
+        return False
+    del data[key]
+    _write_file(path, data)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    """What ``login --check`` found out. ``can_write`` is None when the probe could not tell."""
+
+    server: str
+    source: str
+    account: str
+    records: int
+    can_write: bool | None
+    write_detail: str
+
+
+def check_token(server: str, token: str, *, source: str, probe_write: bool = True) -> TokenCheck:
+    """Verify ``token`` against ``server`` and find out whether it may create drafts.
+
+    Read check: ``GET /api/user/records?size=1`` (InvenioRDM has no ``/api/me``); a refused token
+    raises ``ConfigError``. Write check — the cheapest harmless one: InvenioRDM (and Zenodo, see
+    reference §1 "Scopes") does not expose a token's scopes, so the only proof is to create an
+    empty draft (``POST /api/records {}``: no DOI is reserved, nothing becomes visible) and
+    delete it at once (``DELETE /api/records/{id}/draft``).
+    """
+    from zenodeploy.zenodo import PermissionDenied, ZenodoClient
+
+    url = base_url(server)
+    with ZenodoClient(url, token) as client:
+        try:
+            listing = client.check_token()
+        except PermissionDenied as exc:
+            raise ConfigError(
+                f"{url} refused the token from {source} ({exc.status}): it is wrong, expired or revoked. "
+                f"Create a new one at {url}/account/settings/applications/tokens/new/ and run "
+                "'zenodeploy login' again."
+            ) from None
+        hits = listing.get("hits", {}) if isinstance(listing, dict) else {}
+        total = hits.get("total", 0)
+        total = int(total.get("value", 0) if isinstance(total, dict) else total or 0)
+        owners = [_owner(hit) for hit in hits.get("hits", [])]
+        account = next((o for o in owners if o), "")
+        can_write: bool | None = None
+        detail = "not checked"
+        if probe_write:
+            can_write, detail, owner = _probe_write(client)
+            account = account or owner
+    return TokenCheck(url, source, account or "unknown (no records yet)", total, can_write, detail)
+
+
+def _owner(record: Any) -> str:
+    user = (((record or {}).get("parent") or {}).get("access") or {}).get("owned_by") or {}
+    return f"user {user['user']}" if isinstance(user, dict) and user.get("user") else ""
+
+
+def _probe_write(client: Any) -> tuple[bool | None, str, str]:
+    from zenodeploy.errors import ApiError
+    from zenodeploy.zenodo import PermissionDenied
+
+    try:
+        draft = client.create_draft({})
+    except PermissionDenied:
+        return False, "no: creating a draft was refused", ""
+    except ApiError as exc:
+        return None, f"unknown: creating a draft failed ({exc.status})", ""
+    draft_id = str(draft.get("id", ""))
+    try:
+        client.delete_draft(draft_id)
+    except ApiError:
+        return (
+            True,
+            f"yes (but the test draft {draft_id} could not be deleted; discard it on the website)",
+            _owner(draft),
+        )
+    return True, "yes (created and deleted an empty draft)", _owner(draft)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """``stored_in``: where the new token went (None: nothing stored); ``shadowed_by``: the
+    environment variable that will be used instead of the stored token, if set."""
+
+    stored_in: str | None
+    check: TokenCheck | None
+    shadowed_by: str | None
+
+
+def current_token(server: str) -> tuple[str, str] | None:
+    """The token a run would use for ``server`` and where it comes from, or None."""
+    name = env_token(server)
+    if name:
+        return os.environ[name].strip(), f"the environment variable {name}"
+    value = stored_token(server)
+    if value:
+        where = (
+            "the system keyring"
+            if keyring_backend() is not None and _in_keyring(server)
+            else str(tokens_path())
+        )
+        return value, where
+    return None
+
+
+def _in_keyring(server: str) -> bool:
+    backend = keyring_backend()
+    try:
+        return backend is not None and bool(backend.get_password(SERVICE, server_key(server)))
+    except Exception:
+        return False
+
+
+def login(server: str, token: str | None, *, check: bool) -> LoginResult:
+    """Store ``token`` for ``server`` (checked first when ``check``: a refused token is not stored).
+
+    With ``token`` None, ``check`` verifies the token a run would use (environment or stored).
+    """
+    server_key(server)  # unknown servers and 'local' fail before anything else
+    if token is None:
+        found = current_token(server)
+        if found is None:
+            raise ConfigError(
+                f"No token for {server} to check: run 'zenodeploy login --server {server}' first, "
+                f"or set {token_env_name(server)}."
+            )
+        return LoginResult(None, check_token(server, found[0], source=found[1]), None)
+    result = check_token(server, token, source="the token given") if check else None
+    where = store_token(server, token)
+    return LoginResult(where, result, env_token(server))
