@@ -188,7 +188,7 @@ def test_file_rules(api: Api, emulator: object) -> None:
     again = api("POST", f"/records/{rec}/draft/files", json=[{"key": "a.txt"}])
     assert again.status_code == 400 and again.json()["message"] == "File with key a.txt already exists."
     put = api("PUT", f"/records/{rec}/draft/files/a.txt/content", data=b"")
-    assert put.status_code == 200
+    assert put.status_code == 200 and put.json()["status"] == "pending" and "checksum" not in put.json()
     empty = api("POST", f"/records/{rec}/draft/files/a.txt/commit")
     assert empty.status_code == 400
     listing = api("GET", f"/records/{rec}/draft/files").json()

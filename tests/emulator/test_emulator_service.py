@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import subprocess
 import sys
@@ -103,15 +104,17 @@ def _raw_put(url: str, path: str, head: bytes, body: bytes) -> None:
         sock.recv(65536)
 
 
-def test_dropped_upload_leaves_no_completed_file(api: Api, emulator: Emulator) -> None:
+def test_dropped_upload_leaves_no_completed_file(api: Api, emulator: Emulator, tmp_path: Path) -> None:
     draft = api("POST", "/records", json=MINIMAL).json()
     path = f"/api/records/{draft['id']}/draft/files/big.bin/content"
     assert api("POST", f"/records/{draft['id']}/draft/files", json=[{"key": "big.bin"}]).status_code == 201
     head = f"Authorization: Bearer {LOCAL_TOKEN}\r\nContent-Length: 1000000\r\n".encode()
     _raw_put(emulator.url, path, head, b"x" * 1000)  # the client goes away after 1000 bytes
     entry = api("GET", f"/records/{draft['id']}/draft/files/big.bin").json()
-    assert entry["status"] == "pending" and "checksum" not in entry
-    assert api("POST", f"/records/{draft['id']}/draft/files/big.bin/commit").status_code == 400
+    assert entry["status"] == "pending"
+    commit = api("POST", f"/records/{draft['id']}/draft/files/big.bin/commit")
+    assert commit.status_code == 400 and "no content" in commit.json()["message"]
+    assert [p for p in (tmp_path / "data" / "blobs").rglob("*") if p.is_file()] == []  # no blob, no temp file
 
 
 def test_chunked_upload(api: Api) -> None:
@@ -119,7 +122,10 @@ def test_chunked_upload(api: Api) -> None:
     api("POST", f"/records/{draft['id']}/draft/files", json=[{"key": "c.bin"}])
     chunks = (bytes([i]) * 70_000 for i in range(30))
     put = api("PUT", f"/records/{draft['id']}/draft/files/c.bin/content", data=chunks)
-    assert put.status_code == 200 and put.json()["size"] == 2_100_000
+    assert put.status_code == 200
+    commit = api("POST", f"/records/{draft['id']}/draft/files/c.bin/commit").json()
+    expected = hashlib.md5(b"".join(bytes([i]) * 70_000 for i in range(30))).hexdigest()
+    assert commit["size"] == 2_100_000 and commit["checksum"] == f"md5:{expected}"
 
 
 def test_fault_fails_nth_request(api: Api, emulator: Emulator) -> None:
@@ -142,9 +148,12 @@ def test_fault_drops_upload_connection(api: Api, emulator: Emulator) -> None:
     emulator.add_fault("PUT", r"/content$", drop_after_bytes=100_000)
     with pytest.raises(requests.ConnectionError):
         api("PUT", f"/records/{draft['id']}/draft/files/d.bin/content", data=b"y" * 5_000_000)
-    assert "checksum" not in api("GET", f"/records/{draft['id']}/draft/files/d.bin").json()
+    dropped = api("POST", f"/records/{draft['id']}/draft/files/d.bin/commit")
+    assert dropped.status_code == 400
+    assert emulator.stats()["responses"]["dropped"] == 1
     retry = api("PUT", f"/records/{draft['id']}/draft/files/d.bin/content", data=b"y" * 5_000_000)
-    assert retry.status_code == 200 and retry.json()["size"] == 5_000_000
+    assert retry.status_code == 200
+    assert api("POST", f"/records/{draft['id']}/draft/files/d.bin/commit").json()["size"] == 5_000_000
 
 
 def test_fault_latency_and_forced_429_via_admin_endpoint(api: Api, emulator: Emulator) -> None:

@@ -82,7 +82,7 @@ class Records:
             "pids": body["pids"],
             "metadata": body["metadata"],
             "custom_fields": body.get("custom_fields", {}),
-            "access": serialize.access_block(body["access"]),
+            "access": serialize.access_block(body["access"], any(f["status"] == "completed" for f in files)),
             "files": serialize.files_summary(base, v["id"], is_draft, files),
             "media_files": {"enabled": False, "order": [], "count": 0, "total_bytes": 0, "entries": {}},
             "status": self.status(v, is_draft),

@@ -72,7 +72,7 @@ def file_entry(base: str, rec_id: str, is_draft: bool, f: Doc) -> Doc:
         "transfer": {"type": "L"},
         "storage_class": "L",
     }
-    if f.get("md5"):
+    if f["status"] == "completed":  # the docs' examples show size and checksum only after commit
         out.update(
             checksum=f"md5:{f['md5']}",
             size=f["size"],
@@ -111,9 +111,11 @@ def files_summary(base: str, rec_id: str, is_draft: bool, files: list[Doc]) -> D
     }
 
 
-def access_block(access: Doc) -> Doc:
+def access_block(access: Doc, has_files: bool = True) -> Doc:
     embargo = access.get("embargo") or {"active": False, "reason": None}
-    if access.get("files") == "restricted":
+    if not has_files:
+        status = "metadata-only"
+    elif access.get("files") == "restricted":
         status = "embargoed" if embargo.get("active") else "restricted"
     else:
         status = "open"
