@@ -67,8 +67,10 @@ def check_server(value: str) -> str:
     from zenodeploy.zenodo.servers import base_url  # the one place server names are known
 
     value = value.strip()
-    if value == "local":
+    if value in ("local", "sandbox", "zenodo"):
         return value
+    if not value.startswith("https://"):
+        raise ValueError(f"'{value}' is not a server: answer sandbox, zenodo, local or an https:// URL")
     try:
         base_url(value)
     except ConfigError as exc:
