@@ -13,9 +13,10 @@ from typing import Any
 
 from zenodeploy.emulator import serialize
 from zenodeploy.emulator.blobs import BlobStore
+from zenodeploy.emulator.body import load_body
 from zenodeploy.emulator.replies import NOT_FOUND, VALIDATION, HttpError, forbidden, no_pid
 from zenodeploy.emulator.store import Doc, Store
-from zenodeploy.emulator.validation import Errors, VocabularyError, group, load_metadata, publish_errors
+from zenodeploy.emulator.validation import Errors, group, load_metadata, publish_errors
 
 WRITABLE = frozenset(
     {"metadata", "access", "custom_fields", "files", "pids", "parent", "media_files", "$schema"}
@@ -106,36 +107,6 @@ class Records:
         return {"new": "draft", "new_version": "new_version_draft"}.get(draft["kind"], "published")
 
     # writes ----------------------------------------------------------------------
-    def load_body(self, body: Any, previous: Doc | None) -> tuple[Doc, Errors]:
-        """A request body as the stored draft fields plus the save errors; unknown top-level keys → 400."""
-        if not isinstance(body, dict):
-            raise HttpError(400, VALIDATION, [("_schema", "Invalid input type.")])
-        unknown = [k for k in body if k not in WRITABLE]
-        if unknown:
-            raise HttpError(400, VALIDATION, [(k, "Unknown field.") for k in unknown])
-        try:
-            metadata, errors = load_metadata(body.get("metadata", {}))
-        except VocabularyError as exc:
-            raise HttpError(400, str(exc)) from None
-        access = (
-            body.get("access") or (previous or {}).get("access") or {"record": "public", "files": "public"}
-        )
-        for key in ("record", "files"):
-            if access.get(key, "public") not in ("public", "restricted"):
-                errors.append((f"access.{key}", "Must be one of: public, restricted."))
-                access = {**access, key: "public"}
-        pids = dict((previous or {}).get("pids", {}))
-        doi = body.get("pids", {}).get("doi") if isinstance(body.get("pids"), dict) else None
-        if isinstance(doi, dict) and doi.get("provider") == "external":
-            pids["doi"] = {"identifier": doi.get("identifier", ""), "provider": "external"}
-        fields = {
-            "metadata": metadata,
-            "access": access,
-            "custom_fields": body.get("custom_fields") or {},
-            "pids": pids,
-        }
-        return fields, errors
-
     def files_errors(self, rec_id: str) -> Errors:
         """The draft's files problem a save reports: none completed yet."""
         if not [f for f in self.store.files(rec_id, True) if f["status"] == "completed"]:
@@ -153,7 +124,7 @@ class Records:
         return errors + [("files.entries", f"File {key} is not committed.") for key in pending]
 
     def create(self, user: str, base: str, body: Any) -> Doc:
-        fields, errors = self.load_body(body, None)
+        fields, errors = load_body(body, None)
         with self.store.tx():
             parent_id = str(self.store.next_id())
             rec_id = str(self.store.next_id())
@@ -174,7 +145,7 @@ class Records:
 
     def update(self, user: str, base: str, rec_id: str, body: Any) -> Doc:
         v = self.with_draft(user, rec_id)
-        fields, errors = self.load_body(body, v["draft"])
+        fields, errors = load_body(body, v["draft"])
         v["draft"].update(fields, updated=now(), revision_id=v["draft"]["revision_id"] + 1)
         self.store.put_version(v)
         return self.document(base, v, True, errors + self.files_errors(rec_id))
