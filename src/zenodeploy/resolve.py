@@ -35,12 +35,13 @@ def resolve(
     ``publish`` overrides each deposition's ``publish:`` when given (``--publish``).
     """
     cache = ChecksumCache() if check_files else None
+    git = render.git_info(manifest.base_dir)
     out: list[DesiredDeposition] = []
     findings: list[Finding] = list(manifest.warnings)
     try:
         for dep in manifest.select(only):
             try:
-                desired, warnings = _resolve_one(manifest, dep, cache, check_files, now)
+                desired, warnings = _resolve_one(manifest, dep, cache, check_files, now, git)
             except LocatedError as exc:
                 findings.append(manifest.finding(exc))
                 continue
@@ -65,6 +66,7 @@ def _resolve_one(
     cache: ChecksumCache | None,
     check_files: bool,
     now: dt.datetime | None,
+    git: Mapping[str, str | None],
 ) -> tuple[DesiredDeposition, list[Finding]]:
     where = format_path(dep.path)
     data = dep.data
@@ -94,6 +96,7 @@ def _resolve_one(
             env_names=manifest.env_names,
             base_dir=manifest.base_dir,
             now=now,
+            git=git,
         )
         if dep.item is not None:
             context["item"] = dep.item
