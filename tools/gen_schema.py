@@ -314,8 +314,42 @@ FUNDING = obj(
 )
 
 
+CITABLE = ("title", "version", "license", "licenses", "keywords", "creators", "related_identifiers")
+
+
+def from_citation(field: dict[str, Any], name: str) -> dict[str, Any]:
+    """``field`` or ``{from: CITATION.cff}`` (issue 6; the mapping is in docs/citation-cff.md)."""
+    props: dict[str, Any] = {
+        "from": string(
+            "CITATION.cff file",
+            "Path of a CITATION.cff file, relative to the manifest's folder, to take this field from.",
+            minLength=1,
+            examples=["CITATION.cff"],
+        )
+    }
+    if name == "related_identifiers":
+        props["relation"] = string(
+            "Relation",
+            "The relation given to every identifier taken from the file (default IsSupplementTo).",
+            minLength=1,
+        )
+    source = obj(
+        "From CITATION.cff",
+        f"Take {name} from a CITATION.cff file (see docs/citation-cff.md for the mapping).",
+        props,
+        required=["from"],
+    )
+    # if/then/else rather than oneOf: a wrong value gets the field's own message ("must be an
+    # array"), not "must be one of these kinds: array, object".
+    return s(
+        field["title"],
+        field["description"] + " Or {from: CITATION.cff} to read it from that file.",
+        **{"if": {"type": "object"}, "then": source, "else": field},
+    )
+
+
 def metadata_props() -> dict[str, Any]:
-    return {
+    props = {
         "title": string("Title", "The deposition's title (at least 3 characters).", minLength=1),
         "description": DESCRIPTION,
         "resource_type": string(
@@ -499,6 +533,9 @@ def metadata_props() -> dict[str, Any]:
             type="object",
         ),
     }
+    for name in CITABLE:
+        props[name] = from_citation(props[name], name)
+    return props
 
 
 def deposition_props() -> dict[str, Any]:

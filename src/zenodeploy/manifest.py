@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy import checks, schema, yamlpos
+from zenodeploy.citation import Problem as CitationProblem
+from zenodeploy.citation import expand_citation
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.model import Finding
 from zenodeploy.profile import profile_defaults
@@ -108,7 +110,8 @@ def _build(
     base_dir = path.parent.resolve()
     shown = positions.file
     findings: list[Finding] = []
-    defaults = data.get("defaults") or {}
+    defaults, cited = expand_citation(data.get("defaults") or {}, base_dir, ("defaults",))
+    findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
     merged_defaults = _deep_merge(profile_defaults(profile), defaults)
     variables = data.get("vars") or {}
@@ -122,6 +125,8 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
+            raw, cited = expand_citation(raw, base_dir, where)
+            findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)
             findings += _problems(_requirements(merged, sources), where, positions)
@@ -140,6 +145,10 @@ def _build(
         positions=positions,
         warnings=tuple(sorted(findings)),
     )
+
+
+def _cited(problems: list[CitationProblem], positions: Positions) -> list[Finding]:
+    return [positions.finding(path, message, severity=severity) for path, message, severity in problems]
 
 
 def _problems(problems: Iterator[tuple[PathT, str]], base: PathT, positions: Positions) -> list[Finding]:
