@@ -72,3 +72,29 @@ def test_relative_links_in_docs_resolve(doc: str) -> None:
     text = (ROOT / "docs" / doc).read_text("utf-8")
     for target in re.findall(r"\]\((?!https?://|#)([^)#\s]+)", text):
         assert (ROOT / "docs" / target).exists(), f"{doc} links to missing {target}"
+
+
+def test_the_pre_commit_hook_matches_manifests_and_its_entry_validates(repo_root: Path) -> None:
+    import shlex
+
+    import yaml
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "zenodeploy-validate"
+    pattern = re.compile(hook["files"])
+    for name in ("zenodeploy.yaml", "zenodeploy.yml", "examples/minimal/zenodeploy.yaml"):
+        assert pattern.search(name), name
+    for name in ("myzenodeploy.yaml", "zenodeploy.yaml.lock", "zenodeploy.json"):
+        assert not pattern.search(name), name
+    program, *args = shlex.split(hook["entry"])
+    assert program == "zenodeploy"
+    manifests = sorted(str(p) for p in (repo_root / "examples").glob("*/zenodeploy.yaml"))
+    result = CliRunner().invoke(cli, [*args, *manifests])
+    assert result.exit_code == 0, result.output
+    broken = CliRunner().invoke(
+        cli, [*args, str(repo_root / "tests/data/manifests/invalid/09-wrong-type.yaml")]
+    )
+    assert broken.exit_code == 1
