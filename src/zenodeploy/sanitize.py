@@ -52,7 +52,7 @@ ALLOWED_TAGS = frozenset(
 )
 _TABLE_TAGS = ("table", "tbody", "tfoot", "thead", "td", "th", "tr", "col", "colgroup")
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title", "name", "target", "rev", "alt"},
+    "a": {"href", "title", "name", "target", "rel", "rev", "alt"},
     "div": {"dir", "lang"},
     "span": {"dir", "lang"},
     "p": {"dir", "lang"},
