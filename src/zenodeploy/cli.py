@@ -57,6 +57,24 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
+    """Shell completion of ``--only``: the keys of the MANIFEST argument, read offline.
+
+    Completion must never fail or print: a manifest that does not load yields no keys."""
+    from zenodeploy.manifest import load_manifest
+
+    # While completing, Click may leave the positional MANIFEST unparsed in ctx.args.
+    given = [ctx.params.get("manifest"), *ctx.args]
+    manifest = next((Path(p) for p in given if p and Path(p).is_file()), None)
+    if manifest is None:
+        return []
+    try:
+        keys = [d.key for d in load_manifest(manifest).depositions]
+    except Exception:
+        return []
+    return [key for key in keys if key.startswith(incomplete)]
+
+
 def _profile() -> dict[str, Any]:
     from zenodeploy.profile import load_profile
 
@@ -128,7 +146,13 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--only", multiple=True, metavar="KEY", help="Only this deposition (repeatable).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="KEY",
+    help="Only this deposition (repeatable).",
+    shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
 )
@@ -307,7 +331,13 @@ def emulator(
     rate_limit: str,
     communities: tuple[str, ...],
 ) -> None:
-    """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first."""
+    """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first.
+
+    \b
+    Example:
+      zenodeploy emulator --port 5000 --data .emulator
+      ZENODO_TOKEN=zenodeploy-local zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000
+    """
     from zenodeploy.emulator import server as emulator_server
 
     settings = emulator_server.cli_settings(data, tokens, rate_limit, communities)
@@ -335,9 +365,13 @@ def server_options(func: F) -> F:
     func = click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")(
         func
     )
-    func = click.option("--only", multiple=True, metavar="KEY", help="Only this deposition (repeatable).")(
-        func
-    )
+    func = click.option(
+        "--only",
+        multiple=True,
+        metavar="KEY",
+        help="Only this deposition (repeatable).",
+        shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
+    )(func)
     return click.option(
         "--parallel",
         type=click.IntRange(1, 32),
