@@ -17,6 +17,7 @@ from zenodeploy.observe import Observation, observe, read
 from zenodeploy.plan import DepositionPlan, compute_plan
 from zenodeploy.profile import load_profile
 from zenodeploy.resolve import Resolution, resolve
+from zenodeploy.tokens import stored_token
 from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
 
 PRODUCTION = "zenodo"
@@ -70,21 +71,9 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
         ):
             yield client
         return
-    token = resolve_token(server, token_env=settings.token_env, profile_token=_stored_token(server))
+    token = resolve_token(server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env))
     with ZenodoClient(base_url(server), token, limiter=limiter) as client:
         yield client
-
-
-def _stored_token(server: str) -> str | None:
-    """The token ``zenodeploy login`` stored (keyring or 0600 file); environment variables win over it."""
-    import importlib
-
-    try:
-        tokens = importlib.import_module("zenodeploy.tokens")
-    except ModuleNotFoundError:
-        return None
-    value = tokens.stored_token(server)
-    return str(value) if value else None
 
 
 def observe_all(session: Session, parallel: int) -> list[Observation]:
