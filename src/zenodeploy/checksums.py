@@ -30,8 +30,9 @@ import platformdirs
 
 from zenodeploy.errors import FilesError
 
-# 1 MiB and 8 MiB reads hash at the same speed here (bench/resolve_tree.py --chunks);
-# 1 MiB keeps per-thread memory small.
+# Measured with bench/resolve_tree.py --chunks (2 CPUs, files in the page cache): 256 KiB
+# to 1 MiB reads are fastest; from 4 MiB the buffer falls out of the CPU cache between
+# read and hash (-20 % to -50 %); at 128 KiB two threads contend for the GIL.
 CHUNK_SIZE = 1 << 20
 RACY_WINDOW_NS = 2_000_000_000
 _SCHEMA = """
@@ -64,11 +65,6 @@ def md5_file(path: Path, chunk_size: int = CHUNK_SIZE) -> str:
         while count := stream.readinto(buffer):
             digest.update(view[:count])
     return digest.hexdigest()
-
-
-def absolute(path: Path) -> Path:
-    """The form of a path that ``ChecksumCache.digests`` keys its answer by (absolute, normalised)."""
-    return Path(os.path.abspath(path))  # noqa: PTH100 - lexical: a link keeps its own name
 
 
 def _key(st: os.stat_result) -> tuple[int, int, int]:
@@ -113,61 +109,74 @@ class ChecksumCache:
         return self.digests([path])[path]
 
     def digests(self, paths: Iterable[Path], *, immutable: bool = False) -> dict[Path, Digest]:
-        """Size and md5 of each file, from the cache when its stat key matches, else hashed.
+        """Size and md5 of each file, keyed by the given paths, from the cache when the file's
+        stat key matches, else hashed (and cached).
 
-        Paths are made absolute (not resolved: a symlink is cached under its own name,
-        keyed by its target's stat). ``immutable`` marks files nobody rewrites in place (the
-        archives zenodeploy builds): they are cached even when just written. Raises ``FilesError`` for a file that cannot be read.
+        The cache is keyed by the absolute path (links kept: a link is cached under its own
+        name, keyed by its target's stat). ``immutable`` marks files nobody rewrites in place
+        (the archives zenodeploy builds): they are cached even when just written. Raises
+        ``FilesError`` for a file that cannot be read.
         """
-        wanted = sorted({absolute(p) for p in paths})
-        result: dict[Path, Digest] = {}
-        missing: list[tuple[Path, os.stat_result]] = []
-        for path in wanted:
-            st = _stat(path)
-            row = self._db.execute(
-                "SELECT size, mtime_ns, inode, md5 FROM md5 WHERE path = ?", (str(path),)
-            ).fetchone()
-            if row is not None and tuple(row[:3]) == _key(st):
-                result[path] = Digest(st.st_size, row[3])
+        wanted: dict[str, list[Path]] = {}
+        for path in paths:
+            wanted.setdefault(os.path.abspath(path), []).append(path)  # noqa: PTH100 - links kept
+        known = self._lookup(list(wanted))
+        found: dict[str, Digest] = {}
+        missing: list[tuple[str, os.stat_result]] = []
+        for name in sorted(wanted):
+            st = _stat(name)
+            row = known.get(name)
+            if row is not None and row[:3] == _key(st):
+                found[name] = Digest(st.st_size, row[3])
             else:
-                missing.append((path, st))
+                missing.append((name, st))
         if missing:
-            result.update(self._hash_and_store(missing, immutable))
-        return result
+            found.update(self._hash_and_store(missing, immutable))
+        return {path: found[name] for name, given in wanted.items() for path in given}
+
+    def _lookup(self, names: Sequence[str]) -> dict[str, tuple[int, int, int, str]]:
+        rows: dict[str, tuple[int, int, int, str]] = {}
+        for start in range(0, len(names), 500):  # SQLite allows 999 parameters in old builds
+            batch = names[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT path, size, mtime_ns, inode, md5 FROM md5 WHERE path IN ({marks})"  # noqa: S608
+            for path, size, mtime_ns, inode, md5 in self._db.execute(query, batch):
+                rows[path] = (size, mtime_ns, inode, md5)
+        return rows
 
     def _hash_and_store(
-        self, todo: Sequence[tuple[Path, os.stat_result]], immutable: bool
-    ) -> dict[Path, Digest]:
+        self, todo: Sequence[tuple[str, os.stat_result]], immutable: bool
+    ) -> dict[str, Digest]:
         # Largest first, so one big file does not start last and run alone.
         ordered = sorted(todo, key=lambda item: -item[1].st_size)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             hashed = list(pool.map(_hash_stable, ordered))
         rows = []
-        result: dict[Path, Digest] = {}
+        result: dict[str, Digest] = {}
         for (path, _), (st, md5, cacheable) in zip(ordered, hashed, strict=True):
             self.hashed_bytes += st.st_size
             result[path] = Digest(st.st_size, md5)
             if cacheable or immutable:
-                rows.append((str(path), *_key(st), md5))
+                rows.append((path, *_key(st), md5))
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO md5 VALUES (?, ?, ?, ?, ?)", rows)
         return result
 
 
-def _stat(path: Path) -> os.stat_result:
+def _stat(path: str) -> os.stat_result:
     try:
-        return path.stat()
+        return os.stat(path)  # noqa: PTH116 - a string path: this runs once per file per resolve
     except OSError as exc:
         raise FilesError(f"{path} cannot be read ({exc.strerror}); check that it exists.") from exc
 
 
-def _hash_stable(item: tuple[Path, os.stat_result]) -> tuple[os.stat_result, str, bool]:
+def _hash_stable(item: tuple[str, os.stat_result]) -> tuple[os.stat_result, str, bool]:
     """Hash a file until its stat is the same before and after; report whether it may be cached."""
     path, before = item
     for _ in range(3):
         started = time.time_ns()
         try:
-            md5 = md5_file(path)
+            md5 = md5_file(Path(path))
         except OSError as exc:
             raise FilesError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from exc
         after = _stat(path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.archive import Member, build_archive
-from zenodeploy.checksums import ChecksumCache, Digest, absolute, cache_dir
+from zenodeploy.checksums import ChecksumCache, Digest, cache_dir
 from zenodeploy.errors import FilesError
 from zenodeploy.model import LocalFile, Sample
 from zenodeploy.samples import SampleFolder, select_samples
@@ -95,7 +95,7 @@ def resolve_deposition(
             checksums.close()
 
     def digest(path: Path) -> Digest:
-        return digests[absolute(path)]
+        return digests[path]
 
     result = [LocalFile(p.remote, p.source, *_sm(digest(p.source)), sample=p.sample) for p in plain]
     for z in zips:
@@ -123,7 +123,7 @@ def _sm(d: Digest) -> tuple[int, str]:
 def _members(planned: PlannedZip, digests: Mapping[Path, Digest]) -> list[Member]:
     members = []
     for item in planned.members:
-        d = digests[absolute(item.source)]
+        d = digests[item.source]
         members.append(Member(item.remote, item.source, d.size, d.md5))
     return members
 
@@ -193,7 +193,7 @@ def _check_count(count: int, limit: int | None, deposition: Mapping[str, Any], w
 
 def _check_empty(plain: Sequence[Planned], digests: Mapping[Path, Digest]) -> None:
     for item in plain:
-        if digests[absolute(item.source)].size == 0:
+        if digests[item.source].size == 0:
             raise FilesError(
                 f"{item.source} is empty, and Zenodo refuses empty files; give it content, "
                 "leave it out with `exclude:`, or pack it into an archive with `zip:`.",

@@ -16,6 +16,7 @@ value (equality; a list-valued field matches if it contains it), a list (one of)
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,24 +131,28 @@ def load_folder(
     """Read one sample folder: its sidecar, its name and the files its patterns select."""
     configured = source.get("metadata")
     names = [configured] if isinstance(configured, str) else list(SIDECARS)
-    sidecar = next((match.path / n for n in names if (match.path / n).is_file()), None)
+    folder = Path(match.path)
+    sidecar = next((folder / n for n in names if (folder / n).is_file()), None)
     metadata = read_sidecar(sidecar, here) if sidecar else {}
-    name = metadata.get("name", match.path.name)
+    name = metadata.get("name", folder.name)
     if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name:
         raise FilesError(
-            f"The sample in {match.path} has the name {name!r}; a name must be non-empty text without slashes.",
+            f"The sample in {folder} has the name {name!r}; a name must be non-empty text without slashes.",
             path=here,
         )
     files: dict[str, Path] = {}
     for pattern in patterns:
-        root, found = find(pattern, match.path, scope, here)
+        root, found = find(pattern, folder, scope, here)
+        prefix = os.path.relpath(root, folder)
         for item in found:
-            rel = (root / item.rel).relative_to(match.path).as_posix()
-            if sidecar is not None and item.path == sidecar:
+            rel = item.rel if prefix == "." else f"{prefix}/{item.rel}"
+            if sidecar is not None and item.path == str(sidecar):
                 continue
-            scope.check(item, str(root / item.rel), here)
-            files[rel] = item.path
-    return SampleFolder(name, match.path, metadata, sidecar, tuple(sorted(files.items())))
+            scope.check(item, item.path, here)
+            if item.broken:
+                raise FilesError(f"{item.path} is a broken symbolic link; fix or remove it.", path=here)
+            files[rel] = Path(item.path)
+    return SampleFolder(name, folder, metadata, sidecar, tuple(sorted(files.items())))
 
 
 def select_samples(
@@ -166,11 +171,11 @@ def select_samples(
         spec = {"from": spec}
     source, here = _source(spec, sample_sources, where)
     pattern = str(source["path"]).rstrip("/")
-    root, folders = _folders(pattern, base, scope, here)
+    folders = _folders(pattern, base, scope, here)
     patterns = spec.get("files") or source.get("files") or ["**"]
     found: dict[str, SampleFolder] = {}
     for match in folders:
-        scope.check(match, str(root / match.rel), here)
+        scope.check(match, match.path, here)
         sample = load_folder(match, source, patterns, scope, here)
         if sample.name in found:
             raise FilesError(
@@ -189,12 +194,14 @@ def select_samples(
     return [found[name] for name in sorted(chosen)], warnings
 
 
-def _folders(pattern: str, base: Path, scope: Scope, here: str) -> tuple[Path, list[Match]]:
+def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:
     literal, glob = split_literal(pattern)
     root = scope.folder(literal or ".", base, "The sample folders", here)
     if not glob:
-        return root.parent, [Match(root, root.resolve(), root.name)] if root.is_dir() else []
-    return root, list(walk(root, glob, folders=True))
+        if not root.is_dir():
+            return []
+        return [Match(str(root), os.path.realpath(root), root.name, root.is_symlink())]
+    return walk(root, glob, folders=True)
 
 
 def _choose(found: Mapping[str, SampleFolder], spec: Mapping[str, Any], where: str) -> set[str]:

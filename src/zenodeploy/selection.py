@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import FilesError
@@ -53,9 +53,9 @@ class Scope:
 
     def check(self, match: Match, shown: str, where: str) -> None:
         """Refuse a selected file whose real location is outside the manifest's folder."""
-        if self.allow_outside or is_inside(match.real, self.base):
+        if self.allow_outside or is_inside(match.real, str(self.base)):
             return
-        if match.path.is_symlink() or match.real != Path(os.path.abspath(match.path)):  # noqa: PTH100
+        if match.link or match.real != os.path.abspath(match.path):  # noqa: PTH100 - lexical on purpose
             raise FilesError(
                 f"{shown} is a symbolic link to {match.real}, outside the manifest's folder {self.base}; "
                 "copy the file in, or set `allow_outside: true` on the deposition.",
@@ -76,7 +76,7 @@ class Scope:
                 path=where,
             )
         folder = Path(os.path.normpath(under / relative))
-        if not self.allow_outside and not is_inside(folder, self.base):
+        if not self.allow_outside and not is_inside(str(folder), str(self.base)):
             raise FilesError(
                 f"{what} `{relative}` leads outside the manifest's folder {self.base} (through `..`); "
                 "keep paths inside it, or set `allow_outside: true` on the deposition.",
@@ -101,13 +101,12 @@ def find(pattern: str, under: Path, scope: Scope, where: str) -> tuple[Path, lis
         raise FilesError(f"`{pattern}` has `..` after a wildcard; put `..` only before it.", path=where)
     root = scope.folder(literal or ".", under, "The path", where)
     if glob:
-        return root, list(walk(root, glob))
+        return root, walk(root, glob)
     if root.is_dir():
-        return root, list(walk(root, ""))
-    if root.is_symlink() and not root.exists():
-        raise FilesError(f"{root} is a broken symbolic link; fix or remove it.", path=where)
-    if root.exists():
-        return root.parent, [Match(root, root.resolve(), root.name)]
+        return root, walk(root, "")
+    if root.exists() or root.is_symlink():
+        real = os.path.realpath(root)
+        return root.parent, [Match(str(root), real, root.name, root.is_symlink(), not root.exists())]
     return root, []
 
 
@@ -119,31 +118,26 @@ def _excluded(rel: str, excludes: Sequence[Any]) -> bool:
 
 def remote_name(template: str, rel: str, where: str) -> str:
     """Fill the ``as`` template for a file at ``rel`` (relative to ``from``) and normalise it."""
-    pure = PurePosixPath(rel)
-    parent = pure.parent.as_posix()
-    values = {
-        "path": rel,
-        "name": pure.name,
-        "stem": pure.stem,
-        "ext": pure.suffix,
-        "parent": "" if parent == "." else parent,
-    }
+    parent, _, name = rel.rpartition("/")
+    dot = name.rfind(".")
+    stem, ext = (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
+    values = {"path": rel, "name": name, "stem": stem, "ext": ext, "parent": parent}
     try:
-        filled = template.format_map(values)
+        filled = rel if template == "{path}" else template.format_map(values)
     except (KeyError, AttributeError, IndexError, ValueError) as exc:
         raise FilesError(
             f"The remote name template `{template}` cannot be filled ({exc!s}); "
             f"use only the placeholders {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.",
             path=where,
         ) from exc
-    name = normal_remote(filled)
-    if name is None:
+    remote = normal_remote(filled)
+    if remote is None:
         raise FilesError(
             f"The remote name template `{template}` gives `{filled}` for {rel}, which is empty or has `..`; "
             "change the template.",
             path=where,
         )
-    return name
+    return remote
 
 
 def select_entry(
@@ -162,18 +156,23 @@ def select_entry(
     template = str(options.get("as") or "{path}")
     label = f"files[{index}] `{pattern}`"
     planned: list[Planned] = []
+    # The walk root relative to `from`; None for an absolute path outside `from` (allow_outside),
+    # whose remote names are then relative to the walk root.
+    prefix: str | None = os.path.relpath(root, source_root)
+    if prefix == ".":
+        prefix = ""
+    elif prefix is not None and (prefix == ".." or prefix.startswith("../")):
+        prefix = None
     for match in matches:
-        lexical = Path(os.path.normpath(root / match.rel))
-        try:
-            rel = lexical.relative_to(source_root).as_posix()
-        except ValueError:  # an absolute path outside `from` (allow_outside): name it from its root
-            rel = match.rel
-        if _excluded(rel, compiled):
+        rel = f"{prefix}/{match.rel}" if prefix else match.rel
+        if compiled and _excluded(rel, compiled):
             continue
-        scope.check(match, str(lexical), here)
-        if match.path.is_symlink() and not match.path.exists():
-            raise FilesError(f"{lexical} is a broken symbolic link; fix or remove it.", path=here)
-        planned.append(Planned(remote_name(template, rel, here), match.path, f"{label} ({lexical})", here))
+        scope.check(match, match.path, here)
+        if match.broken:
+            raise FilesError(f"{match.path} is a broken symbolic link; fix or remove it.", path=here)
+        planned.append(
+            Planned(remote_name(template, rel, here), Path(match.path), f"{label} ({match.path})", here)
+        )
     warnings: list[str] = []
     if not planned:
         what = "matches no file" if matches == [] else "selects nothing once `exclude` is applied"
