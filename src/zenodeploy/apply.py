@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zenodeploy.errors import ConflictError, ZenodeployError
@@ -122,9 +122,7 @@ class _Runner:
             self.lock.set(
                 self.server,
                 plan.key,
-                LockEntry(
-                    entry.record_id, _parent(draft) or entry.parent_id, entry.doi, entry.concept_doi, target
-                ),
+                replace(entry, parent_id=_parent(draft) or entry.parent_id, pending_id=target),
             )
             if not files_of(draft) and not _has_files(client, target):
                 client.files_import(target)  # links the previous version's files: no bytes re-sent
@@ -136,13 +134,37 @@ class _Runner:
                 client.delete_file(str(target), action.name)
             return doc, target
         if isinstance(action, Publish):
+            if action.communities:
+                # First publish into a community: InvenioRDM's review flow; the curators'
+                # acceptance publishes the draft. Further communities are asked for afterwards.
+                client.request_review(str(target), action.communities[0])
+                client.submit_review(str(target))
+                return client.get_draft(str(target)), target
             published = client.publish(str(target))
             return published, target
         if isinstance(action, AddCommunities):
-            client.add_communities(str(target), list(action.communities))
+            answer = client.add_communities(str(target), list(action.communities))
+            self._remember_requests(plan.key, action.communities, answer)
             return doc, target
         assert isinstance(action, Refuse)
         raise ConflictError(action.reason)
+
+    def _remember_requests(self, key: str, slugs: tuple[str, ...], answer: Mapping[str, Any]) -> None:
+        """Record inclusion requests in the lock so that an open one is not asked again."""
+        by_community = {
+            str(c.get("community_id")): str(c.get("request_id")) for c in answer.get("processed") or []
+        }
+        made = {}
+        for slug in slugs:
+            request_id = by_community.get(slug) or by_community.get(
+                str(self.client.get_community(slug).get("id"))
+            )
+            if request_id:
+                made[slug] = request_id
+        entry = self.lock.get(self.server, key)
+        if entry is not None and made:
+            requests = tuple(sorted({**dict(entry.requests), **made}.items()))
+            self.lock.set(self.server, key, replace(entry, requests=requests))
 
     def _uploads(self, target: str, uploads: list[Upload], doc: Mapping[str, Any] | None) -> None:
         current = files_of(doc) if doc else {}
@@ -189,12 +211,20 @@ class _Runner:
         elif not plan.actions:
             outcome.state = "unchanged"
         else:
-            outcome.state = "published" if published else "draft"
+            in_review = any(isinstance(a, Publish) and a.communities for a in plan.actions)
+            outcome.state = "published" if published else ("in review" if in_review else "draft")
         if published:
+            previous = self.lock.get(self.server, plan.key)
             self.lock.set(
                 self.server,
                 plan.key,
-                LockEntry(outcome.record_id, _parent(doc), outcome.doi, outcome.concept_doi),
+                LockEntry(
+                    outcome.record_id,
+                    _parent(doc),
+                    outcome.doi,
+                    outcome.concept_doi,
+                    requests=previous.requests if previous else (),
+                ),
             )
 
 

@@ -525,7 +525,7 @@ def status(
     settings = _settings(manifest, server=server, token_env=token_env, only=only, parallel=parallel)
     with reconcile.connect(settings) as session:
         observations = reconcile.observe_all(session, parallel)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for obs in observations:
         r = obs.remote
         state = (
@@ -540,6 +540,7 @@ def status(
                 "doi": r.doi if r else None,
                 "state": state,
                 "url": r.url if r else None,
+                "communities": dict(r.communities) if r else {},
             }
         )
     if fmt == "json":
@@ -550,6 +551,8 @@ def status(
                 f"{row['key']}: {row['state']}"
                 + "".join(f"  {row[k]}" for k in ("record_id", "doi", "url") if row[k])
             )
+            for community, state in sorted(row["communities"].items()):
+                click.echo(f"  community {community}: {state}")
 
 
 @cli.command(name="import")

@@ -29,11 +29,22 @@ class LockEntry:
     doi: str | None = None
     concept_doi: str | None = None
     pending_id: str | None = None  # an unpublished new-version draft of this record, if any
+    # Community inclusion requests apply made, (community slug, request id), so a request that
+    # is still open is not made again on the next run.
+    requests: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (None if v is None else str(v)) for k, v in data.items() if k in names})  # type: ignore[arg-type]
+        names = {f.name for f in fields(cls)} - {"requests"}
+        values = {k: (None if v is None else str(v)) for k, v in data.items() if k in names}
+        requests = tuple(sorted((str(k), str(v)) for k, v in (data.get("requests") or {}).items()))
+        return cls(**values, requests=requests)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in asdict(self).items() if v is not None and k != "requests"}
+        if self.requests:
+            out["requests"] = dict(self.requests)
+        return out
 
 
 def lock_path(manifest: Path) -> Path:
@@ -83,10 +94,7 @@ class Lock:
         return {
             "version": LOCK_VERSION,
             "servers": {
-                server: {
-                    key: {k: v for k, v in asdict(e).items() if v is not None}
-                    for key, e in sorted(entries.items())
-                }
+                server: {key: e.to_json() for key, e in sorted(entries.items())}
                 for server, entries in sorted(self._servers.items())
             },
         }

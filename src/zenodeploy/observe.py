@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zenodeploy.errors import ConflictError
@@ -46,6 +46,9 @@ class Remote:
     published_files: Mapping[str, RemoteFile] = field(default_factory=dict)
     pending: Mapping[str, Any] | None = None
     pending_files: Mapping[str, RemoteFile] = field(default_factory=dict)
+    # Community slug → state of its request: accepted, submitted (open), declined, created…
+    communities: Mapping[str, str] = field(default_factory=dict)
+    requests: tuple[tuple[str, str], ...] = ()  # inclusion requests made by earlier runs (lock)
 
     @property
     def doi(self) -> str | None:
@@ -72,6 +75,7 @@ class Remote:
             doi=self.doi,
             concept_doi=self.concept_doi,
             pending_id=str(self.pending["id"]) if self.pending else None,
+            requests=self.requests,
         )
 
 
@@ -98,16 +102,58 @@ def files_of(doc: Mapping[str, Any]) -> dict[str, RemoteFile]:
 
 def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server: str) -> Observation:
     """Find and read the record ``desired`` manages (GET only)."""
+    entry = lock.get(server, desired.key)
     if desired.pin:
         record_id = _pin_to_id(client, desired.pin)
-        return Observation(desired.key, read(client, record_id, None), "pin")
-    entry = lock.get(server, desired.key)
-    if entry is not None:
-        remote = read(client, entry.record_id, entry.pending_id)
-        if remote is not None:
-            return Observation(desired.key, remote, "lock")
-    remote = _search(client, desired)
-    return Observation(desired.key, remote, "search" if remote else "none")
+        found: Observation = Observation(desired.key, read(client, record_id, None), "pin")
+    elif entry is not None and (remote := read(client, entry.record_id, entry.pending_id)) is not None:
+        found = Observation(desired.key, remote, "lock")
+    else:
+        remote = _search(client, desired)
+        found = Observation(desired.key, remote, "search" if remote else "none")
+    if found.remote is None or not desired.communities:
+        return found
+    requests = entry.requests if entry is not None else ()
+    states = community_states(client, found.remote, desired.communities, requests)
+    return replace(found, remote=replace(found.remote, communities=states, requests=requests))
+
+
+def community_states(
+    client: ZenodoClient, remote: Remote, wanted: tuple[str, ...], requests: tuple[tuple[str, str], ...]
+) -> dict[str, str]:
+    """Where each wanted community stands: included (accepted), or the state of its request.
+
+    Costs no request when every community already includes the record; otherwise one GET per
+    open request (the draft's review, and inclusion requests recorded in the lock).
+    """
+    states: dict[str, str] = {}
+    for doc in (remote.published, remote.doc):
+        for c in ((doc or {}).get("parent") or {}).get("communities", {}).get("entries") or []:
+            for name in (c.get("slug"), c.get("id")):
+                if name in wanted:
+                    states[str(name)] = "accepted"
+    missing = [c for c in wanted if c not in states]
+    if not missing:
+        return states
+    review = ((remote.doc.get("parent") or {}).get("review") or {}).get("id")
+    asked = dict(requests)
+    if review and not remote.published:
+        asked.setdefault(_review_community(client, str(review), missing), str(review))
+    for slug, request_id in asked.items():
+        if slug in missing:
+            request = _get(client.get_request, request_id)
+            states[slug] = str(request.get("status", "unknown")) if request else "unknown"
+    return states
+
+
+def _review_community(client: ZenodoClient, request_id: str, candidates: list[str]) -> str:
+    """The slug of the community a review request is addressed to (requests name communities by id)."""
+    request = _get(client.get_request, request_id) or {}
+    receiver = str((request.get("receiver") or {}).get("community", ""))
+    for slug in candidates:
+        if receiver == slug or str((_get(client.get_community, slug) or {}).get("id")) == receiver:
+            return slug
+    return receiver
 
 
 def read(client: ZenodoClient, record_id: str, pending_id: str | None) -> Remote | None:

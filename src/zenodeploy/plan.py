@@ -74,6 +74,7 @@ class DepositionPlan:
     desired: DesiredDeposition
     observation: Observation
     actions: tuple[Action, ...]
+    notes: tuple[str, ...] = ()  # states worth showing that need no write (an open review…)
 
     @property
     def key(self) -> str:
@@ -96,12 +97,26 @@ def compute_plan(desired: DesiredDeposition, observation: Observation) -> Deposi
         if desired.publish:
             actions.append(Publish(desired.communities))
         return DepositionPlan(desired, observation, tuple(actions))
+    notes = tuple(_community_notes(desired, remote))
     if remote.state == "draft":
         actions = [*_metadata(desired, remote.doc), *_file_sync(desired.files, remote.files)]
-        if desired.publish:
+        review = {c: state for c, state in remote.communities.items() if state in ("submitted", "declined")}
+        if "declined" in review.values():
+            declined = ", ".join(c for c, state in review.items() if state == "declined")
+            actions.append(
+                Refuse(
+                    f"'{desired.key}': {declined} declined the review request. Remove it from communities: to publish without it, or ask its curators."
+                )
+            )
+        elif desired.publish and not review:
             actions.append(Publish(desired.communities))
-        return DepositionPlan(desired, observation, tuple(actions))
-    return DepositionPlan(desired, observation, tuple(_published(desired, remote)))
+        return DepositionPlan(desired, observation, tuple(actions), notes)
+    return DepositionPlan(desired, observation, tuple(_published(desired, remote)), notes)
+
+
+def _community_notes(desired: DesiredDeposition, remote: Remote) -> list[str]:
+    waiting = {"submitted": "waiting for {c} to accept the request", "declined": "{c} declined the request"}
+    return [waiting[state].format(c=c) for c, state in sorted(remote.communities.items()) if state in waiting]
 
 
 def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
@@ -109,7 +124,7 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     files_differ = _files_differ(desired.files, remote.published_files)
     base_doc = remote.pending if (files_differ and remote.pending) else remote.doc
     meta = _metadata(desired, base_doc)
-    communities = _new_communities(desired, remote.published)
+    communities = _new_communities(desired, remote)
     edit_open = remote.state == "edit-pending"
     if not files_differ and not meta and not communities:
         # An edit left open by an interrupted run is finished only when publishing is asked for.
@@ -154,10 +169,13 @@ def _what(files_differ: bool, meta: list[UpdateMetadata]) -> str:
     return " and ".join(x for x, on in (("files", files_differ), ("metadata", bool(meta))) if on)
 
 
-def _new_communities(desired: DesiredDeposition, record: Mapping[str, Any]) -> tuple[str, ...]:
+def _new_communities(desired: DesiredDeposition, remote: Remote) -> tuple[str, ...]:
+    """Communities to ask for: not included yet, and no request open or declined already."""
+    record = remote.published or {}
     entries = ((record.get("parent") or {}).get("communities") or {}).get("entries") or []
     have = {str(e.get(k)) for e in entries for k in ("id", "slug") if e.get(k)}
-    return tuple(c for c in desired.communities if c not in have)
+    settled = {c for c, state in remote.communities.items() if state in ("accepted", "submitted", "declined")}
+    return tuple(c for c in desired.communities if c not in have and c not in settled)
 
 
 def _metadata(desired: DesiredDeposition, doc: Mapping[str, Any]) -> list[UpdateMetadata]:
@@ -214,8 +232,11 @@ def describe(action: Action) -> str:
     if isinstance(action, Delete):
         return f"- delete {action.name}"
     if isinstance(action, Publish):
-        extra = f" (review request to {', '.join(action.communities)})" if action.communities else ""
-        return f"✓ publish{extra}"
+        if action.communities:
+            return (
+                f"✓ publish through a review request to {action.communities[0]} (published when it accepts)"
+            )
+        return "✓ publish"
     if isinstance(action, AddCommunities):
         return f"+ request inclusion in {', '.join(action.communities)}"
     return f"✗ refused: {action.reason}"

@@ -120,6 +120,7 @@ def plan_text(plans: Sequence[Any]) -> str:
             else "not on the server yet"
         )
         lines.append(click.style(f"{plan.key}", bold=True) + f"  ({where})")
+        lines += [f"  ⧗ {note}" for note in plan.notes]
         if not plan.actions:
             lines.append("  = no changes")
             unchanged += 1
@@ -158,6 +159,8 @@ def plan_json(plans: Sequence[Any]) -> list[dict[str, Any]]:
                 "state": remote.state if remote else None,
                 "found_by": plan.observation.found_by,
                 "changes": plan.changes,
+                "notes": list(plan.notes),
+                "communities": dict(remote.communities) if remote else {},
                 "actions": [{"type": type(a).__name__, "text": describe(a)} for a in plan.actions],
             }
         )

@@ -1,0 +1,86 @@
+"""Communities through the review flow on first publish, and inclusion requests afterwards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zenodeploy.cli import cli
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+
+MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[Emulator]:
+    with start(tmp_path / "server", communities=("chemistry", "teaching")) as running:
+        yield running
+
+
+@pytest.fixture
+def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(MINIMAL, target)
+    path = target / "zenodeploy.yaml"
+    path.write_text(path.read_text() + "    communities: [chemistry]\n    publish: true\n")
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    return path
+
+
+def run(emulator: Emulator, *args: str) -> dict:
+    result = CliRunner().invoke(
+        cli, [args[0], *args[1:], "--server", emulator.url, "--format", "json"], catch_exceptions=False
+    )
+    assert result.exit_code in (0, 4), result.output
+    return json.loads(result.stdout)
+
+
+def open_requests(emulator: Emulator) -> list[dict]:
+    import requests
+
+    listing = requests.get(f"{emulator.url}/api/_emulator/requests", timeout=10).json()
+    hits = listing["hits"]
+    return [r for r in hits if r["status"] == "submitted"]
+
+
+def test_first_publish_goes_through_review_and_is_not_requested_twice(
+    emulator: Emulator, manifest: Path
+) -> None:
+    first = run(emulator, "apply", str(manifest), "--yes")
+    assert first["depositions"][0]["state"] == "in review"
+    pending = open_requests(emulator)
+    assert len(pending) == 1 and pending[0]["type"] == "community-submission"
+
+    emulator.reset_stats()
+    waiting = run(emulator, "plan", str(manifest))
+    assert waiting[0]["actions"] == [] and waiting[0]["communities"] == {"chemistry": "submitted"}
+    assert any("waiting for chemistry" in n for n in waiting[0]["notes"])
+    assert sum(emulator.stats()["requests"].get(m, 0) for m in ("POST", "PUT", "DELETE")) == 0
+
+    emulator.accept_request(pending[0]["id"])
+    status = run(emulator, "status", str(manifest))
+    assert status[0]["state"] == "published" and status[0]["communities"] == {"chemistry": "accepted"}
+    again = run(emulator, "apply", str(manifest), "--yes")
+    assert again["depositions"][0]["actions"] == []
+
+
+def test_a_community_added_later_is_one_inclusion_request(emulator: Emulator, manifest: Path) -> None:
+    manifest.write_text(manifest.read_text().replace("    communities: [chemistry]\n", ""))
+    run(emulator, "apply", str(manifest), "--yes")
+    manifest.write_text(manifest.read_text() + "    communities: [teaching]\n")
+    plan = run(emulator, "plan", str(manifest))
+    assert [a["type"] for a in plan[0]["actions"]] == ["AddCommunities"]
+    run(emulator, "apply", str(manifest), "--yes")
+    pending = open_requests(emulator)
+    assert len(pending) == 1 and pending[0]["type"] == "community-inclusion"
+    emulator.reset_stats()
+    assert run(emulator, "apply", str(manifest), "--yes")["depositions"][0]["actions"] == []
+    assert emulator.stats()["requests"].get("POST", 0) == 0
+    emulator.decline_request(pending[0]["id"])
+    declined = run(emulator, "plan", str(manifest))
+    assert declined[0]["communities"] == {"teaching": "declined"} and declined[0]["actions"] == []
