@@ -117,11 +117,28 @@ def _build(
     variables = data.get("vars") or {}
     sources = data.get("samples") or {}
     depositions: list[Deposition] = []
+    context_cache: list[dict[str, Any]] = []
+
+    def fields_context() -> dict[str, Any]:
+        """What templated fields see: vars, the allowed env, git facts (read once, on first use)."""
+        if not context_cache:
+            from zenodeploy import render
+
+            env_names = data.get("env") or ()
+            context_cache.append(
+                {"vars": variables, "env": render.env_vars(env_names), "git": render.git_info(base_dir)}
+            )
+        return dict(context_cache[0])
+
     for index, entry in enumerate(data["depositions"]):
         where: PathT = ("depositions", index)
         if "for_each" in entry:
-            expanded, problems = _expand(entry, where, base_dir, variables, positions)
+            expanded, problems = _expand(entry, where, base_dir, fields_context(), positions)
             findings += problems
+        elif _has_template({k: v for k, v in entry.items() if k != "description"}):
+            rendered, problems = _render_entry(entry, where, fields_context(), positions)
+            findings += problems
+            expanded = [(rendered, {})] if rendered is not None else []
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
@@ -211,8 +228,35 @@ def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, A
     return out
 
 
+def _has_template(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_TEMPLATE.search(value))
+    if isinstance(value, Mapping):
+        return any(_has_template(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_template(v) for v in value)
+    return False
+
+
+def _render_entry(
+    entry: Mapping[str, Any], where: PathT, context: Mapping[str, Any], positions: Positions
+) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """A deposition whose fields use ``{{ env.X }}``, ``{{ vars.x }}`` or ``{{ git.tag }}`` (CI releases)."""
+    from zenodeploy import render
+
+    fields = {k: v for k, v in entry.items() if k != "description"}
+    try:
+        rendered = _render_strings(fields, context, format_path(where), render.render_value)
+    except LocatedError as exc:
+        return None, [positions.finding(parse_path(exc.path) or where, str(exc))]
+    if "description" in entry:
+        rendered["description"] = entry["description"]
+    problems = schema.validate(rendered, positions, base=where, definition="deposition")
+    return (None if problems else rendered), problems
+
+
 def _expand(
-    entry: Mapping[str, Any], where: PathT, base_dir: Path, variables: Mapping[str, Any], positions: Positions
+    entry: Mapping[str, Any], where: PathT, base_dir: Path, shared: Mapping[str, Any], positions: Positions
 ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Finding]]:
     """One deposition per folder matching ``for_each``, strings rendered with ``item``; then schema-checked."""
     from zenodeploy import render, samples  # render owns Jinja; samples owns sidecar parsing
@@ -241,7 +285,7 @@ def _expand(
                 samples.read_sidecar(folder / sidecar, format_path((*where, "metadata"))) if sidecar else {}
             )
             item = {"name": folder.name, "path": rel, "meta": meta}
-            context = {"item": item, "vars": variables}
+            context = {**shared, "item": item}
             rendered = _render_strings(template, context, format_path(where), render.render_value)
             if "description" in entry:
                 rendered["description"] = entry["description"]

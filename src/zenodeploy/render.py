@@ -277,6 +277,11 @@ def data_kinds(names: Sequence[str]) -> list[str]:
     return [kind for kind, words in _KIND_TOKENS if tokens & words]
 
 
+def env_vars(names: Sequence[str]) -> EnvVars:
+    """The allowed environment variables that are set; any other name is undefined in templates."""
+    return EnvVars({name: os.environ[name] for name in names if name in os.environ})
+
+
 class EnvVars(dict[str, str]):
     """The environment variables a manifest allows (``env:``); others are undefined in templates."""
 
@@ -327,7 +332,7 @@ def build_context(
         "vars": _plain(vars),
         "git": dict(git) if git is not None else git_info(base_dir),
         "now": now.astimezone(timezone.utc) if now is not None else utc_now(),
-        "env": EnvVars({name: os.environ[name] for name in env_names if name in os.environ}),
+        "env": env_vars(env_names),
     }
 
 
