@@ -9,7 +9,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("ZENODEPLOY_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("ZENODEPLOY_CACHE_DIR", str(base / "cache"))

@@ -40,7 +40,9 @@ def test_missing_env_variable_is_a_finding_on_the_fields_line(tmp_path: Path) ->
     assert (finding.line, finding.path) == (7, "depositions[0].version")
 
 
-def test_a_variable_not_listed_under_env_is_not_visible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_variable_not_listed_under_env_is_not_visible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SECRET_THING", "x")
     text = MANIFEST.replace("env.RELEASE_VERSION", "env.SECRET_THING")
     with pytest.raises(ManifestError) as caught:

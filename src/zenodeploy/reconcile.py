@@ -71,7 +71,9 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
         ):
             yield client
         return
-    token = resolve_token(server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env))
+    token = resolve_token(
+        server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env)
+    )
     with ZenodoClient(base_url(server), token, limiter=limiter) as client:
         yield client
 
