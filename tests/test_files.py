@@ -111,9 +111,7 @@ def test_glob_matching_nothing_names_pattern_and_folder(tree: Path) -> None:
 def test_optional_glob_matching_nothing_is_a_warning(tree: Path) -> None:
     resolved = resolve(tree, ["README.md", {"path": "results/*.h5", "optional": True}])
     assert names(resolved) == ["README.md"]
-    assert resolved.warnings == (
-        f"depositions[3].files[1]: `results/*.h5` matches no file in {tree} (optional, skipped).",
-    )
+    assert resolved.warnings == (f"files[1]: `results/*.h5` matches no file in {tree} (optional, skipped).",)
 
 
 def test_missing_literal_path_is_an_error(tree: Path) -> None:

@@ -225,3 +225,15 @@ def test_many_sample_files_need_packing(base: Path, tmp_path: Path) -> None:
     with pytest.raises(FilesError, match="would hold 105 files"):
         resolve(base, {"from": "compounds"}, tmp_path)
     assert len(resolve(base, {"from": "compounds"}, tmp_path, pack="per-sample").files) == 3
+
+
+def test_sample_without_matching_files_and_empty_source_are_warnings(base: Path, tmp_path: Path) -> None:
+    resolved = resolve(base, {"from": {"path": "compounds/*", "files": ["*.cif"]}}, tmp_path)
+    assert resolved.files == ()
+    assert resolved.warnings == (
+        "samples: sample `Caffeine` has no files matching ['*.cif'].",
+        "samples: sample `aspirin` has no files matching ['*.cif'].",
+        "samples: sample `paracetamol` has no files matching ['*.cif'].",
+    )
+    nothing = resolve(base, {"from": {"path": "polymers/*"}}, tmp_path)
+    assert nothing.warnings == (f"samples: `polymers/*` matches no sample folder in {base}.",)

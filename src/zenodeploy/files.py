@@ -29,7 +29,11 @@ PACK_MODES = ("none", "per-sample", "single")
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """A deposition's files (sorted by remote name), its samples (sorted by name) and warnings."""
+    """A deposition's files (sorted by remote name), its samples (sorted by name) and warnings.
+
+    A warning starts with the entry it is about, relative to the deposition (``files[1]: …``,
+    ``samples: …``).
+    """
 
     files: tuple[LocalFile, ...]
     samples: tuple[Sample, ...]

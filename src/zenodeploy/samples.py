@@ -186,12 +186,12 @@ def select_samples(
         found[sample.name] = sample
     warnings: list[str] = []
     if not found:
-        warnings.append(f"{here}: `{pattern}` matches no sample folder in {base}.")
-    chosen = _choose(found, spec, where)
+        warnings.append(f"samples: `{pattern}` matches no sample folder in {base}.")
+    chosen = sorted(_choose(found, spec, where))
     for name in chosen:
         if not found[name].files:
-            warnings.append(f"{where}.samples: sample `{name}` has no files matching {list(patterns)}.")
-    return [found[name] for name in sorted(chosen)], warnings
+            warnings.append(f"samples: sample `{name}` has no files matching {list(patterns)}.")
+    return [found[name] for name in chosen], warnings
 
 
 def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:

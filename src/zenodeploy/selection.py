@@ -180,7 +180,7 @@ def select_entry(
         message = f"`{pattern}` {what} in {source_root}{hint}"
         if not options.get("optional"):
             raise FilesError(f"{message}; check the pattern or mark the entry `optional: true`.", path=here)
-        warnings.append(f"{here}: {message} (optional, skipped).")
+        warnings.append(f"files[{index}]: {message} (optional, skipped).")
     zip_name = options.get("zip")
     if zip_name and planned:
         remote = normal_remote(str(zip_name))
