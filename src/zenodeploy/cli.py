@@ -358,9 +358,25 @@ def _settings(manifest: Path, **kwargs: Any) -> Any:
     return Settings(manifest=manifest, **kwargs)
 
 
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from zenodeploy.shard import Shard
+
+    try:
+        return None if value is None else Shard.parse(value)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def server_options(func: F) -> F:
     func = click.option(
         "--server", help="Override the manifest's server: sandbox, zenodo, local or an https:// URL."
+    )(func)
+    func = click.option(
+        "--shard",
+        metavar="I/N",
+        callback=_shard,
+        help="Only the I-th of N deterministic shards of the keys (CI matrix); apply writes the lock "
+        "to <manifest>.lock.shard-I-of-N.",
     )(func)
     func = click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")(
         func
@@ -401,6 +417,7 @@ def plan(
     publish: bool | None,
     fmt: str,
     detailed_exitcode: bool,
+    shard: Any = None,
 ) -> None:
     """Show what apply would change, without writing anything (GET requests only).
 
@@ -411,7 +428,13 @@ def plan(
     from zenodeploy import reconcile
 
     settings = _settings(
-        manifest, server=server, token_env=token_env, only=only, publish=publish, parallel=parallel
+        manifest,
+        server=server,
+        token_env=token_env,
+        only=only,
+        publish=publish,
+        parallel=parallel,
+        shard=shard,
     )
     with reconcile.connect(settings) as session:
         plans = reconcile.plans(session, parallel)
@@ -437,6 +460,7 @@ def apply(
     publish: bool | None,
     yes: bool,
     fmt: str,
+    shard: Any = None,
 ) -> None:
     """Make the server match the manifest: create, update, upload, publish when asked.
 
@@ -450,7 +474,13 @@ def apply(
     from zenodeploy.apply import apply_plans
 
     settings = _settings(
-        manifest, server=server, token_env=token_env, only=only, publish=publish, parallel=parallel
+        manifest,
+        server=server,
+        token_env=token_env,
+        only=only,
+        publish=publish,
+        parallel=parallel,
+        shard=shard,
     )
     with reconcile.connect(settings) as session:
         plans = reconcile.plans(session, parallel)
@@ -512,7 +542,13 @@ def vars_of(outcome: Any) -> dict[str, Any]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
 def status(
-    manifest: Path, server: str | None, token_env: str | None, only: tuple[str, ...], parallel: int, fmt: str
+    manifest: Path,
+    server: str | None,
+    token_env: str | None,
+    only: tuple[str, ...],
+    parallel: int,
+    fmt: str,
+    shard: Any = None,
 ) -> None:
     """Each deposition's record, DOI, state and web address.
 
@@ -522,7 +558,9 @@ def status(
     """
     from zenodeploy import reconcile
 
-    settings = _settings(manifest, server=server, token_env=token_env, only=only, parallel=parallel)
+    settings = _settings(
+        manifest, server=server, token_env=token_env, only=only, parallel=parallel, shard=shard
+    )
     with reconcile.connect(settings) as session:
         observations = reconcile.observe_all(session, parallel)
     rows: list[dict[str, Any]] = []
@@ -575,6 +613,47 @@ def import_(manifest: Path, key: str, record: str, server: str | None, token_env
     click.echo(
         f"{result['key']} is now record {result['record_id']} ({result['state']}); written to {result['lock']}"
     )
+
+
+@cli.group(name="lock")
+def lock_group() -> None:
+    """Maintain the lock file (<manifest>.lock).
+
+    \b
+    Example:
+      zenodeploy lock merge zenodeploy.yaml --delete
+    """
+
+
+@lock_group.command(name="merge")
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fragments", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--delete", is_flag=True, help="Delete the fragments once merged.")
+@handle_errors
+def lock_merge(manifest: Path, fragments: tuple[Path, ...], delete: bool) -> None:
+    """Combine the lock fragments of sharded runs (--shard I/N) into <manifest>.lock.
+
+    Without FRAGMENTS, merges every <manifest>.lock.shard-* beside the manifest.
+
+    \b
+    Example:
+      zenodeploy lock merge zenodeploy.yaml --delete
+      zenodeploy lock merge zenodeploy.yaml locks/*/zenodeploy.yaml.lock.shard-*
+    """
+    from zenodeploy.lock import lock_path, merge
+    from zenodeploy.shard import fragments as shard_fragments
+
+    parts = list(fragments) or shard_fragments(manifest)
+    if not parts:
+        raise UsageError(
+            f"no lock fragments ({manifest.name}.lock.shard-*) beside {manifest}; name them as arguments."
+        )
+    merged = merge(lock_path(manifest), parts)
+    for part in parts:
+        if delete:
+            part.unlink()
+        click.echo(f"merged {part}{' (deleted)' if delete else ''}")
+    click.echo(f"wrote {merged.path}")
 
 
 def main() -> None:

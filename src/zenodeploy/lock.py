@@ -52,12 +52,25 @@ def lock_path(manifest: Path) -> Path:
 
 
 class Lock:
-    """The lock file in memory; ``set`` persists immediately (thread-safe, atomic rename)."""
+    """The lock file in memory; ``set`` persists immediately (thread-safe, atomic rename).
 
-    def __init__(self, path: Path, servers: dict[str, dict[str, LockEntry]] | None = None) -> None:
+    With a ``base`` (``--shard``: the main lock under a shard's fragment), reads fall back to
+    the base and writes go only to ``path``, which then holds only what this run changed.
+    """
+
+    def __init__(
+        self, path: Path, servers: dict[str, dict[str, LockEntry]] | None = None, base: Lock | None = None
+    ) -> None:
         self.path = path
         self._servers: dict[str, dict[str, LockEntry]] = servers or {}
         self._mutex = threading.Lock()
+        self._base = base
+
+    @classmethod
+    def layered(cls, main: Path, fragment: Path) -> Lock:
+        """The main lock, overlaid by a shard's fragment; writes go to the fragment only."""
+        layer = cls.load(fragment)
+        return cls(fragment, layer._servers, base=cls.load(main))
 
     @classmethod
     def load(cls, path: Path) -> Lock:
@@ -78,14 +91,16 @@ class Lock:
         return cls(path, servers)
 
     def get(self, server: str, key: str) -> LockEntry | None:
-        return self._servers.get(server, {}).get(key)
+        own = self._servers.get(server, {}).get(key)
+        return own if own is not None or self._base is None else self._base.get(server, key)
 
     def entries(self, server: str) -> dict[str, LockEntry]:
-        return dict(self._servers.get(server, {}))
+        below = self._base.entries(server) if self._base is not None else {}
+        return {**below, **self._servers.get(server, {})}
 
     def set(self, server: str, key: str, entry: LockEntry) -> None:
         with self._mutex:
-            if self._servers.get(server, {}).get(key) == entry:
+            if self.get(server, key) == entry:
                 return
             self._servers.setdefault(server, {})[key] = entry
             self._write()
@@ -119,18 +134,24 @@ class Lock:
 
 
 def merge(target: Path, fragments: Iterable[Path]) -> Lock:
-    """Combine lock fragments (one per CI shard) into ``target``; conflicting entries are an error."""
+    """Combine lock fragments (one per CI shard) into ``target`` and write it.
+
+    A fragment's entry replaces the target's (the fragment is newer: a shard may have made a new
+    version); two fragments that disagree about the same key are an error, and nothing is written.
+    """
     merged = Lock.load(target)
+    origin: dict[tuple[str, str], tuple[Path, LockEntry]] = {}
     for fragment in fragments:
         other = Lock.load(fragment)
         for server, entries in other._servers.items():
             for key, entry in entries.items():
-                existing = merged.get(server, key)
-                if existing is not None and existing != entry:
+                seen = origin.get((server, key))
+                if seen is not None and seen[1] != entry:
                     raise ConfigError(
-                        f"{fragment} and {target} disagree about '{key}' on {server} ({existing.record_id} vs {entry.record_id}); "
-                        "pin the right one with record: in the manifest."
+                        f"{fragment} and {seen[0]} disagree about '{key}' on {server} ({seen[1].record_id} vs {entry.record_id}); "
+                        "were they made with different --shard counts? Merge only one run's fragments, or pin the record with record: in the manifest."
                     )
+                origin[(server, key)] = (fragment, entry)
                 merged._servers.setdefault(server, {})[key] = entry
     merged.save()
     return merged

@@ -17,6 +17,7 @@ from zenodeploy.observe import Observation, observe, read
 from zenodeploy.plan import DepositionPlan, compute_plan
 from zenodeploy.profile import load_profile
 from zenodeploy.resolve import Resolution, resolve
+from zenodeploy.shard import Shard
 from zenodeploy.tokens import stored_token
 from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
 
@@ -31,6 +32,7 @@ class Settings:
     only: tuple[str, ...] = ()
     publish: bool | None = None
     parallel: int = 4
+    shard: Shard | None = None  # --shard I/N: only this shard's keys; the lock goes to its fragment
 
 
 @dataclass(slots=True)
@@ -47,14 +49,22 @@ class Session:
 def load(settings: Settings) -> tuple[Manifest, Resolution]:
     """Offline: the whole manifest is valid and resolved before anything is sent."""
     manifest = load_manifest(settings.manifest, profile=load_profile())
-    return manifest, resolve(manifest, only=settings.only, publish=settings.publish)
+    only = settings.only
+    if settings.shard is not None:
+        # Select before resolving, so a job hashes only its own shard's files.
+        only = settings.shard.select(d.key for d in manifest.select(only))
+        if not only:
+            return manifest, Resolution((), manifest.warnings)
+    return manifest, resolve(manifest, only=only, publish=settings.publish)
 
 
 @contextlib.contextmanager
 def connect(settings: Settings) -> Iterator[Session]:
     manifest, resolution = load(settings)
     server = settings.server or manifest.server
-    lock = Lock.load(lock_path(settings.manifest))
+    main = lock_path(settings.manifest)
+    shard = settings.shard
+    lock = Lock.layered(main, shard.fragment(settings.manifest)) if shard else Lock.load(main)
     with _client(server, manifest, settings) as client:
         yield Session(manifest, resolution, server, client, lock)
 
