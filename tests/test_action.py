@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -224,3 +225,110 @@ def test_summary_escapes_table_cells() -> None:
     row = text.splitlines()[4]
     assert row.startswith("| ✗ | a\\|b | draft |")
     assert "`~ title: x \\| y`<br>`error: bad<br>thing`" in row
+
+
+# --- examples/ci-release/release-workflow.yml ----------------------------------------------------------
+
+EXAMPLE = ROOT / "examples" / "ci-release"
+
+
+def workflow() -> dict[Any, Any]:
+    data: dict[Any, Any] = yaml.safe_load((EXAMPLE / "release-workflow.yml").read_text("utf-8"))
+    return data
+
+
+def steps() -> list[dict[str, Any]]:
+    return [step for job in workflow()["jobs"].values() for step in job["steps"]]
+
+
+def test_workflow_validates_prs_applies_main_to_sandbox_and_publishes_tags() -> None:
+    data = workflow()
+    on = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(on) == {"pull_request", "push"}
+    assert on["push"] == {"branches": ["main"], "tags": ["v*"]}
+    jobs = data["jobs"]
+    assert "if" not in jobs["validate"]
+    assert "refs/heads/main" in jobs["sandbox"]["if"] and "refs/tags/v" in jobs["release"]["if"]
+    ours = {
+        name: next(s for s in job["steps"] if "zenodeploy/zenodeploy@" in s.get("uses", ""))
+        for name, job in jobs.items()
+        if name != "validate"
+    }
+    assert ours["sandbox"]["with"]["server"] == "sandbox" and "publish" not in ours["sandbox"]["with"]
+    assert ours["release"]["with"] == {
+        "manifest": "zenodeploy.yaml",
+        "server": "zenodo",
+        "publish": "true",
+        "token": "${{ secrets.ZENODO_TOKEN }}",
+    }
+    assert ours["sandbox"]["with"]["token"] == "${{ secrets.ZENODO_SANDBOX_TOKEN }}"
+
+
+def test_workflow_references_only_existing_files_commands_inputs_and_outputs() -> None:
+    from zenodeploy.cli import cli
+    from zenodeploy.manifest import load_manifest
+
+    spec = action()
+    keys = {d.key for d in load_manifest(EXAMPLE / "zenodeploy.yaml").depositions}
+    text = (EXAMPLE / "release-workflow.yml").read_text("utf-8")
+    for step in steps():
+        assert "${{" not in step.get("run", ""), step  # expressions reach scripts through env: only
+        for command in re.findall(r"\bzenodeploy (\w[\w-]*)", step.get("run", "")):
+            assert command in cli.commands, command
+        uses = step.get("uses", "")
+        if uses.startswith("zenodeploy/zenodeploy@"):
+            assert set(step["with"]) <= set(spec["inputs"])
+            assert {n for n, i in spec["inputs"].items() if i.get("required")} <= set(step["with"])
+            assert (EXAMPLE / step["with"]["manifest"]).is_file()
+        elif uses:
+            assert re.fullmatch(r"actions/[\w-]+@v\d+", uses), uses
+        if uses.startswith("actions/upload-artifact"):
+            assert step["with"]["path"] == "zenodeploy.yaml.lock"
+    assert set(re.findall(r"steps\.zenodo\.outputs\.([\w-]+)", text)) <= set(spec["outputs"])
+    assert set(re.findall(r"\)\['([\w-]+)'\]", text)) <= keys
+
+
+def test_workflow_validate_step_passes_on_the_example(tmp_path: Path) -> None:
+    (command,) = [
+        s["run"] for s in workflow()["jobs"]["validate"]["steps"] if "zenodeploy validate" in s.get("run", "")
+    ]
+    done = subprocess.run(
+        ["bash", "-e", "-c", command],
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
+        cwd=EXAMPLE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_tag_step_sets_version_and_date_that_the_manifest_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenodeploy.manifest import load_manifest
+    from zenodeploy.resolve import resolve
+
+    (step,) = [s for s in workflow()["jobs"]["release"]["steps"] if "GITHUB_ENV" in s.get("run", "")]
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    git = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_COMMITTER_DATE": "2024-05-06T12:00:00+00:00",
+        "GIT_AUTHOR_DATE": "2024-05-06T12:00:00+00:00",
+    }
+    env = {**os.environ, **git, "GITHUB_ENV": str(tmp_path / "github_env"), "TAG": "v1.2.3"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "release"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, check=True, timeout=60)
+    values = dict(line.split("=", 1) for line in (tmp_path / "github_env").read_text().splitlines())
+    assert values == {"RELEASE_VERSION": "1.2.3", "RELEASE_DATE": "2024-05-06"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    (desired,) = resolve(load_manifest(repo / "zenodeploy.yaml")).depositions
+    assert desired.record["metadata"]["version"] == "1.2.3"
+    assert "Release 1.2.3 of 2024-05-06" in desired.record["metadata"]["description"]
