@@ -36,7 +36,7 @@ def build_tree(root: Path, count: int, total: int) -> list[Path]:
     weights = [rng.paretovariate(1.2) for _ in range(count)]
     scale = total / sum(weights)
     sizes = [max(1, int(w * scale)) for w in weights]
-    sizes[0] += total - sum(sizes)
+    sizes[0] = max(1, sizes[0] + total - sum(sizes))
     past = time.time_ns() - 3600 * 10**9
     paths = []
     for index, size in enumerate(sizes):

@@ -126,3 +126,23 @@ def test_warm_resolve_reads_no_bytes_even_with_archives(tmp_path: Path, opens: l
     assert run() == first
     assert opens == []
     assert [name for name, _ in first] == ["README.md", "aspirin.zip", "raw.zip"]
+
+
+def test_threads_give_each_file_its_own_digest(tmp_path: Path) -> None:
+    files = [make(tmp_path / f"{i}.bin", os.urandom(i * 997)) for i in range(1, 60)]
+    with ChecksumCache(tmp_path / "db", workers=3) as cache:
+        result = cache.digests(files)
+    assert {p: d.md5 for p, d in result.items()} == {
+        p: hashlib.md5(p.read_bytes()).hexdigest() for p in files
+    }
+
+
+def test_a_read_error_in_a_worker_thread_is_a_files_error(tmp_path: Path) -> None:
+    files = [make(tmp_path / f"{i}.bin", b"x" * i) for i in range(1, 20)]
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with (
+        ChecksumCache(tmp_path / "db", workers=2) as cache,
+        pytest.raises(FilesError, match="a-folder cannot be read"),
+    ):
+        cache.digests([*files, folder])
