@@ -219,3 +219,19 @@ def test_remote_names_never_start_with_a_slash(tree: Path) -> None:
     assert names(resolve(tree, [entry])) == ["top/a.csv"]
     with pytest.raises(FilesError, match=r"has `\.\.`"):
         resolve(tree, [{"path": "data/a.csv", "as": "../{name}"}])
+
+
+def test_two_files_to_one_member_name_in_an_archive_are_refused(tree: Path) -> None:
+    write(tree / "data/sub/scratch/b.csv", "other b")
+    with pytest.raises(FilesError, match=r"Two files would be stored as `b\.csv` in `flat\.zip`") as caught:
+        resolve(
+            tree,
+            [{"path": "data/**/*.csv", "as": "{name}", "zip": "flat.zip", "exclude": "**/a.csv"}],
+            max_files=None,
+        )
+    assert caught.value.path == "depositions[3].files[0]"
+
+
+def test_dotdot_after_a_wildcard_is_refused(tree: Path) -> None:
+    with pytest.raises(FilesError, match=r"has `\.\.` after a wildcard"):
+        resolve(tree, ["data/*/../a.csv"])

@@ -237,3 +237,21 @@ def test_sample_without_matching_files_and_empty_source_are_warnings(base: Path,
     )
     nothing = resolve(base, {"from": {"path": "polymers/*"}}, tmp_path)
     assert nothing.warnings == (f"samples: `polymers/*` matches no sample folder in {base}.",)
+
+
+def test_per_sample_pattern_may_not_leave_the_sample_folder(base: Path, tmp_path: Path) -> None:
+    with pytest.raises(FilesError, match=r"`\.\./caffeine/\*` leads out of the sample folder"):
+        resolve(base, {"from": "compounds", "files": ["../caffeine/*"]}, tmp_path)
+
+
+def test_missing_configured_sidecar_is_a_warning(base: Path, tmp_path: Path) -> None:
+    resolved = resolve(base, {"from": {"path": "compounds/aspirin", "metadata": "meta.yaml"}}, tmp_path)
+    assert resolved.samples[0].metadata == {}
+    assert resolved.warnings == (
+        f"samples: sample `aspirin` has no `meta.yaml` in {base / 'compounds/aspirin'}; its metadata is empty.",
+    )
+
+
+def test_hidden_sample_folders_are_skipped(base: Path, tmp_path: Path) -> None:
+    write(base / "compounds/.trash/sample.yaml", "name: trash\n")
+    assert "trash" not in sample_names(resolve(base, {"from": "compounds"}, tmp_path))

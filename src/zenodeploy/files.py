@@ -182,6 +182,16 @@ def _check_names(plain: Sequence[Planned], zips: Sequence[PlannedZip]) -> None:
                 path=where,
             )
         seen[remote] = origin
+    for z in zips:
+        inside: dict[str, str] = {}
+        for member in z.members:
+            if member.remote in inside:
+                raise FilesError(
+                    f"Two files would be stored as `{member.remote}` in `{z.remote}`: {inside[member.remote]} "
+                    f"and {member.origin}; rename one with `as:`, or leave one out with `exclude:`.",
+                    path=member.where,
+                )
+            inside[member.remote] = member.origin
 
 
 def _check_count(count: int, limit: int | None, deposition: Mapping[str, Any], where: str) -> None:

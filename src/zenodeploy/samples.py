@@ -144,6 +144,12 @@ def load_folder(
     for pattern in patterns:
         root, found = find(pattern, folder, scope, here)
         prefix = os.path.relpath(root, folder)
+        if prefix == ".." or prefix.startswith("../"):
+            raise FilesError(
+                f"The sample file pattern `{pattern}` leads out of the sample folder {folder}; "
+                "per-sample patterns must stay inside it.",
+                path=here,
+            )
         for item in found:
             rel = item.rel if prefix == "." else f"{prefix}/{item.rel}"
             if sidecar is not None and item.path == str(sidecar):
@@ -188,7 +194,12 @@ def select_samples(
     if not found:
         warnings.append(f"samples: `{pattern}` matches no sample folder in {base}.")
     chosen = sorted(_choose(found, spec, where))
+    configured = source.get("metadata")
     for name in chosen:
+        if configured and found[name].sidecar is None:
+            warnings.append(
+                f"samples: sample `{name}` has no `{configured}` in {found[name].folder}; its metadata is empty."
+            )
         if not found[name].files:
             warnings.append(f"samples: sample `{name}` has no files matching {list(patterns)}.")
     return [found[name] for name in chosen], warnings
