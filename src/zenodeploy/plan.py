@@ -7,7 +7,9 @@ asked and never when nothing changed; ``on_published: fail`` refuses to touch a 
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -187,8 +189,29 @@ def _metadata(desired: DesiredDeposition, doc: Mapping[str, Any]) -> list[Update
             mine, remote = ours[section][name], theirs[section].get(name)
             if mine != remote:
                 label = name if section == "metadata" else f"{section}.{name}"
-                changes.append((label, _short(remote), _short(mine)))
+                if name == "description" and isinstance(mine, str) and isinstance(remote, str):
+                    changes.append((label, *_text_change(remote, mine)))
+                else:
+                    changes.append((label, _short(remote), _short(mine)))
     return [UpdateMetadata(tuple(changes))] if changes else []
+
+
+def _text_change(old_html: str, new_html: str) -> tuple[str, str]:
+    """The first differing line of two HTML descriptions, as text, with how many lines differ."""
+    old, new = _text_lines(old_html), _text_lines(new_html)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changed:
+        return _short(old_html), _short(new_html)
+    _, a1, a2, b1, b2 = changed[0]
+    count = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in changed)
+    suffix = f" ({count} lines differ)" if count > 1 else ""
+    return _short(" ".join(old[a1:a2]) or None), _short(" ".join(new[b1:b2]) or None) + suffix
+
+
+def _text_lines(html: str) -> list[str]:
+    text = re.sub(r"<[^>]+>", "\n", html)
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _short(value: Any) -> str:

@@ -1,0 +1,136 @@
+"""compute_plan is pure: desired + observed state in, typed actions out (no I/O here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.metadata import to_rdm
+from zenodeploy.model import DesiredDeposition, LocalFile
+from zenodeploy.observe import Observation, Remote, RemoteFile
+from zenodeploy.plan import (
+    Create,
+    Delete,
+    Edit,
+    NewVersion,
+    Publish,
+    Refuse,
+    UpdateMetadata,
+    Upload,
+    compute_plan,
+    describe,
+)
+
+META = {
+    "title": "Spectra of aspirin",
+    "resource_type": "dataset",
+    "creators": [{"family": "Doe", "given": "J"}],
+    "publication_date": "2024-05-01",
+}
+FILE = LocalFile("a.zip", Path("a.zip"), 10, "0" * 32)
+
+
+def desired(**kw: Any) -> DesiredDeposition:
+    meta = {**META, **kw.pop("meta", {})}
+    return DesiredDeposition(
+        key="k", record=to_rdm(meta, "<p>About aspirin.</p>"), files=kw.pop("files", (FILE,)), **kw
+    )
+
+
+def server_doc(d: DesiredDeposition, **changes: Any) -> dict[str, Any]:
+    """What the server returns for ``d``: enriched the way InvenioRDM enriches it."""
+    md = {**d.record["metadata"], **changes}
+    md["resource_type"] = {"id": "dataset", "title": {"en": "Dataset"}}
+    md["creators"] = [
+        {**c, "person_or_org": {**c["person_or_org"], "name": "Doe, J"}} for c in md["creators"]
+    ]
+    return {
+        "id": "1",
+        "metadata": md,
+        "access": {**d.record["access"], "status": "open", "embargo": {"active": False}},
+        "custom_fields": {},
+    }
+
+
+def remote(
+    d: DesiredDeposition, state: str = "draft", files: dict[str, str] | None = None, **changes: Any
+) -> Remote:
+    doc = server_doc(d, **changes)
+    remote_files = {
+        k: RemoteFile(k, 10, m) for k, m in (files if files is not None else {"a.zip": "0" * 32}).items()
+    }
+    if state == "draft":
+        return Remote("1", "0", "draft", doc, remote_files)
+    return Remote("1", "0", "published", doc, remote_files, published=doc, published_files=remote_files)
+
+
+def plan(d: DesiredDeposition, r: Remote | None) -> list[Any]:
+    return list(compute_plan(d, Observation("k", r, "lock" if r else "none")).actions)
+
+
+def test_nothing_remote_creates_and_uploads_and_publishes_only_when_asked() -> None:
+    assert [type(a) for a in plan(desired(), None)] == [Create, Upload]
+    assert [type(a) for a in plan(desired(publish=True), None)] == [Create, Upload, Publish]
+
+
+def test_unchanged_draft_despite_server_enrichment_is_no_action() -> None:
+    d = desired()
+    assert plan(d, remote(d)) == []
+
+
+def test_draft_title_change_is_one_metadata_update_with_a_readable_diff() -> None:
+    d = desired()
+    actions = plan(d, remote(d, title="Old title"))
+    assert len(actions) == 1 and isinstance(actions[0], UpdateMetadata)
+    assert describe(actions[0]) == '~ title: "Old title" → "Spectra of aspirin"'
+
+
+def test_draft_file_sync_uploads_changed_and_deletes_removed() -> None:
+    d = desired()
+    actions = plan(d, remote(d, files={"a.zip": "f" * 32, "old.csv": "1" * 32}))
+    assert [describe(a) for a in actions] == ["- delete old.csv", "+ replace a.zip (10 B)"]
+
+
+def test_published_metadata_change_is_an_edit_and_publish_only_with_publish() -> None:
+    d = desired()
+    assert [type(a) for a in plan(d, remote(d, "published", title="Old"))] == [Edit, UpdateMetadata]
+    d = desired(publish=True)
+    assert [type(a) for a in plan(d, remote(d, "published", title="Old"))] == [Edit, UpdateMetadata, Publish]
+
+
+def test_published_file_change_is_a_new_version_that_sets_metadata_again() -> None:
+    d = desired(publish=True)
+    actions = plan(d, remote(d, "published", files={"a.zip": "f" * 32}))
+    assert [type(a) for a in actions] == [NewVersion, Upload, UpdateMetadata, Publish]
+
+
+def test_unchanged_published_record_is_never_republished() -> None:
+    d = desired(publish=True)
+    assert plan(d, remote(d, "published")) == []
+
+
+def test_on_published_fail_and_edit_refuse_what_they_forbid() -> None:
+    d = desired(on_published="fail")
+    actions = plan(d, remote(d, "published", title="Old"))
+    assert len(actions) == 1 and isinstance(actions[0], Refuse) and "on_published" in actions[0].reason
+    d = desired(on_published="edit")
+    actions = plan(d, remote(d, "published", files={}))
+    assert isinstance(actions[0], Refuse) and "new-version" in actions[0].reason
+
+
+def test_description_change_shows_the_changed_text_not_html() -> None:
+    d = desired()
+    r = remote(d, description="<p>About caffeine.</p>")
+    (action,) = plan(d, r)
+    assert describe(action) == '~ description: "About caffeine." → "About aspirin."'
+
+
+def test_plan_is_pure_same_inputs_same_plan() -> None:
+    d = desired()
+    r = remote(d, title="Old")
+    assert compute_plan(d, Observation("k", r, "lock")) == compute_plan(d, Observation("k", r, "lock"))
+
+
+def test_deleting_all_files_is_planned_as_deletes() -> None:
+    d = desired(files=())
+    assert [type(a) for a in plan(d, remote(d))] == [Delete]
