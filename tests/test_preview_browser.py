@@ -90,3 +90,28 @@ def test_missing_chromium_fails_in_ci_and_skips_elsewhere(
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="CI=true makes this a failure"):
         chromium()
+
+
+def test_render_command_html_of_the_nmr_example_shows_both_tables(tmp_path: Path) -> None:
+    """The issue's own check: `zenodeploy render examples/nmr-study/... --format html --output out/`."""
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    binary = chromium()
+    manifest = Path(__file__).resolve().parent.parent / "examples/nmr-study/zenodeploy.yaml"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["render", str(manifest), "--format", "html", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out / "analgesics-nmr.html"
+    dom = run_chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<h4>Compound information</h4>" in dom.stdout and "<td>C9H8O4</td>" in dom.stdout
+    assert "aspirin.zip" in dom.stdout and "caffeine.zip" in dom.stdout and "paracetamol.zip" in dom.stdout
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "render-nmr-study.png"
+    shot.unlink(missing_ok=True)
+    done = run_chromium(
+        binary, tmp_path / "shot", f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri()
+    )
+    assert done.returncode == 0 and shot.stat().st_size > 50_000
