@@ -1,0 +1,134 @@
+"""Offline commands: validate, schema, render (no token, no network)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from zenodeploy import report, resolve
+from zenodeploy.cli import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    _complete_keys,
+    _profile,
+    cli,
+    handle_errors,
+    manifest_args,
+)
+from zenodeploy.model import Finding
+
+
+@cli.command()
+@manifest_args
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report.FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format; github prints workflow annotations.",
+)
+@click.option("--no-files", is_flag=True, help="Skip file-system checks (globs, samples, checksums).")
+@handle_errors
+def validate(manifests: tuple[Path, ...], fmt: str, no_files: bool) -> None:
+    """Check manifests offline: schema, vocabularies, ORCIDs, dates, files and templates.
+
+    Exit 0 when every manifest is valid, 1 otherwise. Nothing is sent anywhere.
+
+    \b
+    Example:
+      zenodeploy validate examples/*/zenodeploy.yaml --format github
+    """
+    profile = _profile()
+    all_findings: list[Finding] = []
+    failed = 0
+    summaries = []
+    for path in manifests:
+        found, count = resolve.check(path, check_files=not no_files, profile=profile)
+        all_findings += found
+        bad = any(f.severity == "error" for f in found)
+        failed += bad
+        summaries.append(
+            f"✗ {path}: invalid" if bad else f"✓ {path}: {count} deposition{'s' if count != 1 else ''} valid"
+        )
+    if fmt == "json":
+        click.echo(report.findings(all_findings, "json"))
+    else:
+        if all_findings:
+            click.echo(report.findings(all_findings, fmt))
+        if fmt == "text":
+            for line in summaries:
+                click.echo(line)
+    sys.exit(EXIT_FAILURE if failed else EXIT_OK)
+
+
+@cli.command()
+@handle_errors
+def schema() -> None:
+    """Print the manifest's JSON Schema (for editors and other tools).
+
+    \b
+    Example:
+      zenodeploy schema > zenodeploy.schema.json
+    """
+    from zenodeploy.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="KEY",
+    help="Only this deposition (repeatable).",
+    shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per deposition into this folder.",
+)
+@handle_errors
+def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Show what each deposition would send: metadata, files with md5, and the description.
+
+    \b
+    Example:
+      zenodeploy render zenodeploy.yaml --format html --output preview/
+    """
+    from zenodeploy.manifest import load_manifest
+    from zenodeploy.preview import preview_page
+
+    loaded = load_manifest(manifest, profile=_profile())
+    resolution = resolve.resolve(loaded, only=only)
+    by_key = {d.key: d.data for d in loaded.depositions}
+    for finding in resolution.warnings:
+        click.echo(finding.format(), err=True)
+    for desired in resolution.depositions:
+        if fmt == "json":
+            text = json.dumps(report.rendered_json(desired), indent=2, ensure_ascii=False)
+        elif fmt == "html":
+            data = by_key[desired.key]
+            text = preview_page(
+                title=str(data.get("title", desired.key)),
+                description=desired.description,
+                metadata=data,
+                files=desired.files,
+            )
+        else:
+            text = report.rendered_text(desired)
+        if output is None:
+            click.echo(text)
+        else:
+            output.mkdir(parents=True, exist_ok=True)
+            target = output / f"{desired.key}.{'md' if fmt == 'text' else fmt}"
+            target.write_text(text if fmt != "text" else click.unstyle(text), "utf-8")
+            click.echo(f"wrote {target}", err=True)
