@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +26,7 @@ from zenodeploy.plan import (
     Upload,
     describe,
 )
+from zenodeploy.pool import run_all
 from zenodeploy.zenodo import NotFound, ZenodoClient, upload_file
 
 Progress = Callable[[str, int], None]  # (remote file name, bytes just sent)
@@ -63,8 +63,7 @@ def apply_plans(
         if plan.refused:
             raise ConflictError(plan.refused)
     runner = _Runner(client, lock, server, max(1, parallel), progress)
-    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="deposition") as pool:
-        return list(pool.map(runner.run, plans))
+    return run_all(runner.run, plans, max(1, parallel), "deposition")
 
 
 class _Runner:
@@ -190,9 +189,7 @@ class _Runner:
                 existing=existing,
             )
 
-        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="upload") as pool:
-            for future in [pool.submit(one, u) for u in uploads]:
-                future.result()
+        run_all(one, uploads, self.parallel, "upload")
 
     def _finish(
         self, outcome: Outcome, plan: DepositionPlan, doc: Mapping[str, Any] | None, target: str | None
