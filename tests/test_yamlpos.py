@@ -1,0 +1,79 @@
+"""YAML loading with positions: the same data as PyYAML's safe loader (dates kept as text)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from zenodeploy.yamlpos import YamlError, load
+
+SAMPLE = """\
+plain: text
+int: 42
+neg: -7
+float: 1.5
+exp: 1e3
+octal: 0o17
+bools: [true, False, yes, no, on, off]
+nulls: [~, null, ]
+quoted: ["1", '2', "true"]
+block: |
+  line one
+  line two
+folded: >
+  a
+  b
+base: &base {a: 1, b: 2}
+merged:
+  <<: *base
+  b: 3
+alias: *base
+list_merge:
+  <<: [{x: 1}, {y: 2}]
+tagged: !!str 123
+empty_key: {"": 1}
+nested: {a: [1, {b: [2, 3]}]}
+"""
+
+
+def test_same_data_as_pyyaml_safe_load() -> None:
+    data, _, findings = load(SAMPLE, "m.yaml")
+    assert data == yaml.safe_load(SAMPLE)
+    assert findings == []
+
+
+def test_dates_stay_text() -> None:
+    data, _, _ = load("d: 2024-05-01\nt: 2024-05-01T10:00:00Z\n", "m.yaml")
+    assert data == {"d": "2024-05-01", "t": "2024-05-01T10:00:00Z"}
+
+
+def test_positions_point_at_values_and_keys() -> None:
+    _, positions, _ = load(SAMPLE, "m.yaml")
+    assert positions.values[("int",)] == (2, 6)
+    assert positions.keys[("merged", "b")] == (19, 3)
+    assert positions.values[("nested", "a", 1, "b", 0)] == (25, 22)
+
+
+def test_duplicate_keys_are_findings_with_the_first_line() -> None:
+    _, _, findings = load("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n", "m.yaml")
+    assert [(f.line, f.path) for f in findings] == [(4, "b.c"), (5, "a")]
+    assert "first defined on line 3" in findings[0].message
+
+
+def test_empty_document_is_none() -> None:
+    assert load("# nothing\n", "m.yaml")[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "line"),
+    [
+        ("a: 1\n---\nb: 2\n", "second YAML document", 2),
+        ("a: !custom 1\n", "could not determine a constructor", 1),
+        ("a: *nope\n", "unknown alias", 1),
+        ("a: [1, 2\n", "did not find expected", 2),
+    ],
+)
+def test_errors_name_the_line(text: str, fragment: str, line: int) -> None:
+    with pytest.raises(YamlError) as caught:
+        load(text, "m.yaml")
+    assert fragment in caught.value.finding.message and caught.value.finding.line == line
