@@ -1,0 +1,99 @@
+"""Requests and wall time of ``apply``: a first run and a no-op re-run of 1, 10 and 100 depositions.
+
+Target (issue 5): a no-op re-apply costs at most 2 GET requests per deposition and no write.
+Each size gets a generated manifest (one small file per deposition), a cold checksum cache
+and a fresh in-process emulator (no rate limit); ``apply`` runs in a subprocess exactly as a
+user calls it, so the wall time includes start-up, and the emulator counts the requests. Usage:
+    .venv/bin/python bench/apply_depositions.py [--sizes 1 10 100] [--parallel 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+
+WRITES = ("POST", "PUT", "DELETE")
+
+
+def write_manifest(base: Path, count: int) -> Path:
+    lines = [
+        "version: 1",
+        "defaults:",
+        "  resource_type: dataset",
+        "  license: cc-by-4.0",
+        "  creators:",
+        "    - {family: Doe, given: Jane}",
+        "depositions:",
+    ]
+    for i in range(count):
+        (base / f"d{i:03d}.csv").write_text(f"deposition,value\n{i},{i * i}\n")
+        lines += [
+            f"  - key: dep-{i:03d}",
+            f"    title: Benchmark deposition {i}",
+            f"    description: Deposition {i} of a generated benchmark manifest.",
+            f"    files: [d{i:03d}.csv]",
+        ]
+    manifest = base / "zenodeploy.yaml"
+    manifest.write_text("\n".join(lines) + "\n")
+    return manifest
+
+
+def run_apply(emulator: Emulator, manifest: Path, parallel: int) -> tuple[float, dict[str, int], dict]:
+    """One ``python -m zenodeploy apply`` (start-up included, as a user sees it); returns wall
+    seconds, the server's request counts by method and the JSON summary."""
+    emulator.reset_stats()
+    command = [sys.executable, "-m", "zenodeploy", "apply", str(manifest), "--server", emulator.url]
+    command += ["--yes", "--format", "json", "--parallel", str(parallel)]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"apply failed ({result.returncode}): {result.stderr}")
+    return seconds, dict(emulator.stats()["requests"]), json.loads(result.stdout)
+
+
+def fmt(counts: dict[str, int]) -> str:
+    return " ".join(f"{m}={counts[m]}" for m in sorted(counts)) or "none"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--parallel", type=int, default=4)
+    args = parser.parse_args()
+    os.environ["ZENODO_TOKEN"] = LOCAL_TOKEN
+    ok = True
+    print(f"{'deps':>5} {'run':<7} {'wall s':>7} {'requests':>8}  by method")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            base = Path(tmp)
+            os.environ["ZENODEPLOY_CACHE_DIR"] = str(base / "cache")  # a cold checksum cache
+            manifest = write_manifest(base, size)
+            with start(base / "server") as emulator:
+                for label in ("first", "no-op"):
+                    seconds, counts, summary = run_apply(emulator, manifest, args.parallel)
+                    print(f"{size:>5} {label:<7} {seconds:>7.2f} {sum(counts.values()):>8}  {fmt(counts)}")
+                    client = summary["requests"]
+                    if client != counts:  # the client's own count must agree with the server's
+                        print(f"      client counted {fmt(client)}")
+                        ok = False
+                writes = sum(counts.get(m, 0) for m in WRITES)
+                gets = counts.get("GET", 0)
+                verdict = "ok" if writes == 0 and gets <= 2 * size else "FAILED"
+                ok = ok and verdict == "ok"
+                print(
+                    f"      no-op: {gets / size:.2f} GET per deposition (target <= 2), {writes} writes: {verdict}"
+                )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
