@@ -36,6 +36,7 @@ def entries(name: str) -> dict[str, dict[str, Any]]:
     return {str(e["id"]): e for e in load(name).get("entries", [])}
 
 
+@cache
 def ids(name: str) -> frozenset[str]:
     return frozenset(entries(name))
 
@@ -46,5 +47,6 @@ def title(name: str, entry_id: str) -> str:
     return str(entry["title"]) if entry else entry_id
 
 
+@cache
 def depositable_resource_types() -> frozenset[str]:
     return frozenset(k for k, v in entries("resource_types").items() if v.get("depositable", True))
