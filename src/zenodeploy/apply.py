@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
 from zenodeploy.lock import Lock, LockEntry
@@ -29,7 +29,15 @@ from zenodeploy.plan import (
 from zenodeploy.pool import run_all
 from zenodeploy.zenodo import NotFound, ZenodoClient, upload_file
 
-Progress = Callable[[str, int], None]  # (remote file name, bytes just sent)
+
+class Progress(Protocol):
+    """Where upload progress goes (the CLI's bars or lines); core code never prints."""
+
+    def update(self, name: str, sent: int) -> None:
+        """``sent`` more bytes of ``name`` went out (negative after a restart of the file)."""
+
+    def done(self, name: str) -> None:
+        """The server committed ``name`` with the right checksum."""
 
 
 @dataclass(slots=True)
@@ -176,7 +184,7 @@ class _Runner:
 
             def report(sent: int) -> None:
                 if progress is not None:
-                    progress(f.name, sent)
+                    progress.update(f.name, sent)
 
             upload_file(
                 self.client,
@@ -188,6 +196,8 @@ class _Runner:
                 progress=report,
                 existing=existing,
             )
+            if progress is not None:
+                progress.done(f.name)
 
         run_all(one, uploads, self.parallel, "upload")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from zenodeploy.manifest import Manifest, load_manifest
 from zenodeploy.model import DesiredDeposition
 from zenodeploy.observe import Observation, observe, read
 from zenodeploy.plan import DepositionPlan, compute_plan
+from zenodeploy.pool import run_all
 from zenodeploy.profile import load_profile
 from zenodeploy.resolve import Resolution, resolve
 from zenodeploy.shard import Shard
@@ -94,8 +94,7 @@ def observe_all(session: Session, parallel: int) -> list[Observation]:
     def one(desired: DesiredDeposition) -> Observation:
         return observe(session.client, desired, session.lock, session.server)
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="observe") as pool:
-        return list(pool.map(one, session.resolution.depositions))
+    return run_all(one, session.resolution.depositions, max(1, parallel), "observe")
 
 
 def plans(session: Session, parallel: int) -> list[DepositionPlan]:

@@ -189,7 +189,6 @@ class Progress:
 
         self.sizes = {a.file.name: a.file.size for p in plans for a in p.actions if isinstance(a, Upload)}
         self.enabled = enabled and bool(self.sizes)
-        self.sent: dict[str, int] = {}
         self._lock = threading.Lock()
         self._bars: dict[str, Any] = {}
         self._total: Any = None
@@ -215,24 +214,25 @@ class Progress:
         if self._total is not None:
             self._total.close()
 
+    def done(self, name: str) -> None:
+        """A plain line per committed file when no bars are shown (CI logs)."""
+        if not self.enabled:
+            click.echo(f"uploaded {name} ({human_size(self.sizes.get(name, 0))})", err=True)
+
     def update(self, name: str, sent: int) -> None:
+        if not self.enabled:
+            return
         with self._lock:
-            before = self.sent.get(name, 0)
-            self.sent[name] = before + sent
-            size = self.sizes.get(name, 0)
-            if self.enabled:
-                bar = self._bars.get(name)
-                if bar is None:
-                    bar = self._tqdm(
-                        total=size,
-                        unit="B",
-                        unit_scale=True,
-                        desc=name[:30],
-                        position=len(self._bars) + 1,
-                        leave=False,
-                    )
-                    self._bars[name] = bar
-                bar.update(sent)
-                self._total.update(sent)
-            elif before < size <= self.sent[name]:
-                click.echo(f"uploaded {name} ({human_size(size)})", err=True)
+            bar = self._bars.get(name)
+            if bar is None:
+                bar = self._tqdm(
+                    total=self.sizes.get(name, 0),
+                    unit="B",
+                    unit_scale=True,
+                    desc=name[:30],
+                    position=len(self._bars) + 1,
+                    leave=False,
+                )
+                self._bars[name] = bar
+            bar.update(sent)
+            self._total.update(sent)

@@ -171,7 +171,7 @@ def apply(
                     session.lock,
                     session.server,
                     parallel=parallel,
-                    progress=progress.update,
+                    progress=progress,
                 )
         requests = dict(session.client.requests_made)
     if fmt == "json":
