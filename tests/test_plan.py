@@ -88,7 +88,7 @@ def test_draft_title_change_is_one_metadata_update_with_a_readable_diff() -> Non
 def test_draft_file_sync_uploads_changed_and_deletes_removed() -> None:
     d = desired()
     actions = plan(d, remote(d, files={"a.zip": "f" * 32, "old.csv": "1" * 32}))
-    assert [describe(a) for a in actions] == ["- delete old.csv", "+ replace a.zip (10 B)"]
+    assert [describe(a) for a in actions] == ["- delete old.csv", "+ replace a.zip (10 Bytes)"]
 
 
 def test_published_metadata_change_is_an_edit_and_publish_only_with_publish() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from zenodeploy.metadata import comparable
 from zenodeploy.model import DesiredDeposition, LocalFile
 from zenodeploy.observe import Observation, Remote, RemoteFile
-from zenodeploy.report import human_size
+from zenodeploy.preview import human_size
 
 
 @dataclass(frozen=True, slots=True)

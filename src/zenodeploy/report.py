@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from zenodeploy.model import DesiredDeposition, Finding, LocalFile
+from zenodeploy.preview import human_size
 
 FORMATS = ("text", "json", "github")
 
@@ -43,15 +44,6 @@ def _annotation(f: Finding) -> str:
     level = "error" if f.severity == "error" else "warning"
     title = esc(f.path or "manifest", prop=True)
     return f"::{level} file={esc(f.file, True)},line={f.line},col={f.column},title={title}::{esc(f.message)}"
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def file_table(files: Iterable[LocalFile]) -> str:
