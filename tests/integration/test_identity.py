@@ -1,0 +1,90 @@
+"""Which record a deposition is: import, record: pins, and an ambiguous search that stops."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from zenodeploy.cli import cli
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+
+MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
+AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Accept": "application/vnd.inveniordm.v1+json"}
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[Emulator]:
+    with start(tmp_path / "server") as running:
+        yield running
+
+
+@pytest.fixture
+def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(MINIMAL, target)
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    return target / "zenodeploy.yaml"
+
+
+def draft_titled(emulator: Emulator, title: str) -> str:
+    body = {"metadata": {"title": title, "resource_type": {"id": "dataset"}, "creators": []}}
+    answer = requests.post(f"{emulator.url}/api/records", json=body, headers=AUTH, timeout=10)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def invoke(emulator: Emulator, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*args, "--server", emulator.url])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def writes(emulator: Emulator) -> int:
+    return sum(emulator.stats()["requests"].get(m, 0) for m in ("POST", "PUT", "DELETE"))
+
+
+def test_import_adopts_an_existing_record_and_apply_updates_it(emulator: Emulator, manifest: Path) -> None:
+    record = draft_titled(emulator, "Made in the web form")
+    code, out, err = invoke(emulator, "import", str(manifest), "hello-zenodo", record)
+    assert code == 0, err
+    assert f"hello-zenodo is now record {record}" in out
+    lock = json.loads(manifest.with_name("zenodeploy.yaml.lock").read_text())
+    assert next(iter(lock["servers"].values()))["hello-zenodo"]["record_id"] == record
+    emulator.reset_stats()
+    code, out, err = invoke(emulator, "apply", str(manifest), "--yes", "--format", "json")
+    assert code == 0, err
+    assert emulator.stats()["routes"].get("POST /api/records", 0) == 0  # updated, not created
+    assert json.loads(out)["depositions"][0]["record_id"] == record
+
+
+def test_two_records_with_the_title_stop_the_run_and_say_how_to_pin(
+    emulator: Emulator, manifest: Path
+) -> None:
+    first, second = draft_titled(emulator, "Hello Zenodo"), draft_titled(emulator, "Hello Zenodo")
+    emulator.reset_stats()
+    code, _, err = invoke(emulator, "apply", str(manifest), "--yes")
+    assert code == 1
+    assert "2 of your records are titled 'Hello Zenodo'" in err and first in err and second in err
+    assert "record: <id>" in err and "zenodeploy import" in err
+    assert writes(emulator) == 0
+
+
+def test_a_doi_pin_finds_the_record(emulator: Emulator, manifest: Path) -> None:
+    invoke(emulator, "apply", str(manifest), "--yes", "--publish")
+    lock_file = manifest.with_name("zenodeploy.yaml.lock")
+    doi = next(iter(json.loads(lock_file.read_text())["servers"].values()))["hello-zenodo"]["doi"]
+    lock_file.unlink()
+    manifest.write_text(
+        manifest.read_text().replace(
+            "  - key: hello-zenodo\n", f'  - key: hello-zenodo\n    record: "{doi}"\n'
+        )
+    )
+    code, out, err = invoke(emulator, "plan", str(manifest), "--format", "json")
+    assert code == 0, err
+    plan = json.loads(out)[0]
+    assert plan["found_by"] == "pin" and plan["actions"] == []
