@@ -1,4 +1,4 @@
-"""Descriptions: the one sandboxed Jinja environment, its documented context, and rendering.
+"""Descriptions: the one sandboxed Jinja environment and rendering (the context is in context.py).
 
 The only module that imports jinja2. ``render_description`` turns an inline string or a
 template file into Markdown, then (via ``zenodeploy.preview``) into the sanitised HTML that
