@@ -18,7 +18,7 @@ from zenodeploy.cli import (
     cli,
     handle_errors,
 )
-from zenodeploy.errors import UsageError
+from zenodeploy.errors import UsageError, ZenodeployError
 
 
 def _settings(manifest: Path, **kwargs: Any) -> Any:
@@ -159,11 +159,11 @@ def apply(
         if not any(p.changes for p in plans):
             outcomes = [unchanged(p) for p in plans]
         else:
-            interactive = sys.stdin.isatty() and not yes
-            if reconcile.publishes_to_production(session, plans) and not yes and not sys.stdin.isatty():
+            terminal = stdin_is_terminal()
+            if reconcile.publishes_to_production(session, plans) and not yes and not terminal:
                 raise UsageError("this run publishes to zenodo.org (permanent DOIs); confirm with --yes.")
-            if interactive and not click.confirm("Apply these changes?", default=False):
-                raise UsageError("nothing applied.")
+            if terminal and not yes and not click.confirm("Apply these changes?", default=False):
+                raise ZenodeployError("apply cancelled; nothing was changed.")
             with report.Progress(plans, enabled=fmt == "text" and sys.stderr.isatty()) as progress:
                 outcomes = apply_plans(
                     session.client,
@@ -188,6 +188,11 @@ def apply(
         click.echo(report.outcomes_text(outcomes))
     if any(o.error for o in outcomes):
         sys.exit(EXIT_FAILURE)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer a confirmation (a seam for tests)."""
+    return sys.stdin.isatty()
 
 
 def unchanged(plan: Any) -> Any:
