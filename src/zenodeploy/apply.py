@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
 from zenodeploy.lock import Lock, LockEntry
+from zenodeploy.metadata import unowned
 from zenodeploy.observe import files_of
 from zenodeploy.plan import (
     Action,
@@ -248,16 +249,20 @@ def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str,
     """The full-replace PUT body: our managed fields over the fields we do not manage.
 
     InvenioRDM replaces the whole metadata on PUT (reference §6, §7.4–7.5), so fields the
-    manifest does not set are carried over from the server's current document; only
+    manifest does not own are carried over from the server's current document (owned ones it
+    leaves out are dropped: see ``metadata.OWNED``); only
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
     """
     remote = doc or {}
-    metadata = {**(remote.get("metadata") or {}), **record["metadata"]}
+    metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
     if not metadata.get("publication_date"):
         metadata["publication_date"] = dt.date.today().isoformat()
     return {
         "metadata": metadata,
         "access": {"record": "public", "files": "public", **record.get("access", {})},
-        "custom_fields": {**(remote.get("custom_fields") or {}), **(record.get("custom_fields") or {})},
+        "custom_fields": {
+            **unowned("custom_fields", remote.get("custom_fields")),
+            **(record.get("custom_fields") or {}),
+        },
         "files": {"enabled": True},
     }

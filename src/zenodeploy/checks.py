@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from zenodeploy import vocabularies
+from zenodeploy import identifiers, vocabularies
 
 PathT = tuple[str | int, ...]
 Problem = tuple[PathT, str]  # (path relative to the checked object, message)
@@ -18,18 +18,11 @@ _EDTF_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 def orcid_is_valid(orcid: str) -> bool:
     """ISO 7064 MOD 11-2 check digit of an ORCID iD (bare or as https://orcid.org/ URL)."""
-    digits = normalize_orcid(orcid).replace("-", "")
-    if not re.fullmatch(r"\d{15}[\dX]", digits):
-        return False
-    total = 0
-    for ch in digits[:-1]:
-        total = (total + int(ch)) * 2
-    check = (12 - total % 11) % 11
-    return digits[-1] == ("X" if check == 10 else str(check))
+    return identifiers.is_valid("orcid", orcid.strip())
 
 
 def normalize_orcid(orcid: str) -> str:
-    return re.sub(r"^https?://orcid\.org/", "", orcid.strip())
+    return identifiers.normalize("orcid", orcid)
 
 
 def edtf_problem(value: str) -> str | None:
@@ -170,7 +163,7 @@ def _check_related(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
     if isinstance(scheme, str) and scheme.lower() not in schemes:
         yield (*path, "scheme"), f"unknown identifier scheme '{scheme}'{_suggest(scheme, schemes)}"
     identifier = item.get("identifier")
-    if isinstance(identifier, str) and scheme is None and detect_scheme(identifier) is None:
+    if isinstance(identifier, str) and scheme is None and identifiers.detect_scheme(identifier) is None:
         yield (
             (*path, "identifier"),
             f"cannot tell the scheme of '{identifier}'; add scheme: (doi, url, arxiv, isbn, …)",
@@ -184,20 +177,3 @@ def _check_date(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
     dtype = item.get("type")
     if isinstance(dtype, str):
         yield from check_vocab("date_types", dtype, "date type", (*path, "type"))
-
-
-_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("doi", re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$", re.I)),
-    ("arxiv", re.compile(r"^(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?$", re.I)),
-    ("isbn", re.compile(r"^(?:97[89][- ]?)?\d{1,5}[- ]?\d+[- ]?\d+[- ]?[\dX]$")),
-    ("pmid", re.compile(r"^(?:pmid:)?\d{1,8}$", re.I)),
-    ("url", re.compile(r"^https?://\S+$", re.I)),
-)
-
-
-def detect_scheme(identifier: str) -> str | None:
-    """The identifier scheme InvenioRDM would detect for the common cases (doi, arxiv, isbn, pmid, url)."""
-    for name, pattern in _SCHEMES:
-        if pattern.match(identifier.strip()):
-            return name
-    return None

@@ -12,12 +12,11 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from zenodeploy.checks import detect_scheme, normalize_orcid, vocab_id
+from zenodeploy import identifiers
+from zenodeploy.checks import normalize_orcid, vocab_id
 from zenodeploy.sanitize import sanitize_html
 
 DEFAULT_PUBLISHER = "Zenodo"
-_DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
-_ROR_URL = re.compile(r"^https?://ror\.org/", re.I)
 
 
 def to_rdm(dep: Mapping[str, Any], description_html: str | None) -> dict[str, Any]:
@@ -89,7 +88,7 @@ def _person(p: Mapping[str, Any]) -> dict[str, Any]:
     if p.get("orcid"):
         ids.append({"scheme": "orcid", "identifier": normalize_orcid(str(p["orcid"]))})
     if p.get("ror"):
-        ids.append({"scheme": "ror", "identifier": _ROR_URL.sub("", str(p["ror"]))})
+        ids.append({"scheme": "ror", "identifier": identifiers.normalize("ror", str(p["ror"]))})
     if ids:
         po["identifiers"] = ids
     out: dict[str, Any] = {"person_or_org": po}
@@ -105,17 +104,17 @@ def _affiliation(a: str | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(a, str):
         return {"name": a}
     if a.get("ror"):
-        return {"id": _ROR_URL.sub("", str(a["ror"]))} | ({"name": a["name"]} if a.get("name") else {})
+        return {"id": identifiers.normalize("ror", str(a["ror"]))} | (
+            {"name": a["name"]} if a.get("name") else {}
+        )
     return {"name": a.get("name", "")}
 
 
 def _related(r: Mapping[str, Any]) -> dict[str, Any]:
     identifier = str(r["identifier"]).strip()
-    scheme = (r.get("scheme") or detect_scheme(identifier) or "url").lower()
-    if scheme == "doi":
-        identifier = _DOI_URL.sub("", identifier)
+    scheme = (r.get("scheme") or identifiers.detect_scheme(identifier) or "url").lower()
     out: dict[str, Any] = {
-        "identifier": identifier,
+        "identifier": identifiers.normalize(scheme, identifier),  # as the server stores it
         "scheme": scheme,
         "relation_type": {"id": vocab_id("relation_types", r["relation"]) or r["relation"].lower()},
     }
@@ -186,6 +185,40 @@ def _custom_fields(dep: Mapping[str, Any]) -> dict[str, Any]:
 # ---- comparison -------------------------------------------------------------------------------
 
 MANAGED_PATHS = ("metadata", "access", "custom_fields")
+# Fields the manifest owns even when it leaves them out: a field removed from the manifest is
+# removed from the record. Fields Zenodo fills itself when absent (publication_date,
+# resource_type, publisher) and unknown custom fields are left as the server has them.
+OWNED: dict[str, frozenset[str]] = {
+    "metadata": frozenset(
+        {
+            "version",
+            "description",
+            "additional_descriptions",
+            "contributors",
+            "rights",
+            "subjects",
+            "languages",
+            "related_identifiers",
+            "funding",
+            "references",
+            "dates",
+            "locations",
+        }
+    ),
+    "access": frozenset(),
+    "custom_fields": frozenset(
+        {
+            "journal:journal",
+            "meeting:meeting",
+            "imprint:imprint",
+            "thesis:university",
+            "thesis:type",
+            "code:codeRepository",
+            "code:programmingLanguage",
+            "code:developmentStatus",
+        }
+    ),
+}
 
 
 def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,12 +227,28 @@ def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[st
     The server enriches what we send: vocabulary entries gain titles, people gain ``name``,
     schemes are detected, HTML is sanitised, text is fixed by ftfy (zenodo-legacy-api.md §4.4).
     Projecting the server's record onto the keys we set and normalising text makes an unchanged
-    manifest compare equal although the two JSON documents differ. Compare
+    manifest compare equal although the two JSON documents differ. Owned fields the manifest
+    leaves out compare as ``None`` (so one still on the server shows as a change). Compare
     ``comparable(remote, desired) == comparable(desired, desired)``.
     """
-    return {
-        section: _project(record.get(section) or {}, managed.get(section) or {}) for section in MANAGED_PATHS
-    }
+    out: dict[str, Any] = {}
+    for section in MANAGED_PATHS:
+        want = managed.get(section) or {}
+        have = record.get(section) or {}
+        keys = sorted(set(want) | OWNED[section])
+        out[section] = {
+            k: _project(have.get(k), want[k]) if k in want else _absent(have.get(k)) for k in keys
+        }
+    return out
+
+
+def unowned(section: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The server's fields of ``section`` that the manifest does not own (kept on a full PUT)."""
+    return {k: v for k, v in (values or {}).items() if k not in OWNED[section]}
+
+
+def _absent(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else _normal(value)
 
 
 def _project(have: Any, want: Any) -> Any:

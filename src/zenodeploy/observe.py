@@ -156,17 +156,27 @@ def _review_community(client: ZenodoClient, request_id: str, candidates: list[st
     return receiver
 
 
-def read(client: ZenodoClient, record_id: str, pending_id: str | None) -> Remote | None:
-    """Read a record or draft and, for a published record, its open edit draft and pending version."""
+def read(client: ZenodoClient, record_id: str, pending_id: str | None, *, _hops: int = 0) -> Remote | None:
+    """Read a record or draft and, for a published record, its open edit draft and pending version.
+
+    A published record that is not its concept's latest version is followed to the latest
+    (one extra GET, only then): callers always get the newest published version.
+    """
     draft = _get(client.get_draft, record_id)
     if draft is not None and not draft.get("is_published"):
         return Remote(record_id, _parent(draft), "draft", draft, files_of(draft))
     record = _get(client.get_record, record_id)
     if record is None:
         return None
+    if (record.get("versions") or {}).get("is_latest") is False and not _depth_exceeded(_hops):
+        # A newer version was published elsewhere (the web UI, another runner, or a publish whose
+        # answer was lost): the manifest is compared with, and new versions made from, the newest.
+        latest = str(client.latest_version(record_id)["id"])
+        if latest != record_id:
+            return read(client, latest, None if pending_id == latest else pending_id, _hops=_hops + 1)
     pending = _get(client.get_draft, pending_id) if pending_id else None
     if pending is not None and pending.get("is_published"):
-        pending = None  # it was published since: the lock is stale, the caller re-reads the newest
+        pending = None  # published since, but not the latest: nothing pending any more
     published_files = files_of(record)
     doc, state = (draft, "edit-pending") if draft is not None else (record, "published")
     return Remote(
@@ -180,6 +190,10 @@ def read(client: ZenodoClient, record_id: str, pending_id: str | None) -> Remote
         pending=pending,
         pending_files=files_of(pending) if pending else {},
     )
+
+
+def _depth_exceeded(hops: int) -> bool:
+    return hops >= 2  # the latest of the latest is itself; more hops mean the server disagrees with itself
 
 
 def _get(call: Any, record_id: str) -> dict[str, Any] | None:

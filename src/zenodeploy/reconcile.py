@@ -103,10 +103,16 @@ def plans(session: Session, parallel: int) -> list[DepositionPlan]:
 
 
 def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
-    """Write lock entries for records found by search, so the next run needs no search."""
+    """Write lock entries for records found by search or moved on to a newer version since the
+    lock was written, so the next run reads the right record at once."""
     for plan in plan_list:
         remote = plan.observation.remote
-        if remote is not None and plan.observation.found_by == "search":
+        if remote is None:
+            continue
+        entry = session.lock.get(session.server, plan.key)
+        if plan.observation.found_by == "search" or (
+            entry is not None and entry.record_id != remote.record_id
+        ):
             session.lock.set(session.server, plan.key, remote.lock_entry())
 
 

@@ -134,7 +134,9 @@ def plan_text(plans: Sequence[Any]) -> str:
         f"{deletes} delete{'s' if deletes != 1 else ''}, {publishes} publish{'es' if publishes != 1 else ''}."
     )
     if not created and not updated:
-        summary = f"No changes: {unchanged} deposition{'s match' if unchanged != 1 else ' matches'} the manifest."
+        summary = (
+            f"No changes: {unchanged} deposition{'s match' if unchanged != 1 else ' matches'} the manifest."
+        )
     return "\n".join([*lines, summary])
 
 

@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from zenodeploy import vocabularies
-from zenodeploy.emulator import identifiers
+from zenodeploy import identifiers, vocabularies
 from zenodeploy.sanitize import sanitize_html
 
 Errors = list[tuple[str, str]]

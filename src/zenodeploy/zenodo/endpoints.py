@@ -145,6 +145,10 @@ class Endpoints(EndpointBase):
         """Every version of the record's concept (GET /api/records/{id}/versions), all pages."""
         return self._paginate(f"/api/records/{quote_id(record_id)}/versions", {"size": size})
 
+    def latest_version(self, record_id: str) -> JSON:
+        """The newest published version of the record's concept (``GET …/versions/latest``, a redirect)."""
+        return self._get(f"/api/records/{quote_id(record_id)}/versions/latest")
+
     def reserve_doi(self, record_id: str) -> JSON:
         """POST .../draft/pids/doi; verified by the draft carrying a DOI."""
         path = f"/api/records/{quote_id(record_id)}/draft/pids/doi"

@@ -1,4 +1,9 @@
-"""Identifier schemes as InvenioRDM detects and normalises them (idutils-like, reduced to what we need)."""
+"""Identifier schemes as InvenioRDM detects and normalises them (idutils-like, reduced to what we need).
+
+Shared by the client (what we send and compare) and the emulator (what it stores), so both
+agree with the server: DOI URLs become bare DOIs, arXiv ids gain `arXiv:`, ORCID/ROR URLs lose
+their prefix.
+"""
 
 from __future__ import annotations
 
