@@ -206,6 +206,7 @@ class _Runner:
         self, outcome: Outcome, plan: DepositionPlan, doc: Mapping[str, Any] | None, target: str | None
     ) -> None:
         if doc is None:
+            outcome.state = "failed" if outcome.error else outcome.state
             return
         published = bool(doc.get("is_published")) and not doc.get("is_draft")
         pids = doc.get("pids") or {}

@@ -192,7 +192,7 @@ def _metadata(desired: DesiredDeposition, doc: Mapping[str, Any]) -> list[Update
                 if name == "description" and isinstance(mine, str) and isinstance(remote, str):
                     changes.append((label, *_text_change(remote, mine)))
                 else:
-                    changes.append((label, _short(remote), _short(mine)))
+                    changes.append((label, *_pair(remote, mine)))
     return [UpdateMetadata(tuple(changes))] if changes else []
 
 
@@ -214,12 +214,32 @@ def _text_lines(html: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _pair(old: Any, new: Any) -> tuple[str, str]:
+    """Both values shortened around their first difference, so a long value's change stays visible."""
+    if old is None or new is None:
+        return _short(old), _short(new)
+    a, b = _flat(old), _flat(new)
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    cut = max(0, start - 20) if max(len(a), len(b)) > 70 else 0
+    return _shown(old, a, cut), _shown(new, b, cut)
+
+
+def _flat(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return " ".join(text.split())
+
+
+def _shown(value: Any, flat: str, cut: int = 0) -> str:
+    """Strings in quotes, structures as compact JSON; at most ~70 characters from ``cut`` on."""
+    text = ("..." if cut else "") + flat[cut:]
+    text = text if len(text) <= 70 else text[:67] + "..."
+    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
+
+
 def _short(value: Any) -> str:
     if value is None:
         return "(unset)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = " ".join(text.split())
-    return json.dumps(text if len(text) <= 70 else text[:67] + "...", ensure_ascii=False)
+    return _shown(value, _flat(value))
 
 
 def _files_differ(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> bool:
