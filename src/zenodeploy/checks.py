@@ -139,7 +139,7 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             if day <= today:
                 yield (
                     ("access", "embargo", "until"),
-                    f"the embargo must end in the future, not on {day.isoformat()}",
+                    f"the embargo must end in the future, not on {day.isoformat()}; once an embargo has lifted, remove the embargo block",
                 )
 
 
