@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import requests
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Accept": "application/vnd.inveniordm.v1+json"}
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server") as running:
-        yield running
-
-
-@pytest.fixture
-def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "project"
-    shutil.copytree(MINIMAL, target)
-    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    return target / "zenodeploy.yaml"
 
 
 def draft_titled(emulator: Emulator, title: str) -> str:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 WRITES = ("POST", "PUT", "DELETE")
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server") as running:
-        yield running
 
 
 @pytest.fixture

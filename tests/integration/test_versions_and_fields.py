@@ -4,8 +4,6 @@ and fields removed from the manifest removed from the record."""
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,23 +11,10 @@ import requests
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Accept": "application/vnd.inveniordm.v1+json"}
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server") as running:
-        yield running
-
-
-@pytest.fixture
-def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(MINIMAL, tmp_path / "project")
-    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    return tmp_path / "project" / "zenodeploy.yaml"
 
 
 def run(emulator: Emulator, *args: str, ok: bool = True) -> dict:
