@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
-MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Accept": "application/vnd.inveniordm.v1+json"}
 
 
