@@ -24,8 +24,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from zenodeploy.checksums import ChecksumCache, md5_file
-from zenodeploy.files import resolve_deposition
+from zenodeploy.content.checksums import ChecksumCache, md5_file
+from zenodeploy.content.files import resolve_deposition
 
 GB = 1_000_000_000
 

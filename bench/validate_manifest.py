@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from zenodeploy.resolve import check
+from zenodeploy.reconcile.resolve import check
 
 ENTRY = """  - key: study-{i:04d}
     title: Soil moisture survey number {i}

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from zenodeploy import github
+from zenodeploy.cli import github
 from zenodeploy.emulator import Emulator, start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +266,7 @@ def test_workflow_validates_prs_applies_main_to_sandbox_and_publishes_tags() -> 
 
 def test_workflow_references_only_existing_files_commands_inputs_and_outputs() -> None:
     from zenodeploy.cli import cli
-    from zenodeploy.manifest import load_manifest
+    from zenodeploy.manifest.load import load_manifest
 
     spec = action()
     keys = {d.key for d in load_manifest(EXAMPLE / "zenodeploy.yaml").depositions}
@@ -307,8 +307,8 @@ def test_workflow_validate_step_passes_on_the_example(tmp_path: Path) -> None:
 def test_tag_step_sets_version_and_date_that_the_manifest_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zenodeploy.manifest import load_manifest
-    from zenodeploy.resolve import resolve
+    from zenodeploy.manifest.load import load_manifest
+    from zenodeploy.reconcile.resolve import resolve
 
     (step,) = [s for s in workflow()["jobs"]["release"]["steps"] if "GITHUB_ENV" in s.get("run", "")]
     repo = tmp_path / "repo"

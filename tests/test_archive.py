@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from zenodeploy import archive
-from zenodeploy.archive import Member, archive_key, build_archive
+from zenodeploy.content import archive
+from zenodeploy.content.archive import Member, archive_key, build_archive
+from zenodeploy.content.files import resolve_deposition
 from zenodeploy.errors import FilesError
-from zenodeploy.files import resolve_deposition
 
 
 def member(path: Path, name: str, data: bytes) -> Member:

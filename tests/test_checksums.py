@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from zenodeploy import archive, checksums
-from zenodeploy.checksums import ChecksumCache, cache_dir, md5_file
+from zenodeploy.content import archive, checksums
+from zenodeploy.content.checksums import ChecksumCache, cache_dir, md5_file
+from zenodeploy.content.files import resolve_deposition
 from zenodeploy.errors import FilesError
-from zenodeploy.files import resolve_deposition
 
 OLD = 1_600_000_000_000_000_000  # mtimes well in the past: not "racily clean"
 

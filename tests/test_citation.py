@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zenodeploy.citation import expand_citation
 from zenodeploy.cli import cli
 from zenodeploy.errors import ManifestError
-from zenodeploy.manifest import load_manifest
+from zenodeploy.manifest.citation import expand_citation
+from zenodeploy.manifest.load import load_manifest
 
 CFF = """\
 cff-version: 1.2.0

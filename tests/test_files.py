@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from zenodeploy import checksums
+from zenodeploy.content import checksums
+from zenodeploy.content.files import Resolved, resolve_deposition
 from zenodeploy.errors import FilesError
-from zenodeploy.files import Resolved, resolve_deposition
 
 
 def write(path: Path, text: str = "x") -> Path:

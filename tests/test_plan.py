@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.metadata import to_rdm
+from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.model import DesiredDeposition, LocalFile
-from zenodeploy.observe import Observation, Remote, RemoteFile
-from zenodeploy.plan import (
+from zenodeploy.reconcile.observe import Observation, Remote, RemoteFile
+from zenodeploy.reconcile.plan import (
     Create,
     Delete,
     Edit,

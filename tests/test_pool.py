@@ -1,4 +1,4 @@
-"""zenodeploy.pool.run_all: results in order, every item runs, the first failure in order is raised."""
+"""zenodeploy.reconcile.pool.run_all: results in order, every item runs, the first failure in order is raised."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from zenodeploy.pool import run_all
+from zenodeploy.reconcile.pool import run_all
 
 
 def test_results_keep_the_items_order_and_use_several_threads() -> None:

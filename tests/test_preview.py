@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from zenodeploy.describe.preview import human_size, markdown_to_html, md_escape, preview_page
+from zenodeploy.describe.render import build_context, render_description
+from zenodeploy.describe.sanitize import ALLOWED_TAGS
 from zenodeploy.model import Description, LocalFile, Sample
-from zenodeploy.preview import human_size, markdown_to_html, md_escape, preview_page
-from zenodeploy.render import build_context, render_description
-from zenodeploy.sanitize import ALLOWED_TAGS
 
 MD5 = "9e107d9d372bb6826bd81d3542a419d6"
 

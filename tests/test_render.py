@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from zenodeploy.describe.render import build_context, data_kinds, git_info, render_description, render_value
 from zenodeploy.errors import TemplateError
 from zenodeploy.model import LocalFile, Sample
-from zenodeploy.render import build_context, data_kinds, git_info, render_description, render_value
 
 NOW = datetime(2024, 5, 2, 12, 0, tzinfo=timezone.utc)
 

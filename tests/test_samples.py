@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from zenodeploy.content.files import Resolved, resolve_deposition
+from zenodeploy.content.samples import matches
 from zenodeploy.errors import FilesError
-from zenodeploy.files import Resolved, resolve_deposition
-from zenodeploy.samples import matches
 
 SOURCES = {"compounds": {"path": "compounds/*", "files": ["spectra/*.jdx", "*.mol"]}}
 

@@ -7,7 +7,7 @@ import jsonschema
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.schema import schema, schema_text
+from zenodeploy.manifest.schema import schema, schema_text
 
 
 def test_packaged_schema_is_identical_to_the_repository_copy(repo_root: Path) -> None:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
 from zenodeploy.errors import ConfigError, UsageError
-from zenodeploy.lock import Lock, LockEntry, merge
-from zenodeploy.shard import Shard, fragments, shard_of
+from zenodeploy.reconcile.lock import Lock, LockEntry, merge
+from zenodeploy.reconcile.shard import Shard, fragments, shard_of
 
 KEYS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
 WRITES = ("POST", "PUT", "DELETE")

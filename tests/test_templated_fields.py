@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from zenodeploy.errors import ManifestError
-from zenodeploy.manifest import load_manifest
+from zenodeploy.manifest.load import load_manifest
 
 MANIFEST = """version: 1
 env: [RELEASE_VERSION]

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 from keyring.backends import null
 
-from zenodeploy import tokens
 from zenodeploy.cli import cli
 from zenodeploy.emulator import Emulator, start
 from zenodeploy.errors import ConfigError
+from zenodeploy.reconcile import tokens
 from zenodeploy.zenodo.servers import resolve_token
 
 SECRET = "s3cr3t-TOKEN-0123456789abcdef"

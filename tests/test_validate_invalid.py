@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zenodeploy.resolve import check
+from zenodeploy.reconcile.resolve import check
 
 INVALID = sorted((Path(__file__).parent / "data/manifests/invalid").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S+): (.+)$", re.M)

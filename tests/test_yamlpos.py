@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from zenodeploy.yamlpos import YamlError, load
+from zenodeploy.manifest.yamlpos import YamlError, load
 
 SAMPLE = """\
 plain: text

@@ -38,7 +38,7 @@ def test_accepting_the_prompt_applies(manifest: Path, monkeypatch: pytest.Monkey
 def test_publishing_to_production_without_a_terminal_needs_yes(
     manifest: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zenodeploy import reconcile
+    from zenodeploy.reconcile import run as reconcile
 
     monkeypatch.setattr(remote, "stdin_is_terminal", lambda: False)
     monkeypatch.setattr(reconcile, "publishes_to_production", lambda session, plans: True)

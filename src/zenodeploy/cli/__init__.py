@@ -1,87 +1,20 @@
-"""The ``zenodeploy`` command line: thin Click commands that call one core function each."""
+"""The ``zenodeploy`` command line: thin Click commands that call one core function each.
+
+The stage that may import every other; nothing imports it. Commands live in submodules by theme
+(``local``: offline, ``remote``: talks to the server, ``setup``: profile, tokens, emulator);
+importing them registers them on the group defined in ``common``."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from zenodeploy import __version__, report
-from zenodeploy.errors import ManifestError, ZenodeployError
+from zenodeploy.cli import local, remote, setup
+from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_UNEXPECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-def handle_errors(func: F) -> F:
-    """Map known errors to ``error: <message>`` on stderr and the design's exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ManifestError as exc:
-            if exc.findings:
-                click.echo(report.findings(exc.findings, "text"), err=True)
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except ZenodeployError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: the next run will finish what this one started.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-
-    return wrapper  # type: ignore[return-value]
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="zenodeploy")
-@click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
-def cli(verbose: int) -> None:
-    """Publish research data to Zenodo from a YAML manifest, idempotently.
-
-    \b
-    Example:
-      zenodeploy validate zenodeploy.yaml
-    """
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-def _complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
-    """Shell completion of ``--only``: the keys of the MANIFEST argument, read offline.
-
-    Completion must never fail or print: a manifest that does not load yields no keys."""
-    from zenodeploy.manifest import load_manifest
-
-    # While completing, Click may leave the positional MANIFEST unparsed in ctx.args.
-    given = [ctx.params.get("manifest"), *ctx.args]
-    manifest = next((Path(p) for p in given if p and Path(p).is_file()), None)
-    if manifest is None:
-        return []
-    try:
-        keys = [d.key for d in load_manifest(manifest).depositions]
-    except Exception:
-        return []
-    return [key for key in keys if key.startswith(incomplete)]
-
-
-def _profile() -> dict[str, Any]:
-    from zenodeploy.profile import load_profile
-
-    return load_profile()
-
-
-manifest_args = click.argument(
-    "manifests", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+__all__ = ["cli", "local", "main", "remote", "setup"]
 
 
 def main() -> None:
@@ -94,9 +27,3 @@ def main() -> None:
         logging.getLogger("zenodeploy").debug("unexpected error", exc_info=True)
         click.echo(f"error: unexpected {type(exc).__name__}: {exc}. Run with -vv for details.", err=True)
         sys.exit(EXIT_UNEXPECTED)
-
-
-# The commands live in submodules by theme; importing them registers them on ``cli``.
-from zenodeploy.cli import local, remote, setup  # noqa: E402
-
-__all__ = ["cli", "handle_errors", "local", "main", "remote", "setup"]

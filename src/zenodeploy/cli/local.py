@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from zenodeploy import report, resolve
-from zenodeploy.cli import (
+from zenodeploy.cli import report
+from zenodeploy.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     _complete_keys,
@@ -19,6 +19,7 @@ from zenodeploy.cli import (
     manifest_args,
 )
 from zenodeploy.model import Finding
+from zenodeploy.reconcile import resolve
 
 
 @cli.command()
@@ -74,7 +75,7 @@ def schema() -> None:
     Example:
       zenodeploy schema > zenodeploy.schema.json
     """
-    from zenodeploy.schema import schema_text
+    from zenodeploy.manifest.schema import schema_text
 
     click.echo(schema_text(), nl=False)
 
@@ -104,8 +105,8 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     Example:
       zenodeploy render zenodeploy.yaml --format html --output preview/
     """
-    from zenodeploy.manifest import load_manifest
-    from zenodeploy.preview import preview_page
+    from zenodeploy.describe.preview import preview_page
+    from zenodeploy.manifest.load import load_manifest
 
     loaded = load_manifest(manifest, profile=_profile())
     resolution = resolve.resolve(loaded, only=only)

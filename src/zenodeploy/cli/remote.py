@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from zenodeploy import report
-from zenodeploy.cli import (
+from zenodeploy.cli import report
+from zenodeploy.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     F,
@@ -22,13 +22,13 @@ from zenodeploy.errors import UsageError, ZenodeployError
 
 
 def _settings(manifest: Path, **kwargs: Any) -> Any:
-    from zenodeploy.reconcile import Settings
+    from zenodeploy.reconcile.run import Settings
 
     return Settings(manifest=manifest, **kwargs)
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    from zenodeploy.shard import Shard
+    from zenodeploy.reconcile.shard import Shard
 
     try:
         return None if value is None else Shard.parse(value)
@@ -94,7 +94,7 @@ def plan(
     Example:
       zenodeploy plan zenodeploy.yaml --detailed-exitcode
     """
-    from zenodeploy import reconcile
+    from zenodeploy.reconcile import run as reconcile
 
     settings = _settings(
         manifest,
@@ -139,8 +139,8 @@ def apply(
     Example:
       zenodeploy apply zenodeploy.yaml --server local --yes
     """
-    from zenodeploy import reconcile
-    from zenodeploy.apply import apply_plans
+    from zenodeploy.reconcile import run as reconcile
+    from zenodeploy.reconcile.apply import apply_plans
 
     settings = _settings(
         manifest,
@@ -196,7 +196,7 @@ def stdin_is_terminal() -> bool:
 
 
 def unchanged(plan: Any) -> Any:
-    from zenodeploy.apply import Outcome
+    from zenodeploy.reconcile.apply import Outcome
 
     r = plan.observation.remote
     if r is None:
@@ -230,7 +230,7 @@ def status(
     Example:
       zenodeploy status zenodeploy.yaml
     """
-    from zenodeploy import reconcile
+    from zenodeploy.reconcile import run as reconcile
 
     settings = _settings(
         manifest, server=server, token_env=token_env, only=only, parallel=parallel, shard=shard
@@ -281,7 +281,7 @@ def import_(manifest: Path, key: str, record: str, server: str | None, token_env
     Example:
       zenodeploy import zenodeploy.yaml my-dataset 1234567
     """
-    from zenodeploy import reconcile
+    from zenodeploy.reconcile import run as reconcile
 
     result = reconcile.import_record(_settings(manifest, server=server, token_env=token_env), key, record)
     click.echo(
@@ -314,8 +314,8 @@ def lock_merge(manifest: Path, fragments: tuple[Path, ...], delete: bool) -> Non
       zenodeploy lock merge zenodeploy.yaml --delete
       zenodeploy lock merge zenodeploy.yaml locks/*/zenodeploy.yaml.lock.shard-*
     """
-    from zenodeploy.lock import lock_path, merge
-    from zenodeploy.shard import fragments as shard_fragments
+    from zenodeploy.reconcile.lock import lock_path, merge
+    from zenodeploy.reconcile.shard import fragments as shard_fragments
 
     parts = list(fragments) or shard_fragments(manifest)
     if not parts:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from zenodeploy.cli import (
+from zenodeploy.cli.common import (
     _profile,
     cli,
     handle_errors,
@@ -40,7 +40,7 @@ def init(
       zenodeploy init my-dataset
       zenodeploy init . --no-input --family Doe --given Jane --orcid 0000-0002-1825-0097
     """
-    from zenodeploy import init as init_mod
+    from zenodeploy.cli import starter as init_mod
 
     given = {"type": kind, "license": options.pop("license_"), **options}
     answers = init_mod.gather(given, None if no_input else _ask, _profile())
@@ -87,7 +87,7 @@ def login(server: str | None, token_stdin: bool, check: bool) -> None:
       zenodeploy login --server sandbox --check
       printf %s "$ZENODO_TOKEN" | zenodeploy login --server zenodo --token-stdin
     """
-    from zenodeploy import tokens
+    from zenodeploy.reconcile import tokens
 
     server = server or str(_profile().get("server") or "sandbox")
     token: str | None = None
@@ -119,7 +119,7 @@ def logout(server: str | None) -> None:
     Example:
       zenodeploy logout --server sandbox
     """
-    from zenodeploy import tokens
+    from zenodeploy.reconcile import tokens
 
     server = server or str(_profile().get("server") or "sandbox")
     removed = tokens.forget_token(server)

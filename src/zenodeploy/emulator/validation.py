@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from zenodeploy import identifiers, vocabularies
-from zenodeploy.sanitize import sanitize_html
+from zenodeploy import vocabularies
+from zenodeploy.describe.sanitize import sanitize_html
+from zenodeploy.manifest import identifiers
 
 Errors = list[tuple[str, str]]
 MISSING = "Missing data for required field."

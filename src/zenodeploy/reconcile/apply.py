@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
-from zenodeploy.lock import Lock, LockEntry
-from zenodeploy.metadata import unowned
-from zenodeploy.observe import files_of
-from zenodeploy.plan import (
+from zenodeploy.manifest.metadata import unowned
+from zenodeploy.reconcile.lock import Lock, LockEntry
+from zenodeploy.reconcile.observe import files_of
+from zenodeploy.reconcile.plan import (
     Action,
     AddCommunities,
     Create,
@@ -27,7 +27,7 @@ from zenodeploy.plan import (
     Upload,
     describe,
 )
-from zenodeploy.pool import run_all
+from zenodeploy.reconcile.pool import run_all
 from zenodeploy.zenodo import NotFound, ZenodoClient, upload_file
 
 

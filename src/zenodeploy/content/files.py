@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.archive import Member, build_archive
-from zenodeploy.checksums import ChecksumCache, Digest, cache_dir
+from zenodeploy.content.archive import Member, build_archive
+from zenodeploy.content.checksums import ChecksumCache, Digest, cache_dir
+from zenodeploy.content.samples import SampleFolder, select_samples
+from zenodeploy.content.selection import Planned, PlannedZip, Scope, select_entry
 from zenodeploy.errors import FilesError
 from zenodeploy.model import LocalFile, Sample
-from zenodeploy.samples import SampleFolder, select_samples
-from zenodeploy.selection import Planned, PlannedZip, Scope, select_entry
 
 MAX_FILES = 100  # Zenodo's limit per record
 PACK_MODES = ("none", "per-sample", "single")

@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid manifest 
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
+from zenodeploy.manifest.yamlpos import PathT, Positions
 from zenodeploy.model import Finding
-from zenodeploy.yamlpos import PathT, Positions
 
 SCHEMA_FILE = "zenodeploy.schema.json"
 

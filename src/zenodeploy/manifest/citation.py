@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from zenodeploy.checks import normalize_orcid
-from zenodeploy.yamlpos import PathT
+from zenodeploy.manifest.checks import normalize_orcid
+from zenodeploy.manifest.yamlpos import PathT
 
 FIELDS = ("title", "version", "license", "licenses", "keywords", "creators", "related_identifiers")
 DEFAULT_RELATION = "IsSupplementTo"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zenodeploy.errors import ConflictError
-from zenodeploy.lock import Lock, LockEntry
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.zenodo import NotFound, ZenodoClient
 
 State = Literal["draft", "published", "edit-pending"]

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zenodeploy import files, render
-from zenodeploy.checksums import ChecksumCache
+from zenodeploy.content import files
+from zenodeploy.content.checksums import ChecksumCache
+from zenodeploy.describe import render
 from zenodeploy.errors import LocatedError, ManifestError
-from zenodeploy.manifest import Deposition, Manifest
-from zenodeploy.metadata import to_rdm
+from zenodeploy.manifest.load import Deposition, Manifest
+from zenodeploy.manifest.metadata import to_rdm
+from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
-from zenodeploy.yamlpos import format_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def check(
     path: Any, *, check_files: bool = True, profile: Mapping[str, Any] | None = None
 ) -> tuple[list[Finding], int]:
     """``zenodeploy validate`` for one manifest: every finding (errors and warnings) and the deposition count."""
-    from zenodeploy.manifest import load_manifest
+    from zenodeploy.manifest.load import load_manifest
 
     try:
         manifest = load_manifest(path, profile=profile)

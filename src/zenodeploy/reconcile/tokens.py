@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from zenodeploy.errors import ConfigError
-from zenodeploy.profile import config_dir
+from zenodeploy.manifest.profile import config_dir
 from zenodeploy.zenodo.servers import base_url, token_env_name
 
 log = logging.getLogger(__name__)

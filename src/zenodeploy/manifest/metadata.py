@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from zenodeploy import identifiers
-from zenodeploy.checks import normalize_orcid, vocab_id
-from zenodeploy.sanitize import sanitize_html
+from zenodeploy.describe.sanitize import sanitize_html
+from zenodeploy.manifest import identifiers
+from zenodeploy.manifest.checks import normalize_orcid, vocab_id
 
 DEFAULT_PUBLISHER = "Zenodo"
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy import checks, profile, vocabularies
+from zenodeploy import vocabularies
 from zenodeploy.errors import ConfigError, UsageError
+from zenodeploy.manifest import checks, profile
 
 SCHEMA_URL = "https://zenodeploy.github.io/schema/v1/zenodeploy.schema.json"
 TYPES = ("personal", "organizational")

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
+from zenodeploy.content.globs import Match, split_literal, walk
+from zenodeploy.content.selection import Scope, find
 from zenodeploy.errors import FilesError
-from zenodeploy.globs import Match, split_literal, walk
-from zenodeploy.selection import Scope, find
 
 SIDECARS = ("sample.yaml", "sample.yml", "sample.json")
 _MISSING = object()

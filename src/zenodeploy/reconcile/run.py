@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import ConflictError
-from zenodeploy.lock import Lock, lock_path
-from zenodeploy.manifest import Manifest, load_manifest
+from zenodeploy.manifest.load import Manifest, load_manifest
+from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
-from zenodeploy.observe import Observation, observe, read
-from zenodeploy.plan import DepositionPlan, compute_plan
-from zenodeploy.pool import run_all
-from zenodeploy.profile import load_profile
-from zenodeploy.resolve import Resolution, resolve
-from zenodeploy.shard import Shard
-from zenodeploy.tokens import stored_token
+from zenodeploy.reconcile.lock import Lock, lock_path
+from zenodeploy.reconcile.observe import Observation, observe, read
+from zenodeploy.reconcile.plan import DepositionPlan, compute_plan
+from zenodeploy.reconcile.pool import run_all
+from zenodeploy.reconcile.resolve import Resolution, resolve
+from zenodeploy.reconcile.shard import Shard
+from zenodeploy.reconcile.tokens import stored_token
 from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
 
 PRODUCTION = "zenodo"
@@ -117,7 +117,7 @@ def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
 
 
 def publishes_to_production(session: Session, plan_list: Sequence[DepositionPlan]) -> bool:
-    from zenodeploy.plan import Publish
+    from zenodeploy.reconcile.plan import Publish
 
     return session.server == PRODUCTION and any(isinstance(a, Publish) for p in plan_list for a in p.actions)
 

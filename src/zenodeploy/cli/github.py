@@ -1,6 +1,6 @@
 """The GitHub Action's glue (action.yml): step outputs and the job summary from ``apply --format json``.
 
-Run as ``python -m zenodeploy.github``:
+Run as ``python -m zenodeploy.cli.github``:
 
 - ``report --apply FILE [--plan FILE] [--title TEXT]`` appends the outputs ``doi``,
   ``concept-doi`` and ``record-url`` (each a JSON object key → value, ``null`` where there is
@@ -124,7 +124,9 @@ def report(apply_file: Path, plan_file: Path | None, title: str, environ: Mappin
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m zenodeploy.github", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m zenodeploy.cli.github", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     rep = commands.add_parser("report", help="Write $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.")
     rep.add_argument("--apply", type=Path, required=True, help="The output of apply --format json.")

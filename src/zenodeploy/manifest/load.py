@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy import checks, schema, yamlpos
-from zenodeploy.citation import Problem as CitationProblem
-from zenodeploy.citation import expand_citation
 from zenodeploy.errors import LocatedError, ManifestError
+from zenodeploy.manifest import checks, schema, yamlpos
+from zenodeploy.manifest.citation import Problem as CitationProblem
+from zenodeploy.manifest.citation import expand_citation
+from zenodeploy.manifest.profile import profile_defaults
+from zenodeploy.manifest.yamlpos import PathT, Positions, format_path
 from zenodeploy.model import Finding
-from zenodeploy.profile import profile_defaults
-from zenodeploy.yamlpos import PathT, Positions, format_path
 
 _TEMPLATE = re.compile(r"{{|{%")
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -122,7 +122,7 @@ def _build(
     def fields_context() -> dict[str, Any]:
         """What templated fields see: vars, the allowed env, git facts (read once, on first use)."""
         if not context_cache:
-            from zenodeploy import render
+            from zenodeploy.describe import render
 
             env_names = data.get("env") or ()
             context_cache.append(
@@ -242,7 +242,7 @@ def _render_entry(
     entry: Mapping[str, Any], where: PathT, context: Mapping[str, Any], positions: Positions
 ) -> tuple[dict[str, Any] | None, list[Finding]]:
     """A deposition whose fields use ``{{ env.X }}``, ``{{ vars.x }}`` or ``{{ git.tag }}`` (CI releases)."""
-    from zenodeploy import render
+    from zenodeploy.describe import render
 
     fields = {k: v for k, v in entry.items() if k != "description"}
     try:
@@ -259,7 +259,8 @@ def _expand(
     entry: Mapping[str, Any], where: PathT, base_dir: Path, shared: Mapping[str, Any], positions: Positions
 ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Finding]]:
     """One deposition per folder matching ``for_each``, strings rendered with ``item``; then schema-checked."""
-    from zenodeploy import render, samples  # render owns Jinja; samples owns sidecar parsing
+    from zenodeploy.content import samples
+    from zenodeploy.describe import render  # render owns Jinja; samples owns sidecar parsing
 
     pattern = str(entry["for_each"])
     folders = sorted(

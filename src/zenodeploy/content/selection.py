@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zenodeploy.content.globs import Match, is_inside, normal_remote, split_literal, translate, walk
 from zenodeploy.errors import FilesError
-from zenodeploy.globs import Match, is_inside, normal_remote, split_literal, translate, walk
 
 PLACEHOLDERS = ("path", "name", "stem", "ext", "parent")
 

@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from zenodeploy import identifiers, vocabularies
+from zenodeploy import vocabularies
+from zenodeploy.manifest import identifiers
 
 PathT = tuple[str | int, ...]
 Problem = tuple[PathT, str]  # (path relative to the checked object, message)

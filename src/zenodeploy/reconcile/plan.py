@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zenodeploy.metadata import comparable
+from zenodeploy.describe.preview import human_size
+from zenodeploy.manifest.metadata import comparable
 from zenodeploy.model import DesiredDeposition, LocalFile
-from zenodeploy.observe import Observation, Remote, RemoteFile
-from zenodeploy.preview import human_size
+from zenodeploy.reconcile.observe import Observation, Remote, RemoteFile
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 No Jinja here: ``render`` produces the Markdown; this module converts it with markdown-it-py
 (CommonMark plus tables and strikethrough), applies Zenodo's HTML policy
-(``zenodeploy.sanitize``) and names every Markdown line whose content Zenodo would strip.
+(``zenodeploy.describe.sanitize``) and names every Markdown line whose content Zenodo would strip.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from zenodeploy import vocabularies
-from zenodeploy.model import Description, LocalFile
-from zenodeploy.sanitize import (
+from zenodeploy.describe.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_CSS_PROPERTIES,
     ALLOWED_TAGS,
@@ -26,6 +25,7 @@ from zenodeploy.sanitize import (
     URL_SCHEMES,
     sanitize_html,
 )
+from zenodeploy.model import Description, LocalFile
 
 Issue = tuple[int, str]  # (1-based Markdown line, warning text)
 
@@ -225,7 +225,9 @@ def preview_page(
     """
     description = description or Description(markdown="", html="")
     css = (
-        importlib.resources.files("zenodeploy.templates").joinpath("preview.css").read_text(encoding="utf-8")
+        importlib.resources.files("zenodeploy.describe.templates")
+        .joinpath("preview.css")
+        .read_text(encoding="utf-8")
     )
     main = [
         _warnings_box(description),

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from zenodeploy.describe.preview import human_size
 from zenodeploy.model import DesiredDeposition, Finding, LocalFile
-from zenodeploy.preview import human_size
 
 FORMATS = ("text", "json", "github")
 
@@ -99,7 +99,7 @@ def rendered_json(desired: DesiredDeposition) -> dict[str, Any]:
 
 def plan_text(plans: Sequence[Any]) -> str:
     """Per deposition a header and one line per action; then a summary line."""
-    from zenodeploy.plan import Create, Delete, Publish, Upload, describe
+    from zenodeploy.reconcile.plan import Create, Delete, Publish, Upload, describe
 
     lines: list[str] = []
     created = updated = unchanged = uploads = deletes = publishes = 0
@@ -141,7 +141,7 @@ def plan_text(plans: Sequence[Any]) -> str:
 
 
 def plan_json(plans: Sequence[Any]) -> list[dict[str, Any]]:
-    from zenodeploy.plan import describe
+    from zenodeploy.reconcile.plan import describe
 
     out = []
     for plan in plans:
@@ -179,7 +179,7 @@ class Progress:
     """
 
     def __init__(self, plans: Sequence[Any], *, enabled: bool) -> None:
-        from zenodeploy.plan import Upload
+        from zenodeploy.reconcile.plan import Upload
 
         self.sizes = {a.file.name: a.file.size for p in plans for a in p.actions if isinstance(a, Upload)}
         self.enabled = enabled and bool(self.sizes)

@@ -1,7 +1,7 @@
 """Descriptions: the one sandboxed Jinja environment and rendering (the context is in context.py).
 
 The only module that imports jinja2. ``render_description`` turns an inline string or a
-template file into Markdown, then (via ``zenodeploy.preview``) into the sanitised HTML that
+template file into Markdown, then (via ``zenodeploy.describe.preview``) into the sanitised HTML that
 Zenodo stores, with a warning for everything Zenodo would strip.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from zenodeploy.context import (
+from zenodeploy.describe.context import (
     BASE_DATA_KINDS,
     EnvVars,
     build_context,
@@ -26,9 +26,7 @@ from zenodeploy.context import (
     git_info,
     utc_now,
 )
-from zenodeploy.errors import TemplateError
-from zenodeploy.model import Description, Finding
-from zenodeploy.preview import (
+from zenodeploy.describe.preview import (
     affiliation_names,
     cite_name,
     doi_url,
@@ -39,6 +37,8 @@ from zenodeploy.preview import (
     preview_page,
     vocabulary_title,
 )
+from zenodeploy.errors import TemplateError
+from zenodeploy.model import Description, Finding
 
 __all__ = [
     "BASE_DATA_KINDS",
@@ -84,7 +84,7 @@ class _ManifestLoader(jinja2.FileSystemLoader):
 
 def _builtin_source(template: str) -> tuple[str, str, Callable[[], bool]]:
     name = template[len(BUILTIN_PREFIX) :]
-    resource = importlib.resources.files("zenodeploy.templates").joinpath(f"{name}.md.j2")
+    resource = importlib.resources.files("zenodeploy.describe.templates").joinpath(f"{name}.md.j2")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not resource.is_file():
         raise jinja2.TemplateNotFound(template)
     return resource.read_text(encoding="utf-8"), template, lambda: True
@@ -206,7 +206,7 @@ def _not_found_message(exc: jinja2.TemplateNotFound, name: str | None, base_dir:
 
 def builtin_names() -> list[str]:
     """Names of the starter templates shipped with the package (``builtin:NAME``)."""
-    folder = importlib.resources.files("zenodeploy.templates")
+    folder = importlib.resources.files("zenodeploy.describe.templates")
     return sorted(
         BUILTIN_PREFIX + item.name.removesuffix(".md.j2")
         for item in folder.iterdir()
