@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, start
 from zenodeploy.manifest.profile import load_profile, profile_path
-from zenodeploy.zenodo import ZenodoClient
+from zenodeploy.zenodo.client import ZenodoClient
 
 GOOD_ORCID = "0000-0002-1825-0097"
 BAD_ORCID = "0000-0002-1825-0098"

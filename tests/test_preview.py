@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from zenodeploy.describe.preview import human_size, markdown_to_html, md_escape, preview_page
-from zenodeploy.describe.render import build_context, render_description
+from zenodeploy.describe.context import build_context
+from zenodeploy.describe.filters import human_size, md_escape
+from zenodeploy.describe.markdown import markdown_to_html
+from zenodeploy.describe.page import preview_page
+from zenodeploy.describe.render import render_description
 from zenodeploy.describe.sanitize import ALLOWED_TAGS
 from zenodeploy.model import Description, LocalFile, Sample
 

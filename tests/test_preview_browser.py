@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from test_preview import MD5, nmr_example
-from zenodeploy.describe.preview import preview_page
+from zenodeploy.describe.page import preview_page
 
 pytestmark = pytest.mark.browser
 

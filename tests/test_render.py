@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from zenodeploy.describe.render import build_context, data_kinds, git_info, render_description, render_value
+from zenodeploy.describe.context import build_context, data_kinds, git_info
+from zenodeploy.describe.render import render_description, render_value
 from zenodeploy.errors import TemplateError
 from zenodeploy.model import LocalFile, Sample
 

@@ -8,7 +8,9 @@ import pytest
 import responses
 from zenodo_fakes import BASE, TOKEN, FakeClock
 
-from zenodeploy.zenodo import RateLimiter, RetryPolicy, ZenodoClient
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.retry import RetryPolicy
 
 
 @pytest.fixture

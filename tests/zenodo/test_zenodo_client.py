@@ -10,13 +10,13 @@ from zenodo_fakes import BASE, TOKEN, FakeClock
 
 from zenodeploy import __version__
 from zenodeploy.errors import ApiError
-from zenodeploy.zenodo import (
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import (
     ConnectionFailed,
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
     ServerFailed,
-    ZenodoClient,
 )
 
 

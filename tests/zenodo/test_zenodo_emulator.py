@@ -12,7 +12,11 @@ from zenodo_fakes import FakeClock
 from zenodeploy.emulator import Emulator, start
 from zenodeploy.emulator.server import LOCAL_TOKEN
 from zenodeploy.errors import ApiError
-from zenodeploy.zenodo import NotFound, RateLimiter, RetryPolicy, ZenodoClient, upload_file
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import NotFound
+from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.retry import RetryPolicy
+from zenodeploy.zenodo.upload import upload_file
 
 RECORD = {
     "metadata": {

@@ -9,7 +9,8 @@ from responses import matchers
 from zenodo_fakes import BASE
 
 from zenodeploy.errors import FilesError
-from zenodeploy.zenodo import OutcomeUnknown, ZenodoClient
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import OutcomeUnknown
 
 PUBLISH = f"{BASE}/api/records/abc12/draft/actions/publish"
 

@@ -8,8 +8,8 @@ import pytest
 import responses
 from zenodo_fakes import BASE, FakeClock
 
-from zenodeploy.zenodo import RateLimiter, ZenodoClient
-from zenodeploy.zenodo.ratelimit import parse_retry_after
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.ratelimit import RateLimiter, parse_retry_after
 
 
 def _headers(clock: FakeClock, *, limit: int, remaining: int, reset_in: float) -> dict[str, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from zenodeploy.errors import ConfigError
-from zenodeploy.zenodo import base_url, resolve_token
+from zenodeploy.zenodo.servers import base_url, resolve_token
 
 
 @pytest.mark.parametrize(

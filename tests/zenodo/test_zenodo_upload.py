@@ -16,7 +16,10 @@ import responses
 from zenodo_fakes import BASE, FakeClock
 
 from zenodeploy.errors import ApiError, FilesError
-from zenodeploy.zenodo import RateLimiter, RetryPolicy, ZenodoClient, upload_file
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.retry import RetryPolicy
+from zenodeploy.zenodo.upload import upload_file
 
 MB = 1024 * 1024
 FILES = f"{BASE}/api/records/r1/draft/files"

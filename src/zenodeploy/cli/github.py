@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.zenodo import token_env_name
+from zenodeploy.zenodo.servers import token_env_name
 
 OUTPUTS = {"doi": "doi", "concept-doi": "concept_doi", "record-url": "url"}
 

@@ -105,7 +105,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     Example:
       zenodeploy render zenodeploy.yaml --format html --output preview/
     """
-    from zenodeploy.describe.preview import preview_page
+    from zenodeploy.describe.page import preview_page
     from zenodeploy.manifest.load import load_manifest
 
     loaded = load_manifest(manifest, profile=_profile())

@@ -87,17 +87,18 @@ def login(server: str | None, token_stdin: bool, check: bool) -> None:
       zenodeploy login --server sandbox --check
       printf %s "$ZENODO_TOKEN" | zenodeploy login --server zenodo --token-stdin
     """
+    from zenodeploy.cli import login as login_mod
     from zenodeploy.reconcile import tokens
 
     server = server or str(_profile().get("server") or "sandbox")
     token: str | None = None
     if token_stdin:
         token = sys.stdin.read().strip()
-    elif not (check and tokens.current_token(server)):
+    elif not (check and login_mod.current_token(server)):
         click.echo(f"Create a token at {tokens.server_key(server)}/account/settings/applications/tokens/new/")
         click.echo("with the scopes deposit:write and deposit:actions, then paste it (input is hidden).")
         token = click.prompt("Access token", hide_input=True)
-    result = tokens.login(server, token, check=check)
+    result = login_mod.login(server, token, check=check)
     if result.check is not None:
         c = result.check
         click.echo(f"token from {c.source} accepted by {c.server}")

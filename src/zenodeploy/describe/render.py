@@ -1,7 +1,7 @@
-"""Descriptions: the one sandboxed Jinja environment and rendering (the context is in context.py).
+"""Descriptions: the one sandboxed Jinja environment and rendering (the context is in ``context``).
 
 The only module that imports jinja2. ``render_description`` turns an inline string or a
-template file into Markdown, then (via ``zenodeploy.describe.preview``) into the sanitised HTML that
+template file into Markdown, then (via ``markdown``) into the sanitised HTML that
 Zenodo stores, with a warning for everything Zenodo would strip.
 """
 
@@ -17,44 +17,19 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from zenodeploy.describe.context import (
-    BASE_DATA_KINDS,
-    EnvVars,
-    build_context,
-    data_kinds,
-    env_vars,
-    git_info,
-    utc_now,
-)
-from zenodeploy.describe.preview import (
+from zenodeploy.describe.context import EnvVars
+from zenodeploy.describe.filters import (
     affiliation_names,
     cite_name,
     doi_url,
-    markdown_to_html,
     md_escape,
     orcid_url,
     person_name,
-    preview_page,
     vocabulary_title,
 )
+from zenodeploy.describe.markdown import markdown_to_html
 from zenodeploy.errors import TemplateError
 from zenodeploy.model import Description, Finding
-
-__all__ = [
-    "BASE_DATA_KINDS",
-    "BUILTIN_PREFIX",
-    "EnvVars",
-    "build_context",
-    "data_kinds",
-    "env_vars",
-    "git_info",
-    "make_environment",
-    "markdown_to_html",
-    "preview_page",
-    "render_description",
-    "render_value",
-    "utc_now",
-]
 
 BUILTIN_PREFIX = "builtin:"
 INLINE_NAME = "inline description"

@@ -2,7 +2,7 @@
 
 Zenodo stores ``metadata.description`` after bleach with ``strip=True`` (disallowed tags
 removed, their text kept); the allowed tags and attributes are listed in
-``shared/reference/zenodo-legacy-api.md`` §4.2 (``marshmallow_utils/html.py``).
+marshmallow-utils: ``marshmallow_utils/html.py``.
 We reproduce the policy with nh3 (ammonia), since bleach is deprecated.
 """
 

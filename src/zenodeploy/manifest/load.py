@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +14,9 @@ from zenodeploy.manifest import checks, schema, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.profile import profile_defaults
-from zenodeploy.manifest.yamlpos import PathT, Positions, format_path
+from zenodeploy.manifest.templated import expand, has_template, render_entry
+from zenodeploy.manifest.yamlpos import PathT, Positions, format_path, parse_path
 from zenodeploy.model import Finding
-
-_TEMPLATE = re.compile(r"{{|{%")
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +56,6 @@ class Manifest:
                 hint = f" Did you mean '{close[0]}'?" if close else f" Keys: {', '.join(sorted(keys))}."
                 raise ManifestError(f"{self.path}: no deposition has key '{key}'.{hint}")
         return tuple(d for d in self.depositions if d.key in only)
-
-
-def parse_path(path: str) -> PathT:
-    """``depositions[0].files[1]`` → ``("depositions", 0, "files", 1)``."""
-    return tuple(int(i) if i else name for name, i in _PATH_PART.findall(path))
 
 
 def load_manifest(
@@ -122,21 +114,19 @@ def _build(
     def fields_context() -> dict[str, Any]:
         """What templated fields see: vars, the allowed env, git facts (read once, on first use)."""
         if not context_cache:
-            from zenodeploy.describe import render
+            from zenodeploy.describe.context import env_vars, git_info
 
             env_names = data.get("env") or ()
-            context_cache.append(
-                {"vars": variables, "env": render.env_vars(env_names), "git": render.git_info(base_dir)}
-            )
+            context_cache.append({"vars": variables, "env": env_vars(env_names), "git": git_info(base_dir)})
         return dict(context_cache[0])
 
     for index, entry in enumerate(data["depositions"]):
         where: PathT = ("depositions", index)
         if "for_each" in entry:
-            expanded, problems = _expand(entry, where, base_dir, fields_context(), positions)
+            expanded, problems = expand(entry, where, base_dir, fields_context(), positions)
             findings += problems
-        elif _has_template({k: v for k, v in entry.items() if k != "description"}):
-            rendered, problems = _render_entry(entry, where, fields_context(), positions)
+        elif has_template({k: v for k, v in entry.items() if k != "description"}):
+            rendered, problems = render_entry(entry, where, fields_context(), positions)
             findings += problems
             expanded = [(rendered, {})] if rendered is not None else []
         else:
@@ -226,88 +216,3 @@ def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, A
         else:
             out[key] = value
     return out
-
-
-def _has_template(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(_TEMPLATE.search(value))
-    if isinstance(value, Mapping):
-        return any(_has_template(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_template(v) for v in value)
-    return False
-
-
-def _render_entry(
-    entry: Mapping[str, Any], where: PathT, context: Mapping[str, Any], positions: Positions
-) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """A deposition whose fields use ``{{ env.X }}``, ``{{ vars.x }}`` or ``{{ git.tag }}`` (CI releases)."""
-    from zenodeploy.describe import render
-
-    fields = {k: v for k, v in entry.items() if k != "description"}
-    try:
-        rendered = _render_strings(fields, context, format_path(where), render.render_value)
-    except LocatedError as exc:
-        return None, [positions.finding(parse_path(exc.path) or where, str(exc))]
-    if "description" in entry:
-        rendered["description"] = entry["description"]
-    problems = schema.validate(rendered, positions, base=where, definition="deposition")
-    return (None if problems else rendered), problems
-
-
-def _expand(
-    entry: Mapping[str, Any], where: PathT, base_dir: Path, shared: Mapping[str, Any], positions: Positions
-) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Finding]]:
-    """One deposition per folder matching ``for_each``, strings rendered with ``item``; then schema-checked."""
-    from zenodeploy.content import samples
-    from zenodeploy.describe import render  # render owns Jinja; samples owns sidecar parsing
-
-    pattern = str(entry["for_each"])
-    folders = sorted(
-        p
-        for p in base_dir.glob(pattern)
-        if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(base_dir).parts)
-    )
-    if not folders:
-        return [], [
-            positions.finding(
-                (*where, "for_each"), f"'{pattern}' matches no folder in {base_dir}; check the pattern"
-            )
-        ]
-    out: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    findings: list[Finding] = []
-    sidecar = entry.get("metadata")
-    # The description is rendered later with the full context (item included), not here.
-    template = {k: v for k, v in entry.items() if k not in ("for_each", "metadata", "description")}
-    for folder in folders:
-        rel = folder.relative_to(base_dir).as_posix()
-        try:
-            meta = (
-                samples.read_sidecar(folder / sidecar, format_path((*where, "metadata"))) if sidecar else {}
-            )
-            item = {"name": folder.name, "path": rel, "meta": meta}
-            context = {**shared, "item": item}
-            rendered = _render_strings(template, context, format_path(where), render.render_value)
-            if "description" in entry:
-                rendered["description"] = entry["description"]
-        except LocatedError as exc:
-            findings.append(positions.finding(parse_path(exc.path) or where, f"{exc} (for_each item {rel})"))
-            continue
-        problems = schema.validate(rendered, positions, base=where, definition="deposition")
-        findings += [
-            Finding(f.file, f.line, f.column, f.path, f"{f.message} (for_each item {rel})", f.severity)
-            for f in problems
-        ]
-        if not problems:
-            out.append((rendered, item))
-    return out, findings
-
-
-def _render_strings(value: Any, context: Mapping[str, Any], where: str, render_value: Any) -> Any:
-    if isinstance(value, str):
-        return render_value(value, context, where=where) if _TEMPLATE.search(value) else value
-    if isinstance(value, Mapping):
-        return {k: _render_strings(v, context, f"{where}.{k}", render_value) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_render_strings(v, context, f"{where}[{i}]", render_value) for i, v in enumerate(value)]
-    return value

@@ -2,7 +2,7 @@
 
 The request shape follows ``invenio_rdm_records`` (``metadata``, ``access``, ``custom_fields``);
 Zenodo's custom field names (``journal:journal``, ``meeting:meeting``, ``thesis:university``,
-``imprint:imprint``, ``code:*``) are those listed in zenodo-legacy-api.md §4.2.
+``imprint:imprint``, ``code:*``) are those Zenodo configures (zenodo-rdm: ``site/zenodo_rdm/custom_fields.py``).
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[st
     """``record`` (the server's) reduced to the shape of ``managed`` (ours), in a normal form.
 
     The server enriches what we send: vocabulary entries gain titles, people gain ``name``,
-    schemes are detected, HTML is sanitised, text is fixed by ftfy (zenodo-legacy-api.md §4.4).
+    schemes are detected, HTML is sanitised, text is fixed by ftfy (marshmallow-utils: ``marshmallow_utils/fields/sanitizedunicode.py``).
     Projecting the server's record onto the keys we set and normalising text makes an unchanged
     manifest compare equal although the two JSON documents differ. Owned fields the manifest
     leaves out compare as ``None`` (so one still on the server shows as a change). Compare

@@ -13,6 +13,8 @@ from zenodeploy.model import Finding
 # libyaml is ~10x faster than the pure-Python parser; fall back when it is not compiled in.
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
 
 class _Loader(_Base):  # type: ignore[valid-type, misc]
     """Safe loading, but dates stay strings: EDTF dates and ISO dates are text in the API."""
@@ -24,6 +26,11 @@ class _Loader(_Base):  # type: ignore[valid-type, misc]
 
 
 PathT = tuple[str | int, ...]
+
+
+def parse_path(path: str) -> PathT:
+    """``depositions[0].files[1]`` → ``("depositions", 0, "files", 1)``."""
+    return tuple(int(i) if i else name for name, i in _PATH_PART.findall(path))
 
 
 def format_path(path: PathT) -> str:

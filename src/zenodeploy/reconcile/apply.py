@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -27,8 +26,10 @@ from zenodeploy.reconcile.plan import (
     Upload,
     describe,
 )
-from zenodeploy.reconcile.pool import run_all
-from zenodeploy.zenodo import NotFound, ZenodoClient, upload_file
+from zenodeploy.reconcile.pool import SharedPool, run_all
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import NotFound
+from zenodeploy.zenodo.upload import upload_file
 
 
 class Progress(Protocol):
@@ -61,27 +62,28 @@ def apply_plans(
     lock: Lock,
     server: str,
     *,
-    parallel: int = 4,
     progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Run every deposition's actions, ``parallel`` depositions (and uploads) at a time.
+    """Run every deposition's actions, ``client.max_in_flight`` depositions and uploads at a time.
 
-    A failure of one deposition is recorded in its outcome and does not stop the others.
+    The client's budget bounds the requests on the wire (uploads included); depositions and
+    the upload threads they share each get that many workers. A failure of one deposition is
+    recorded in its outcome and does not stop the others.
     """
     for plan in plans:
         if plan.refused:
             raise ConflictError(plan.refused)
-    runner = _Runner(client, lock, server, max(1, parallel), progress)
-    return run_all(runner.run, plans, max(1, parallel), "deposition")
+    parallel = client.max_in_flight
+    runner = _Runner(client, lock, server, SharedPool(parallel, "upload"), progress)
+    return run_all(runner.run, plans, parallel, "deposition")
 
 
 class _Runner:
     def __init__(
-        self, client: ZenodoClient, lock: Lock, server: str, parallel: int, progress: Progress | None
+        self, client: ZenodoClient, lock: Lock, server: str, uploads: SharedPool, progress: Progress | None
     ) -> None:
-        self.client, self.lock, self.server, self.parallel = client, lock, server, parallel
+        self.client, self.lock, self.server, self.upload_pool = client, lock, server, uploads
         self.progress = progress
-        self._mutex = threading.Lock()
 
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
@@ -200,7 +202,7 @@ class _Runner:
             if progress is not None:
                 progress.done(f.name)
 
-        run_all(one, uploads, self.parallel, "upload")
+        self.upload_pool.map(one, uploads)
 
     def _finish(
         self, outcome: Outcome, plan: DepositionPlan, doc: Mapping[str, Any] | None, target: str | None
@@ -249,7 +251,7 @@ def _has_files(client: ZenodoClient, record_id: str) -> bool:
 def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str, Any]:
     """The full-replace PUT body: our managed fields over the fields we do not manage.
 
-    InvenioRDM replaces the whole metadata on PUT (reference §6, §7.4–7.5), so fields the
+    InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
     manifest does not own are carried over from the server's current document (owned ones it
     leaves out are dropped: see ``metadata.OWNED``); only
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).

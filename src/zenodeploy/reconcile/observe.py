@@ -1,6 +1,6 @@
 """Read the remote state of each deposition: GET requests only.
 
-Identity (design.md): the manifest's ``record:`` pin, then the lock file, then a search of
+Identity: the manifest's ``record:`` pin, then the lock file, then a search of
 the account's own drafts and records by exact title; a search match is adopted only when
 it is unambiguous (one concept), otherwise the run stops and says how to pin.
 """
@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from zenodeploy.errors import ConflictError
+from zenodeploy.errors import ConflictError, LocatedError
 from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, LockEntry
-from zenodeploy.zenodo import NotFound, ZenodoClient
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.failures import NotFound
 
 State = Literal["draft", "published", "edit-pending"]
 _ZENODO_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?10\.\d+/zenodo\.(\d+)$", re.I)
@@ -105,7 +106,15 @@ def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server
     entry = lock.get(server, desired.key)
     if desired.pin:
         record_id = _pin_to_id(client, desired.pin)
-        found: Observation = Observation(desired.key, read(client, record_id, None), "pin")
+        pinned = read(client, record_id, None)
+        if pinned is None:
+            raise LocatedError(
+                f"the pin {desired.pin!r} for server '{server}' names no record of yours on "
+                f"{client.base_url}; correct the pin for '{server}', or remove it to let the lock file "
+                "or a title search find the record.",
+                f"{desired.source_path}.record",
+            )
+        found: Observation = Observation(desired.key, pinned, "pin")
     elif entry is not None and (remote := read(client, entry.record_id, entry.pending_id)) is not None:
         found = Observation(desired.key, remote, "lock")
     else:

@@ -1,6 +1,6 @@
 """``compute_plan(desired, observation)``: a pure function from the two states to typed actions.
 
-Reconcile rules (design.md): nothing remote → create; a draft → update it, sync files; a
+Reconcile rules: nothing remote → create; a draft → update it, sync files; a
 published record → edit (metadata only) or a new version (files differ); publish only when
 asked and never when nothing changed; ``on_published: fail`` refuses to touch a published record.
 """
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zenodeploy.describe.preview import human_size
+from zenodeploy.describe.filters import human_size
 from zenodeploy.manifest.metadata import comparable
 from zenodeploy.model import DesiredDeposition, LocalFile
 from zenodeploy.reconcile.observe import Observation, Remote, RemoteFile
@@ -154,7 +154,7 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
         else:
             actions.append(NewVersion(remote.record_id, remote.doi))
             actions += _file_sync(desired.files, remote.published_files)
-            # A new-version draft drops 'version' and resets the date (reference §7.4): always send metadata.
+            # A new-version draft drops 'version' and resets the date (invenio-rdm-records: services/components/metadata.py): always send metadata.
             actions.append(meta[0] if meta else UpdateMetadata(()))
     elif meta:
         if not edit_open:

@@ -10,6 +10,7 @@ from typing import Any
 from zenodeploy.content import files
 from zenodeploy.content.checksums import ChecksumCache
 from zenodeploy.describe import render
+from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.load import Deposition, Manifest
 from zenodeploy.manifest.metadata import to_rdm
@@ -26,6 +27,7 @@ class Resolution:
 def resolve(
     manifest: Manifest,
     *,
+    server: str | None = None,
     only: tuple[str, ...] = (),
     check_files: bool = True,
     publish: bool | None = None,
@@ -33,16 +35,19 @@ def resolve(
 ) -> Resolution:
     """Resolve every selected deposition; raise ``ManifestError`` with all findings if any fails.
 
-    ``publish`` overrides each deposition's ``publish:`` when given (``--publish``).
+    ``server`` is the server the run talks to (the manifest's when None): a ``record:`` map of
+    pins gives the pin for it. ``publish`` overrides each deposition's ``publish:`` when given
+    (``--publish``).
     """
+    server = server or manifest.server
     cache = ChecksumCache() if check_files else None
-    git = render.git_info(manifest.base_dir)
+    git = git_info(manifest.base_dir)
     out: list[DesiredDeposition] = []
     findings: list[Finding] = list(manifest.warnings)
     try:
         for dep in manifest.select(only):
             try:
-                desired, warnings = _resolve_one(manifest, dep, cache, check_files, now, git)
+                desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
             except LocatedError as exc:
                 findings.append(manifest.finding(exc))
                 continue
@@ -64,6 +69,7 @@ def resolve(
 def _resolve_one(
     manifest: Manifest,
     dep: Deposition,
+    server: str,
     cache: ChecksumCache | None,
     check_files: bool,
     now: dt.datetime | None,
@@ -88,7 +94,7 @@ def _resolve_one(
     description: Description | None = None
     spec = data.get("description")
     if spec:
-        context = render.build_context(
+        context = build_context(
             key=dep.key,
             metadata=data,
             samples=samples,
@@ -111,7 +117,7 @@ def _resolve_one(
         files=local_files,
         samples=samples,
         description=description,
-        pin=_pin(data.get("record"), manifest.server),
+        pin=_pin(data.get("record"), server),
         publish=bool(data.get("publish", False)),
         on_published=data.get("on_published", "new-version"),
         communities=tuple(data.get("communities") or ()),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.errors import ConflictError
+from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
@@ -19,26 +19,35 @@ from zenodeploy.reconcile.pool import run_all
 from zenodeploy.reconcile.resolve import Resolution, resolve
 from zenodeploy.reconcile.shard import Shard
 from zenodeploy.reconcile.tokens import stored_token
-from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.servers import base_url, resolve_token
 
 PRODUCTION = "zenodo"
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """One run's options as the command line gave them, built once and passed whole.
+
+    ``server`` None means the manifest's; ``parallel`` is the run's one concurrency budget (requests
+    on the wire, uploads included); ``shard`` (``--shard I/N``) keeps only that shard's keys and
+    writes the lock to its fragment."""
+
     manifest: Path
     server: str | None = None
     token_env: str | None = None
     only: tuple[str, ...] = ()
     publish: bool | None = None
     parallel: int = 4
-    shard: Shard | None = None  # --shard I/N: only this shard's keys; the lock goes to its fragment
+    shard: Shard | None = None
 
 
 @dataclass(slots=True)
 class Session:
-    """An open connection to the manifest's server for one command."""
+    """One command's run: the manifest resolved for ``server`` (the effective one), and an open client."""
 
+    settings: Settings
     manifest: Manifest
     resolution: Resolution
     server: str
@@ -46,59 +55,64 @@ class Session:
     lock: Lock
 
 
-def load(settings: Settings) -> tuple[Manifest, Resolution]:
-    """Offline: the whole manifest is valid and resolved before anything is sent."""
+def load(settings: Settings) -> tuple[Manifest, str, Resolution]:
+    """Offline: the whole manifest is valid and resolved, for the server this run talks to
+    (``--server`` over the manifest's), before anything is sent."""
     manifest = load_manifest(settings.manifest, profile=load_profile())
+    server = settings.server or manifest.server
     only = settings.only
     if settings.shard is not None:
         # Select before resolving, so a job hashes only its own shard's files.
         only = settings.shard.select(d.key for d in manifest.select(only))
         if not only:
-            return manifest, Resolution((), manifest.warnings)
-    return manifest, resolve(manifest, only=only, publish=settings.publish)
+            return manifest, server, Resolution((), manifest.warnings)
+    return manifest, server, resolve(manifest, server=server, only=only, publish=settings.publish)
 
 
 @contextlib.contextmanager
 def connect(settings: Settings) -> Iterator[Session]:
-    manifest, resolution = load(settings)
-    server = settings.server or manifest.server
+    manifest, server, resolution = load(settings)
     main = lock_path(settings.manifest)
     shard = settings.shard
     lock = Lock.layered(main, shard.fragment(settings.manifest)) if shard else Lock.load(main)
     with _client(server, manifest, settings) as client:
-        yield Session(manifest, resolution, server, client, lock)
+        yield Session(settings, manifest, resolution, server, client, lock)
 
 
 @contextlib.contextmanager
 def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
-    limiter = RateLimiter()
+    limiter, budget = RateLimiter(), settings.parallel
     if server == "local":
         from zenodeploy.emulator import LOCAL_TOKEN, start
 
         with (
             start(manifest.base_dir / ".zenodeploy" / "local") as emulator,
-            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter) as client,
+            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter, max_in_flight=budget) as client,
         ):
             yield client
         return
     token = resolve_token(
         server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env)
     )
-    with ZenodoClient(base_url(server), token, limiter=limiter) as client:
+    with ZenodoClient(base_url(server), token, limiter=limiter, max_in_flight=budget) as client:
         yield client
 
 
-def observe_all(session: Session, parallel: int) -> list[Observation]:
-    """Read every deposition's remote state (GET only), ``parallel`` at a time."""
+def observe_all(session: Session) -> list[Observation]:
+    """Read every deposition's remote state (GET only), within the run's concurrency budget."""
 
     def one(desired: DesiredDeposition) -> Observation:
         return observe(session.client, desired, session.lock, session.server)
 
-    return run_all(one, session.resolution.depositions, max(1, parallel), "observe")
+    return run_all(one, session.resolution.depositions, session.client.max_in_flight, "observe")
 
 
-def plans(session: Session, parallel: int) -> list[DepositionPlan]:
-    observations = observe_all(session, parallel)
+def plans(session: Session) -> list[DepositionPlan]:
+    try:
+        observations = observe_all(session)
+    except LocatedError as exc:  # a pin that names no record: point at the manifest's line
+        finding = session.manifest.finding(exc)
+        raise ManifestError(f"{session.manifest.path} has 1 problem", [finding]) from None
     return [compute_plan(d, o) for d, o in zip(session.resolution.depositions, observations, strict=True)]
 
 

@@ -1,4 +1,4 @@
-"""``--shard I/N``: a deterministic split of depositions by key, for parallel CI jobs (issue 6).
+"""``--shard I/N``: a deterministic split of depositions by key, for parallel CI jobs.
 
 A key belongs to shard ``sha256(key) mod N + 1``. The hash is stable across processes,
 machines and Python versions (unlike ``hash()``, which is salted per process), so every job

@@ -1,6 +1,6 @@
 """The one HTTP session to an InvenioRDM server: auth, headers, pacing, retries, typed errors.
 
-Which requests are repeated, and why (issue 5, reference §7.1):
+Which requests are repeated, and why (a POST that timed out may have succeeded on the server):
 
 * GET, PUT and DELETE are idempotent: repeated on 429/5xx/dropped connections with backoff.
   A repeated DELETE that finds nothing (404) succeeded on an earlier attempt.
@@ -37,7 +37,7 @@ from zenodeploy.zenodo.retry import RetryPolicy
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"zenodeploy/{__version__} (+https://github.com/zenodeploy/zenodeploy) python-requests/{requests.__version__}"
-ACCEPT = "application/vnd.inveniordm.v1+json"  # Zenodo's plain JSON is a legacy shape (reference §6)
+ACCEPT = "application/vnd.inveniordm.v1+json"  # Zenodo's plain application/json is its legacy deposit shape
 
 Timeout = float | tuple[float, float]
 Body = bytes | str | Iterable[bytes] | Callable[[], Any] | None
@@ -47,7 +47,7 @@ _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.Ch
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
-    """Keep no cookies: a cookie turns InvenioRDM's API into a CSRF-checked session (reference §7.14)."""
+    """Keep no cookies: a cookie turns InvenioRDM's API into a CSRF-checked session (invenio-rest: ``invenio_rest/csrf.py``)."""
 
     def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
         return False
@@ -99,6 +99,7 @@ class ZenodoClient(Endpoints, FileEndpoints):
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        max_in_flight: int = 4,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         parts = urlsplit(self.base_url)
@@ -116,8 +117,12 @@ class ZenodoClient(Endpoints, FileEndpoints):
         self._session.max_redirects = 5
         if self._token:
             self._session.auth = _Bearer(self._token)
-        # Retries are ours (with the limiter in the loop), so the adapter makes none.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+        # The one concurrency budget of a run: at most ``max_in_flight`` requests (uploads
+        # included) are on the wire at once, however many threads want to send; the
+        # connection pool holds exactly that many. Retries are ours, so the adapter makes none.
+        self.max_in_flight = max(1, max_in_flight)
+        self._slots = threading.BoundedSemaphore(self.max_in_flight)
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.max_in_flight, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
 
@@ -181,9 +186,16 @@ class ZenodoClient(Endpoints, FileEndpoints):
             self._count(method)
             try:
                 body = data() if callable(data) else data
-                response = self._session.request(
-                    method, url, json=json, data=body, headers=headers, params=params, timeout=self.timeout
-                )
+                with self._slots:
+                    response = self._session.request(
+                        method,
+                        url,
+                        json=json,
+                        data=body,
+                        headers=headers,
+                        params=params,
+                        timeout=self.timeout,
+                    )
             except BaseException as exc:
                 if not isinstance(exc, requests.RequestException):
                     self.limiter.release(None, None)  # Ctrl-C or a local error: free the slot, re-raise

@@ -1,4 +1,4 @@
-"""The InvenioRDM endpoints zenodeploy uses, as methods returning parsed JSON (reference §6).
+"""The InvenioRDM endpoints zenodeploy uses, as methods returning parsed JSON.
 
 Non-idempotent calls that can be verified are: on :class:`OutcomeUnknown` they re-read the
 remote state and return it when it shows the call took effect; otherwise the error stands.
@@ -85,7 +85,7 @@ class Endpoints(EndpointBase):
         return self._get(f"/api/records/{quote_id(record_id)}")
 
     def update_draft(self, record_id: str, record: Mapping[str, Any]) -> JSON:
-        """PUT /api/records/{id}/draft: a full replace, so send complete metadata (reference §7.4)."""
+        """PUT /api/records/{id}/draft: a full replace, so send complete metadata."""
         path = f"/api/records/{quote_id(record_id)}/draft"
         return json_object(self._request("PUT", path, json=dict(record), idempotent=True), "update")
 
@@ -103,7 +103,7 @@ class Endpoints(EndpointBase):
             return self._verified(error, lambda: self.get_draft(record_id))
 
     def publish(self, record_id: str) -> JSON:
-        """POST .../draft/actions/publish, never repeated (reference §7.1: publish may answer 5xx
+        """POST .../draft/actions/publish, never repeated (publish may answer 5xx
         after it succeeded). After a 5xx or lost connection, the record counts as published when
         ``GET /api/records/{id}`` shows it published and its draft is gone; otherwise the
         :class:`OutcomeUnknown` stands and the next apply decides from a fresh observation."""
@@ -129,7 +129,7 @@ class Endpoints(EndpointBase):
 
     def new_version(self, record_id: str) -> JSON:
         """POST /api/records/{id}/versions. Repeated once after an unknown outcome: the server returns
-        the pending new-version draft instead of creating another (reference §6, §7.2)."""
+        the pending new-version draft instead of creating another (invenio-drafts-resources: ``services/records/service.py``, ``new_version``)."""
         path = f"/api/records/{quote_id(record_id)}/versions"
         what = "created a new version draft"
         try:
@@ -171,7 +171,7 @@ class Endpoints(EndpointBase):
     ) -> Iterator[JSON]:
         """The account's own drafts and records (GET /api/user/records), following every page.
 
-        The index is eventually consistent (reference §7.6): a record created seconds ago
+        The search index is eventually consistent (OpenSearch refreshes about once a second): a record created seconds ago
         may be missing."""
         params: dict[str, Any] = {"size": size}
         if q:

@@ -79,7 +79,7 @@ def _sentence(text: str) -> str:
 
 def parse_error_body(response: requests.Response) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The server's message and field errors from an InvenioRDM error body
-    ``{"status", "message", "errors": [{"field", "messages": [...]}]}`` (reference §2 "Error format")."""
+    ``{"status", "message", "errors": [{"field", "messages": [...]}]}`` (invenio-records-resources: ``resources/errors.py``)."""
     try:
         body: Any = response.json()
     except ValueError:

@@ -1,4 +1,4 @@
-"""The draft-file endpoints: list, start, stream content, commit, delete (reference §6, "Files")."""
+"""The draft-file endpoints: list, start, stream content, commit, delete."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 InvenioRDM (Flask-Limiter) sends ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (a Unix
 epoch) on every response, and ``Retry-After`` too — even on 2xx, where it merely repeats the
-time until reset (reference §5). The limiter reads them after each response and, before
+time until reset (Flask-Limiter's ``RATELIMIT_HEADERS_ENABLED``). The limiter reads them after each response and, before
 each request, decides whether to wait so that a run never reaches a 429:
 
 * plenty left (more than ``low_water`` × limit): go at once;

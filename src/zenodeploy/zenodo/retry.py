@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: Statuses worth another attempt of an idempotent request. 500 is included because Zenodo
-#: has answered GETs with transient 500s (reference §7.15); 502/503/504 come from its proxies.
+#: has answered GETs with transient 500s; 502/503/504 come from its proxies.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -23,8 +23,7 @@ class RetryPolicy:
     * ``max_attempts`` counts the first try: 5 means at most 4 repeats.
     * Transient server errors and dropped connections use *full jitter*
       (uniform in ``[0, min(cap, base * 2**(n-1))]``), which spreads parallel workers apart.
-    * A 429 without ``Retry-After`` or ``X-RateLimit-Reset`` (anti-abuse blocks send neither,
-      reference §5) waits at least ``rate_limited_base * 2**(n-1)`` plus up to 25 % jitter:
+    * A 429 without ``Retry-After`` or ``X-RateLimit-Reset`` (anti-abuse blocks send neither) waits at least ``rate_limited_base * 2**(n-1)`` plus up to 25 % jitter:
       such a block does not clear sooner, and hammering it prolongs it.
     * A ``Retry-After`` (or reset time) from the server wins over both.
     """

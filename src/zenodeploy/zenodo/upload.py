@@ -71,7 +71,7 @@ def _prepare(
         try:
             client.start_uploads(record_id, [key])
             return None
-        except ApiError as error:  # 400 "File with key X already exists." (reference §6)
+        except ApiError as error:  # 400 "File with key X already exists."
             if error.status != 400:
                 raise
             try:
