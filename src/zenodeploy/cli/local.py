@@ -19,7 +19,6 @@ from zenodeploy.cli.common import (
     manifest_args,
 )
 from zenodeploy.model import Finding
-from zenodeploy.reconcile import resolve
 
 
 @cli.command()
@@ -43,6 +42,8 @@ def validate(manifests: tuple[Path, ...], fmt: str, no_files: bool) -> None:
     Example:
       zenodeploy validate examples/*/zenodeploy.yaml --format github
     """
+    from zenodeploy.reconcile import resolve
+
     profile = _profile()
     all_findings: list[Finding] = []
     failed = 0
@@ -107,6 +108,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     """
     from zenodeploy.describe.page import preview_page
     from zenodeploy.manifest.load import load_manifest
+    from zenodeploy.reconcile import resolve
 
     loaded = load_manifest(manifest, profile=_profile())
     resolution = resolve.resolve(loaded, only=only)

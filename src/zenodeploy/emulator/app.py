@@ -83,7 +83,20 @@ class Stats:
     routes: Counter[str] = field(default_factory=Counter)
     responses: Counter[str] = field(default_factory=Counter)
     bytes_received: int = 0
+    in_flight: Counter[str] = field(default_factory=Counter)  # "all" and "uploads" (content PUTs) now
+    peak_in_flight: Counter[str] = field(default_factory=Counter)  # their highest values
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def enter(self, kinds: tuple[str, ...]) -> None:
+        with self.lock:
+            for kind in kinds:
+                self.in_flight[kind] += 1
+                self.peak_in_flight[kind] = max(self.peak_in_flight[kind], self.in_flight[kind])
+
+    def leave(self, kinds: tuple[str, ...]) -> None:
+        with self.lock:
+            for kind in kinds:
+                self.in_flight[kind] -= 1
 
     def as_dict(self) -> dict[str, Any]:
         with self.lock:
@@ -92,6 +105,7 @@ class Stats:
                 "routes": dict(self.routes),
                 "responses": dict(self.responses),
                 "bytes_received": self.bytes_received,
+                "peak_in_flight": dict(self.peak_in_flight),
             }
 
     def reset(self) -> None:
@@ -100,6 +114,7 @@ class Stats:
             self.routes.clear()
             self.responses.clear()
             self.bytes_received = 0
+            self.peak_in_flight.clear()
 
 
 Handler = Callable[..., Reply]
@@ -127,6 +142,8 @@ class App:
         request = Request(environ)
         path = request.path
         admin = path.startswith("/api/_emulator/")
+        kinds = () if admin else ("all", "uploads") if _is_upload(request) else ("all",)
+        self.stats.enter(kinds)
         try:
             reply, route = self._dispatch(request, admin)
         except ConnectionError:
@@ -135,6 +152,8 @@ class App:
                 self.stats.responses["dropped"] += 1
             log.debug("%s %s -> connection dropped", request.method, path)
             raise
+        finally:
+            self.stats.leave(kinds)
         if not admin:
             with self.stats.lock:
                 self.stats.requests[request.method] += 1
@@ -210,6 +229,11 @@ class App:
 
 def _error(exc: HttpError, headers: Mapping[str, str]) -> Reply:
     return Reply(status=exc.status, body=exc.body(), headers=dict(headers))
+
+
+def _is_upload(request: Request) -> bool:
+    """A file's content being sent: ``PUT /api/records/{id}/draft/files/{key}/content``."""
+    return request.method == "PUT" and request.path.endswith("/content")
 
 
 def _bytes_read(environ: dict[str, Any]) -> int:

@@ -105,15 +105,10 @@ def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server
     """Find and read the record ``desired`` manages (GET only)."""
     entry = lock.get(server, desired.key)
     if desired.pin:
-        record_id = _pin_to_id(client, desired.pin)
-        pinned = read(client, record_id, None)
+        where = f"{desired.source_path}.record"
+        pinned = read(client, _pin_to_id(client, desired.pin, server, where), None)
         if pinned is None:
-            raise LocatedError(
-                f"the pin {desired.pin!r} for server '{server}' names no record of yours on "
-                f"{client.base_url}; correct the pin for '{server}', or remove it to let the lock file "
-                "or a title search find the record.",
-                f"{desired.source_path}.record",
-            )
+            raise LocatedError(_no_record(desired.pin, server, client), where)
         found: Observation = Observation(desired.key, pinned, "pin")
     elif entry is not None and (remote := read(client, entry.record_id, entry.pending_id)) is not None:
         found = Observation(desired.key, remote, "lock")
@@ -218,22 +213,27 @@ def _parent(doc: Mapping[str, Any]) -> str | None:
     return str(parent) if parent else None
 
 
-def _pin_to_id(client: ZenodoClient, pin: str) -> str:
+def _no_record(pin: str, server: str, client: ZenodoClient) -> str:
+    return (
+        f"the pin {pin!r} for server '{server}' names no record of yours on {client.base_url}; correct "
+        f"the pin for '{server}' (a sandbox id is not a zenodo.org id), or remove it to let the lock file "
+        "or a title search find the record."
+    )
+
+
+def _pin_to_id(client: ZenodoClient, pin: str, server: str, where: str) -> str:
     """A record id from a pin: a record id, a Zenodo DOI (…/zenodo.N) or a concept id (its latest version)."""
     match = _ZENODO_DOI.match(pin.strip())
     record_id = match[1] if match else pin.strip()
     if not record_id.isdigit():
-        raise ConflictError(
-            f"record: '{pin}' is neither a record id nor a Zenodo DOI; pin the numeric record id instead."
+        raise LocatedError(
+            f"'{pin}' is neither a record id nor a Zenodo DOI; pin the numeric record id instead.", where
         )
     if _get(client.get_record, record_id) is None and _get(client.get_draft, record_id) is None:
         hits = list(client.search_user_records(f'parent.id:"{record_id}"'))
         published = [h for h in hits if h.get("is_published")]
         if not published:
-            raise ConflictError(
-                f"record: '{pin}' does not exist on this server or is not yours. Check the pin and the server "
-                "(a sandbox id is not a zenodo.org id)."
-            )
+            raise LocatedError(_no_record(pin, server, client), where)
         record_id = str(max(published, key=lambda h: (h.get("versions") or {}).get("index", 0))["id"])
     return record_id
 
