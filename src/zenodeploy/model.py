@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -86,4 +86,3 @@ class DesiredDeposition:
     on_published: Literal["new-version", "edit", "fail"] = "new-version"
     communities: tuple[str, ...] = ()
     source_path: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)

@@ -27,7 +27,6 @@ from zenodeploy.emulator.ratelimit import RateLimiter
 from zenodeploy.emulator.replies import HttpError, Reply
 
 log = logging.getLogger("zenodeploy.emulator")
-JSON_TYPES = ("application/vnd.inveniordm.v1+json", "application/json")
 
 
 @dataclass(slots=True)

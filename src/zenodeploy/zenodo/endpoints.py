@@ -141,30 +141,9 @@ class Endpoints(EndpointBase):
                 self._request("POST", path, idempotent=False, unknown_outcome=what), "new version"
             )
 
-    def versions(self, record_id: str, *, size: int = 100) -> Iterator[JSON]:
-        """Every version of the record's concept (GET /api/records/{id}/versions), all pages."""
-        return self._paginate(f"/api/records/{quote_id(record_id)}/versions", {"size": size})
-
     def latest_version(self, record_id: str) -> JSON:
         """The newest published version of the record's concept (``GET …/versions/latest``, a redirect)."""
         return self._get(f"/api/records/{quote_id(record_id)}/versions/latest")
-
-    def reserve_doi(self, record_id: str) -> JSON:
-        """POST .../draft/pids/doi; verified by the draft carrying a DOI."""
-        path = f"/api/records/{quote_id(record_id)}/draft/pids/doi"
-        try:
-            return json_object(
-                self._request("POST", path, idempotent=False, unknown_outcome="reserved a DOI"), "reserve"
-            )
-        except OutcomeUnknown as error:
-
-            def check() -> JSON | None:
-                draft = self.get_draft(record_id)
-                return draft if draft.get("pids", {}).get("doi", {}).get("identifier") else None
-
-            return self._verified(error, check)
-
-    # Search -------------------------------------------------------------------------------
 
     def search_user_records(
         self, q: str | None, *, all_versions: bool = False, size: int = 100
@@ -225,9 +204,6 @@ class Endpoints(EndpointBase):
                 return review if review.get("status") not in (None, "created") else None
 
             return self._verified(error, check)
-
-    def record_communities(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{quote_id(record_id)}/communities", {"size": 100})
 
     def add_communities(self, record_id: str, community_ids: Sequence[str]) -> JSON:
         """POST /api/records/{id}/communities for a published record (inclusion requests)."""

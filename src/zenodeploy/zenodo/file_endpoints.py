@@ -27,9 +27,6 @@ class FileEndpoints(EndpointBase):
         """GET .../draft/files: ``{"entries": [{"key", "status", "checksum", "size", ...}], ...}``."""
         return self._get(f"/api/records/{quote_id(record_id)}/draft/files")
 
-    def record_files(self, record_id: str) -> JSON:
-        return self._get(f"/api/records/{quote_id(record_id)}/files")
-
     def get_draft_file(self, record_id: str, key: str) -> JSON:
         return self._get(f"/api/records/{quote_id(record_id)}/draft/files/{_key(key)}")
 
