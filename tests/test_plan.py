@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from zenodeploy.cli.plan_report import describe
 from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.model import DesiredDeposition, LocalFile
-from zenodeploy.reconcile.observe import Observation, Remote, RemoteFile
+from zenodeploy.reconcile.observe import Observation, Remote
 from zenodeploy.reconcile.plan import (
     Create,
     Delete,
@@ -18,8 +19,8 @@ from zenodeploy.reconcile.plan import (
     UpdateMetadata,
     Upload,
     compute_plan,
-    describe,
 )
+from zenodeploy.zenodo.records import RecordDoc
 
 META = {
     "title": "Spectra of aspirin",
@@ -55,13 +56,14 @@ def server_doc(d: DesiredDeposition, **changes: Any) -> dict[str, Any]:
 def remote(
     d: DesiredDeposition, state: str = "draft", files: dict[str, str] | None = None, **changes: Any
 ) -> Remote:
-    doc = server_doc(d, **changes)
-    remote_files = {
-        k: RemoteFile(k, 10, m) for k, m in (files if files is not None else {"a.zip": "0" * 32}).items()
-    }
+    listed = files if files is not None else {"a.zip": "0" * 32}
+    entries = [
+        {"key": k, "size": 10, "checksum": f"md5:{m}", "status": "completed"} for k, m in listed.items()
+    ]
+    doc = RecordDoc.parse({**server_doc(d, **changes), "files": {"enabled": True, "entries": entries}})
     if state == "draft":
-        return Remote("1", "0", "draft", doc, remote_files)
-    return Remote("1", "0", "published", doc, remote_files, published=doc, published_files=remote_files)
+        return Remote("1", "draft", doc, doc.files)
+    return Remote("1", "published", doc, doc.files, published=doc)
 
 
 def plan(d: DesiredDeposition, r: Remote | None) -> list[Any]:

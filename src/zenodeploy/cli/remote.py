@@ -6,7 +6,6 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,7 +155,7 @@ def apply(settings: Settings, yes: bool, fmt: str) -> None:
                 outcomes = apply_plans(session.client, plans, session.lock, session.server, progress=progress)
         requests = dict(session.client.requests_made)
     if fmt == "json":
-        depositions = [asdict(o) for o in outcomes] or plan_report.plan_json(plans)
+        depositions = [plan_report.outcome_json(o) for o in outcomes] or plan_report.plan_json(plans)
         click.echo(json.dumps({"depositions": depositions, "requests": requests}, indent=2))
     elif outcomes:
         click.echo(plan_report.outcomes_text(outcomes))

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
 from zenodeploy.manifest.metadata import unowned
+from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, LockEntry
-from zenodeploy.reconcile.observe import files_of
 from zenodeploy.reconcile.plan import (
     Action,
     AddCommunities,
@@ -24,11 +24,11 @@ from zenodeploy.reconcile.plan import (
     Refuse,
     UpdateMetadata,
     Upload,
-    describe,
 )
 from zenodeploy.reconcile.pool import SharedPool, run_all
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
+from zenodeploy.zenodo.records import RecordDoc
 from zenodeploy.zenodo.upload import upload_file
 
 
@@ -52,7 +52,7 @@ class Outcome:
     concept_doi: str | None = None
     url: str | None = None
     state: str = "unchanged"
-    actions: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     error: str | None = None
 
 
@@ -88,7 +88,7 @@ class _Runner:
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
         outcome = Outcome(plan.key)
-        doc: Mapping[str, Any] | None = remote.doc if remote else None
+        doc: RecordDoc | None = remote.doc if remote else None
         target = remote.record_id if remote else None  # the draft that writes go to
         try:
             uploads: list[Upload] = []
@@ -100,45 +100,44 @@ class _Runner:
                     self._uploads(str(target), uploads, doc)
                     uploads = []
                 doc, target = self._do(plan, action, doc, target)
-                outcome.actions.append(describe(action))
+                outcome.actions.append(action)
             if uploads:
                 self._uploads(str(target), uploads, doc)
-            outcome.actions += [describe(u) for u in plan.actions if isinstance(u, Upload)]
+            outcome.actions += [u for u in plan.actions if isinstance(u, Upload)]
         except ZenodeployError as exc:
             outcome.error = str(exc)
         self._finish(outcome, plan, doc, target)
         return outcome
 
     def _do(
-        self, plan: DepositionPlan, action: Action, doc: Mapping[str, Any] | None, target: str | None
-    ) -> tuple[Mapping[str, Any] | None, str | None]:
+        self, plan: DepositionPlan, action: Action, doc: RecordDoc | None, target: str | None
+    ) -> tuple[RecordDoc | None, str | None]:
         client, desired = self.client, plan.desired
         if isinstance(action, Create):
-            body = _body(desired.record, None)
-            created = client.create_draft(body)
-            target = str(created["id"])
-            self.lock.set(self.server, plan.key, LockEntry(record_id=target, parent_id=_parent(created)))
-            return created, target
+            created = RecordDoc.parse(client.create_draft(_body(desired.record, None)))
+            self.lock.set(self.server, plan.key, LockEntry(record_id=created.id, parent_id=created.parent_id))
+            return _saved(created, desired), created.id
         if isinstance(action, Edit):
-            return client.edit(action.record_id), action.record_id
+            return RecordDoc.parse(client.edit(action.record_id)), action.record_id
         if isinstance(action, NewVersion):
-            draft = (
+            draft = RecordDoc.parse(
                 client.get_draft(action.pending_id)
                 if action.pending_id
                 else client.new_version(action.record_id)
             )
-            target = str(draft["id"])
+            target = draft.id
             entry = self.lock.get(self.server, plan.key) or LockEntry(record_id=action.record_id)
             self.lock.set(
                 self.server,
                 plan.key,
-                replace(entry, parent_id=_parent(draft) or entry.parent_id, pending_id=target),
+                replace(entry, parent_id=draft.parent_id or entry.parent_id, pending_id=target),
             )
-            if not files_of(draft) and not _has_files(client, target):
+            if not draft.files and not _has_files(client, target):
                 client.files_import(target)  # links the previous version's files: no bytes re-sent
-            return client.get_draft(target), target
+            return RecordDoc.parse(client.get_draft(target)), target
         if isinstance(action, UpdateMetadata):
-            return client.update_draft(str(target), _body(desired.record, doc)), target
+            saved = RecordDoc.parse(client.update_draft(str(target), _body(desired.record, doc)))
+            return _saved(saved, desired), target
         if isinstance(action, Delete):
             with contextlib.suppress(NotFound):  # gone already: a previous run got this far
                 client.delete_file(str(target), action.name)
@@ -149,9 +148,8 @@ class _Runner:
                 # acceptance publishes the draft. Further communities are asked for afterwards.
                 client.request_review(str(target), action.communities[0])
                 client.submit_review(str(target))
-                return client.get_draft(str(target)), target
-            published = client.publish(str(target))
-            return published, target
+                return RecordDoc.parse(client.get_draft(str(target))), target
+            return RecordDoc.parse(client.publish(str(target))), target
         if isinstance(action, AddCommunities):
             answer = client.add_communities(str(target), list(action.communities))
             self._remember_requests(plan.key, action.communities, answer)
@@ -176,8 +174,8 @@ class _Runner:
             requests = tuple(sorted({**dict(entry.requests), **made}.items()))
             self.lock.set(self.server, key, replace(entry, requests=requests))
 
-    def _uploads(self, target: str, uploads: list[Upload], doc: Mapping[str, Any] | None) -> None:
-        current = files_of(doc) if doc else {}
+    def _uploads(self, target: str, uploads: list[Upload], doc: RecordDoc | None) -> None:
+        current = doc.files if doc else {}
 
         def one(action: Upload) -> None:
             f = action.file
@@ -205,18 +203,14 @@ class _Runner:
         self.upload_pool.map(one, uploads)
 
     def _finish(
-        self, outcome: Outcome, plan: DepositionPlan, doc: Mapping[str, Any] | None, target: str | None
+        self, outcome: Outcome, plan: DepositionPlan, doc: RecordDoc | None, target: str | None
     ) -> None:
         if doc is None:
             outcome.state = "failed" if outcome.error else outcome.state
             return
-        published = bool(doc.get("is_published")) and not doc.get("is_draft")
-        pids = doc.get("pids") or {}
-        parent_pids = ((doc.get("parent") or {}).get("pids")) or {}
-        outcome.record_id = str(doc.get("id") or target)
-        outcome.doi = (pids.get("doi") or {}).get("identifier")
-        outcome.concept_doi = (parent_pids.get("doi") or {}).get("identifier")
-        outcome.url = (doc.get("links") or {}).get("self_html")
+        published = doc.published_record
+        outcome.record_id = doc.id or target
+        outcome.doi, outcome.concept_doi, outcome.url = doc.doi, doc.concept_doi, doc.html_url
         if outcome.error:
             outcome.state = "failed"
         elif not plan.actions:
@@ -230,8 +224,8 @@ class _Runner:
                 self.server,
                 plan.key,
                 LockEntry(
-                    outcome.record_id,
-                    _parent(doc),
+                    doc.id,
+                    doc.parent_id,
                     outcome.doi,
                     outcome.concept_doi,
                     requests=previous.requests if previous else (),
@@ -239,16 +233,11 @@ class _Runner:
             )
 
 
-def _parent(doc: Mapping[str, Any]) -> str | None:
-    value = (doc.get("parent") or {}).get("id")
-    return str(value) if value else None
-
-
 def _has_files(client: ZenodoClient, record_id: str) -> bool:
     return bool(client.draft_files(record_id).get("entries"))
 
 
-def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str, Any]:
+def _body(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]:
     """The full-replace PUT body: our managed fields over the fields we do not manage.
 
     InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
@@ -256,7 +245,7 @@ def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str,
     leaves out are dropped: see ``metadata.OWNED``); only
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
     """
-    remote = doc or {}
+    remote = doc.json if doc else {}
     metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
     if not metadata.get("publication_date"):
         metadata["publication_date"] = dt.date.today().isoformat()
@@ -267,5 +256,24 @@ def _body(record: Mapping[str, Any], doc: Mapping[str, Any] | None) -> dict[str,
             **unowned("custom_fields", remote.get("custom_fields")),
             **(record.get("custom_fields") or {}),
         },
-        "files": {"enabled": True},
+        # The server resets what a PUT leaves out, the preview file chosen on the website included.
+        "files": {
+            "enabled": True,
+            **({"default_preview": doc.default_preview} if doc and doc.default_preview else {}),
+        },
     }
+
+
+def _saved(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:
+    """``doc`` when the server kept everything we sent. A draft save answers 200/201 even when it
+    drops invalid fields, listing them in ``errors`` (invenio-drafts-resources:
+    ``services/records/service.py``, ``update_draft`` with ``raise_errors=False``); that fails
+    the deposition before anything is published. Files not uploaded yet are expected here."""
+    dropped = [e for e in doc.errors if not e.field.startswith("files")]
+    if not dropped:
+        return doc
+    details = "; ".join(f"{e.field}: {' '.join(e.messages)}" for e in dropped)
+    raise ConflictError(
+        f"'{desired.key}' ({desired.source_path}): the server did not store {details}. Correct the "
+        f"manifest and apply again; draft {doc.id} keeps the rest and nothing was published."
+    )

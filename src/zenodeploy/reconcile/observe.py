@@ -8,7 +8,7 @@ it is unambiguous (one concept), otherwise the run stops and says how to pin.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -17,16 +17,10 @@ from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
+from zenodeploy.zenodo.records import RecordDoc, RemoteFile
 
 State = Literal["draft", "published", "edit-pending"]
 _ZENODO_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?10\.\d+/zenodo\.(\d+)$", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteFile:
-    key: str
-    size: int
-    md5: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,38 +30,43 @@ class Remote:
     ``doc`` is what the manifest is compared with: the open draft when there is one (a never
     published draft, or the edit draft of a published record), else the published record.
     ``published`` is the latest published version, ``pending`` an open new-version draft.
+    ``files`` are the files of ``doc`` (of the published record while an edit draft is open:
+    an edit draft's files are locked).
     """
 
     record_id: str
-    parent_id: str | None
     state: State
-    doc: Mapping[str, Any]
+    doc: RecordDoc
     files: Mapping[str, RemoteFile]
-    published: Mapping[str, Any] | None = None
-    published_files: Mapping[str, RemoteFile] = field(default_factory=dict)
-    pending: Mapping[str, Any] | None = None
-    pending_files: Mapping[str, RemoteFile] = field(default_factory=dict)
+    published: RecordDoc | None = None
+    pending: RecordDoc | None = None
     # Community slug → state of its request: accepted, submitted (open), declined, created…
     communities: Mapping[str, str] = field(default_factory=dict)
     requests: tuple[tuple[str, str], ...] = ()  # inclusion requests made by earlier runs (lock)
 
     @property
+    def parent_id(self) -> str | None:
+        return (self.published or self.doc).parent_id
+
+    @property
     def doi(self) -> str | None:
-        source = self.published or self.doc
-        value = (source.get("pids") or {}).get("doi", {}).get("identifier")
-        return str(value) if value else None
+        return (self.published or self.doc).doi
 
     @property
     def concept_doi(self) -> str | None:
-        source = self.published or self.doc
-        value = ((source.get("parent") or {}).get("pids") or {}).get("doi", {}).get("identifier")
-        return str(value) if value else None
+        return (self.published or self.doc).concept_doi
 
     @property
     def url(self) -> str | None:
-        links = (self.pending or self.doc).get("links") or {}
-        value = links.get("self_html") or links.get("html")
-        return str(value) if value else None
+        return (self.pending or self.doc).html_url
+
+    @property
+    def published_files(self) -> Mapping[str, RemoteFile]:
+        return self.published.files if self.published else {}
+
+    @property
+    def pending_files(self) -> Mapping[str, RemoteFile]:
+        return self.pending.files if self.pending else {}
 
     def lock_entry(self) -> LockEntry:
         return LockEntry(
@@ -75,7 +74,7 @@ class Remote:
             parent_id=self.parent_id,
             doi=self.doi,
             concept_doi=self.concept_doi,
-            pending_id=str(self.pending["id"]) if self.pending else None,
+            pending_id=self.pending.id if self.pending else None,
             requests=self.requests,
         )
 
@@ -85,20 +84,6 @@ class Observation:
     key: str
     remote: Remote | None
     found_by: Literal["pin", "lock", "search", "none"]
-
-
-def files_of(doc: Mapping[str, Any]) -> dict[str, RemoteFile]:
-    """Completed files of a record or draft document (``files.entries`` as a map or a list)."""
-    entries = (doc.get("files") or {}).get("entries") or {}
-    items = entries.values() if isinstance(entries, Mapping) else entries
-    out = {}
-    for e in items:
-        if e.get("status", "completed") == "completed":
-            checksum = str(e.get("checksum") or "")
-            out[str(e["key"])] = RemoteFile(
-                str(e["key"]), int(e.get("size") or 0), checksum.removeprefix("md5:")
-            )
-    return out
 
 
 def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server: str) -> Observation:
@@ -132,30 +117,29 @@ def community_states(
     """
     states: dict[str, str] = {}
     for doc in (remote.published, remote.doc):
-        for c in ((doc or {}).get("parent") or {}).get("communities", {}).get("entries") or []:
-            for name in (c.get("slug"), c.get("id")):
-                if name in wanted:
-                    states[str(name)] = "accepted"
+        for community in wanted:
+            if doc is not None and doc.included_in(community):
+                states[community] = "accepted"
     missing = [c for c in wanted if c not in states]
     if not missing:
         return states
-    review = ((remote.doc.get("parent") or {}).get("review") or {}).get("id")
+    review = remote.doc.review_id
     asked = dict(requests)
     if review and not remote.published:
         asked.setdefault(_review_community(client, str(review), missing), str(review))
     for slug, request_id in asked.items():
         if slug in missing:
-            request = _get(client.get_request, request_id)
+            request = _get_json(client.get_request, request_id)
             states[slug] = str(request.get("status", "unknown")) if request else "unknown"
     return states
 
 
 def _review_community(client: ZenodoClient, request_id: str, candidates: list[str]) -> str:
     """The slug of the community a review request is addressed to (requests name communities by id)."""
-    request = _get(client.get_request, request_id) or {}
+    request = _get_json(client.get_request, request_id) or {}
     receiver = str((request.get("receiver") or {}).get("community", ""))
     for slug in candidates:
-        if receiver == slug or str((_get(client.get_community, slug) or {}).get("id")) == receiver:
+        if receiver == slug or str((_get_json(client.get_community, slug) or {}).get("id")) == receiver:
             return slug
     return receiver
 
@@ -167,50 +151,41 @@ def read(client: ZenodoClient, record_id: str, pending_id: str | None, *, _hops:
     (one extra GET, only then): callers always get the newest published version.
     """
     draft = _get(client.get_draft, record_id)
-    if draft is not None and not draft.get("is_published"):
-        return Remote(record_id, _parent(draft), "draft", draft, files_of(draft))
+    if draft is not None and not draft.is_published:
+        return Remote(record_id, "draft", draft, draft.files)
     record = _get(client.get_record, record_id)
     if record is None:
         return None
-    if (record.get("versions") or {}).get("is_latest") is False and not _depth_exceeded(_hops):
+    if record.is_latest is False and not _depth_exceeded(_hops):
         # A newer version was published elsewhere (the web UI, another runner, or a publish whose
         # answer was lost): the manifest is compared with, and new versions made from, the newest.
         latest = str(client.latest_version(record_id)["id"])
         if latest != record_id:
             return read(client, latest, None if pending_id == latest else pending_id, _hops=_hops + 1)
     pending = _get(client.get_draft, pending_id) if pending_id else None
-    if pending is not None and pending.get("is_published"):
+    if pending is not None and pending.is_published:
         pending = None  # published since, but not the latest: nothing pending any more
-    published_files = files_of(record)
-    doc, state = (draft, "edit-pending") if draft is not None else (record, "published")
-    return Remote(
-        record_id,
-        _parent(record),
-        state,  # type: ignore[arg-type]
-        doc,
-        files_of(doc) if draft is None else published_files,  # files are locked on an edit draft
-        published=record,
-        published_files=published_files,
-        pending=pending,
-        pending_files=files_of(pending) if pending else {},
-    )
+    if draft is not None:
+        return Remote(record_id, "edit-pending", draft, record.files, published=record, pending=pending)
+    return Remote(record_id, "published", record, record.files, published=record, pending=pending)
 
 
 def _depth_exceeded(hops: int) -> bool:
     return hops >= 2  # the latest of the latest is itself; more hops mean the server disagrees with itself
 
 
-def _get(call: Any, record_id: str) -> dict[str, Any] | None:
+def _get(call: Callable[[str], Mapping[str, Any]], record_id: str) -> RecordDoc | None:
     try:
-        result: dict[str, Any] = call(record_id)
+        return RecordDoc.parse(call(record_id))
     except NotFound:
         return None
-    return result
 
 
-def _parent(doc: Mapping[str, Any]) -> str | None:
-    parent = (doc.get("parent") or {}).get("id")
-    return str(parent) if parent else None
+def _get_json(call: Callable[[str], Mapping[str, Any]], some_id: str) -> Mapping[str, Any] | None:
+    try:
+        return call(some_id)
+    except NotFound:
+        return None
 
 
 def _no_record(pin: str, server: str, client: ZenodoClient) -> str:
@@ -230,11 +205,11 @@ def _pin_to_id(client: ZenodoClient, pin: str, server: str, where: str) -> str:
             f"'{pin}' is neither a record id nor a Zenodo DOI; pin the numeric record id instead.", where
         )
     if _get(client.get_record, record_id) is None and _get(client.get_draft, record_id) is None:
-        hits = list(client.search_user_records(f'parent.id:"{record_id}"'))
-        published = [h for h in hits if h.get("is_published")]
+        hits = [RecordDoc.parse(h) for h in client.search_user_records(f'parent.id:"{record_id}"')]
+        published = [h for h in hits if h.is_published]
         if not published:
             raise LocatedError(_no_record(pin, server, client), where)
-        record_id = str(max(published, key=lambda h: (h.get("versions") or {}).get("index", 0))["id"])
+        record_id = max(published, key=lambda h: h.version_index).id
     return record_id
 
 
@@ -244,23 +219,24 @@ def _search(client: ZenodoClient, desired: DesiredDeposition) -> Remote | None:
     if not title:
         return None
     query = 'metadata.title:"{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"'))
-    hits = [h for h in client.search_user_records(query) if (h.get("metadata") or {}).get("title") == title]
-    concepts: dict[str, list[dict[str, Any]]] = {}
+    hits = [RecordDoc.parse(h) for h in client.search_user_records(query)]
+    concepts: dict[str, list[RecordDoc]] = {}
     for hit in hits:
-        concepts.setdefault(_parent(hit) or str(hit["id"]), []).append(hit)
+        if hit.title == title:
+            concepts.setdefault(hit.parent_id or hit.id, []).append(hit)
     if not concepts:
         return None
     if len(concepts) > 1:
-        ids = ", ".join(sorted(str(h["id"]) for group in concepts.values() for h in group))
+        ids = ", ".join(sorted(h.id for group in concepts.values() for h in group))
         raise ConflictError(
             f"'{desired.key}': {len(concepts)} of your records are titled {title!r} (ids {ids}). "
             f"Pin the right one with record: <id> under {desired.source_path}, or run 'zenodeploy import MANIFEST {desired.key} <id>'."
         )
     group = next(iter(concepts.values()))
-    published = [h for h in group if h.get("is_published")]
-    drafts = [h for h in group if not h.get("is_published")]
+    published = [h for h in group if h.is_published]
+    drafts = [h for h in group if not h.is_published]
     if published:
-        latest = max(published, key=lambda h: (h.get("versions") or {}).get("index", 0))
-        pending = [d for d in drafts if str(d["id"]) != str(latest["id"])]
-        return read(client, str(latest["id"]), str(pending[0]["id"]) if pending else None)
-    return read(client, str(drafts[0]["id"]), None)
+        latest = max(published, key=lambda h: h.version_index)
+        pending = [d for d in drafts if d.id != latest.id]
+        return read(client, latest.id, pending[0].id if pending else None)
+    return read(client, drafts[0].id, None)

@@ -7,17 +7,14 @@ asked and never when nothing changed; ``on_published: fail`` refuses to touch a 
 
 from __future__ import annotations
 
-import difflib
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zenodeploy.describe.filters import human_size
 from zenodeploy.manifest.metadata import comparable
 from zenodeploy.model import DesiredDeposition, LocalFile
-from zenodeploy.reconcile.observe import Observation, Remote, RemoteFile
+from zenodeploy.reconcile.observe import Observation, Remote
+from zenodeploy.zenodo.records import RecordDoc, RemoteFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +35,17 @@ class NewVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One managed field whose server value (``old``; None when unset) differs from the manifest's."""
+
+    name: str  # ``title``, ``custom_fields.code:codeRepository``…
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateMetadata:
-    changes: tuple[tuple[str, str, str], ...]  # (field, old, new) as short text
+    changes: tuple[FieldChange, ...]  # empty: set again as it is (a new version drops some fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +156,7 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
             sync = _file_sync(desired.files, remote.pending_files)
             if not sync and not meta and not desired.publish:
                 return [AddCommunities(communities)] if communities else []
-            actions += [NewVersion(remote.record_id, remote.doi, str(remote.pending["id"])), *sync, *meta]
+            actions += [NewVersion(remote.record_id, remote.doi, remote.pending.id), *sync, *meta]
         else:
             actions.append(NewVersion(remote.record_id, remote.doi))
             actions += _file_sync(desired.files, remote.published_files)
@@ -173,73 +179,26 @@ def _what(files_differ: bool, meta: list[UpdateMetadata]) -> str:
 
 def _new_communities(desired: DesiredDeposition, remote: Remote) -> tuple[str, ...]:
     """Communities to ask for: not included yet, and no request open or declined already."""
-    record = remote.published or {}
-    entries = ((record.get("parent") or {}).get("communities") or {}).get("entries") or []
-    have = {str(e.get(k)) for e in entries for k in ("id", "slug") if e.get(k)}
+    record = remote.published
     settled = {c for c, state in remote.communities.items() if state in ("accepted", "submitted", "declined")}
-    return tuple(c for c in desired.communities if c not in have and c not in settled)
+    return tuple(
+        c
+        for c in desired.communities
+        if not (record is not None and record.included_in(c)) and c not in settled
+    )
 
 
-def _metadata(desired: DesiredDeposition, doc: Mapping[str, Any]) -> list[UpdateMetadata]:
+def _metadata(desired: DesiredDeposition, doc: RecordDoc | None) -> list[UpdateMetadata]:
     ours = comparable(desired.record, desired.record)
-    theirs = comparable(doc, desired.record)
+    theirs = comparable(doc.json if doc else {}, desired.record)
     changes = []
     for section in ours:
         for name in ours[section]:
             mine, remote = ours[section][name], theirs[section].get(name)
             if mine != remote:
                 label = name if section == "metadata" else f"{section}.{name}"
-                if name == "description" and isinstance(mine, str) and isinstance(remote, str):
-                    changes.append((label, *_text_change(remote, mine)))
-                else:
-                    changes.append((label, *_pair(remote, mine)))
+                changes.append(FieldChange(label, remote, mine))
     return [UpdateMetadata(tuple(changes))] if changes else []
-
-
-def _text_change(old_html: str, new_html: str) -> tuple[str, str]:
-    """The first differing line of two HTML descriptions, as text, with how many lines differ."""
-    old, new = _text_lines(old_html), _text_lines(new_html)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if not changed:
-        return _short(old_html), _short(new_html)
-    _, a1, a2, b1, b2 = changed[0]
-    count = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in changed)
-    suffix = f" ({count} lines differ)" if count > 1 else ""
-    return _short(" ".join(old[a1:a2]) or None), _short(" ".join(new[b1:b2]) or None) + suffix
-
-
-def _text_lines(html: str) -> list[str]:
-    text = re.sub(r"<[^>]+>", "\n", html)
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _pair(old: Any, new: Any) -> tuple[str, str]:
-    """Both values shortened around their first difference, so a long value's change stays visible."""
-    if old is None or new is None:
-        return _short(old), _short(new)
-    a, b = _flat(old), _flat(new)
-    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    cut = max(0, start - 20) if max(len(a), len(b)) > 70 else 0
-    return _shown(old, a, cut), _shown(new, b, cut)
-
-
-def _flat(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return " ".join(text.split())
-
-
-def _shown(value: Any, flat: str, cut: int = 0) -> str:
-    """Strings in quotes, structures as compact JSON; at most ~70 characters from ``cut`` on."""
-    text = ("..." if cut else "") + flat[cut:]
-    text = text if len(text) <= 70 else text[:67] + "..."
-    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
-
-
-def _short(value: Any) -> str:
-    if value is None:
-        return "(unset)"
-    return _shown(value, _flat(value))
 
 
 def _files_differ(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> bool:
@@ -254,32 +213,3 @@ def _file_sync(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -
         if have is None or have.md5 != f.md5:
             actions.append(Upload(f, replaces=have is not None))
     return actions
-
-
-def describe(action: Action) -> str:
-    """One line per action with a fixed verb (the plan output users read and grep)."""
-    if isinstance(action, Create):
-        return f"+ create draft {json.dumps(action.title, ensure_ascii=False)}"
-    if isinstance(action, Edit):
-        return f"✎ edit published record {action.record_id}"
-    if isinstance(action, NewVersion):
-        draft = f" (continuing draft {action.pending_id})" if action.pending_id else ""
-        return f"↻ new version of {action.doi or action.record_id}{draft}"
-    if isinstance(action, UpdateMetadata):
-        if not action.changes:
-            return "~ metadata (set again on the new version)"
-        return "\n".join(f"~ {name}: {old} → {new}" for name, old, new in action.changes)
-    if isinstance(action, Upload):
-        verb = "replace" if action.replaces else "upload"
-        return f"+ {verb} {action.file.name} ({human_size(action.file.size)})"
-    if isinstance(action, Delete):
-        return f"- delete {action.name}"
-    if isinstance(action, Publish):
-        if action.communities:
-            return (
-                f"✓ publish through a review request to {action.communities[0]} (published when it accepts)"
-            )
-        return "✓ publish"
-    if isinstance(action, AddCommunities):
-        return f"+ request inclusion in {', '.join(action.communities)}"
-    return f"✗ refused: {action.reason}"
