@@ -100,7 +100,13 @@ def test_files_import_unverified_stays_an_error(client: ZenodoClient, rsps: resp
 def test_search_follows_every_page(client: ZenodoClient, rsps: responses.RequestsMock) -> None:
     url = f"{BASE}/api/user/records"
     for page, ids in ((1, ["a", "b"]), (2, ["c", "d"]), (3, ["e"])):
-        params = {"q": "metadata.title:x", "size": "2", "page": str(page), "allversions": "true"}
+        params = {
+            "q": "metadata.title:x",
+            "size": "2",
+            "page": str(page),
+            "allversions": "true",
+            "shared_with_me": "false",  # only the account's own: never a colleague's shared record
+        }
         rsps.get(
             url,
             match=[matchers.query_param_matcher(params)],
@@ -170,7 +176,7 @@ def test_check_token_is_one_cheap_authenticated_get(
 ) -> None:
     rsps.get(
         f"{BASE}/api/user/records",
-        match=[matchers.query_param_matcher({"size": "1"})],
+        match=[matchers.query_param_matcher({"size": "1", "shared_with_me": "false"})],
         json={"hits": {"hits": [], "total": 0}},
     )
     assert client.check_token()["hits"]["total"] == 0

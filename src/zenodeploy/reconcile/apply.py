@@ -26,6 +26,7 @@ from zenodeploy.reconcile.plan import (
     Upload,
 )
 from zenodeploy.reconcile.pool import SharedPool, run_all
+from zenodeploy.reconcile.receipts import Receipt, receipts
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.records import RecordDoc
@@ -115,7 +116,10 @@ class _Runner:
         client, desired = self.client, plan.desired
         if isinstance(action, Create):
             created = RecordDoc.parse(client.create_draft(_body(desired.record, None)))
-            self.lock.set(self.server, plan.key, LockEntry(record_id=created.id, parent_id=created.parent_id))
+            entry = LockEntry(record_id=created.id, parent_id=created.parent_id)
+            self.lock.set(
+                self.server, plan.key, replace(entry, receipts=receipts(desired.record, created.json))
+            )
             return _saved(created, desired), created.id
         if isinstance(action, Edit):
             return RecordDoc.parse(client.edit(action.record_id)), action.record_id
@@ -137,6 +141,7 @@ class _Runner:
             return RecordDoc.parse(client.get_draft(target)), target
         if isinstance(action, UpdateMetadata):
             saved = RecordDoc.parse(client.update_draft(str(target), _body(desired.record, doc)))
+            self._keep_receipts(plan.key, receipts(desired.record, saved.json))
             return _saved(saved, desired), target
         if isinstance(action, Delete):
             with contextlib.suppress(NotFound):  # gone already: a previous run got this far
@@ -156,6 +161,11 @@ class _Runner:
             return doc, target
         assert isinstance(action, Refuse)
         raise ConflictError(action.reason)
+
+    def _keep_receipts(self, key: str, kept: tuple[Receipt, ...]) -> None:
+        entry = self.lock.get(self.server, key)
+        if entry is not None:
+            self.lock.set(self.server, key, replace(entry, receipts=kept))
 
     def _remember_requests(self, key: str, slugs: tuple[str, ...], answer: Mapping[str, Any]) -> None:
         """Record inclusion requests in the lock so that an open one is not asked again."""
@@ -229,6 +239,7 @@ class _Runner:
                     outcome.doi,
                     outcome.concept_doi,
                     requests=previous.requests if previous else (),
+                    receipts=previous.receipts if previous else (),
                 ),
             )
 

@@ -32,18 +32,31 @@ class LockEntry:
     # Community inclusion requests apply made, (community slug, request id), so a request that
     # is still open is not made again on the next run.
     requests: tuple[tuple[str, str], ...] = ()
+    # Write receipts: for each field the server stored differently from what was sent,
+    # (field, fingerprint of what was sent, fingerprint of what the server stored).
+    receipts: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
-        names = {f.name for f in fields(cls)} - {"requests"}
+        names = {f.name for f in fields(cls)} - {"requests", "receipts"}
         values = {k: (None if v is None else str(v)) for k, v in data.items() if k in names}
         requests = tuple(sorted((str(k), str(v)) for k, v in (data.get("requests") or {}).items()))
-        return cls(**values, requests=requests)  # type: ignore[arg-type]
+        receipts = tuple(
+            sorted(
+                (str(k), str(v.get("sent", "")), str(v.get("stored", "")))
+                for k, v in (data.get("receipts") or {}).items()
+                if isinstance(v, Mapping)
+            )
+        )
+        return cls(**values, requests=requests, receipts=receipts)  # type: ignore[arg-type]
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in asdict(self).items() if v is not None and k != "requests"}
+        plain = {"requests", "receipts"}
+        out: dict[str, Any] = {k: v for k, v in asdict(self).items() if v is not None and k not in plain}
         if self.requests:
             out["requests"] = dict(self.requests)
+        if self.receipts:
+            out["receipts"] = {name: {"sent": sent, "stored": stored} for name, sent, stored in self.receipts}
         return out
 
 

@@ -43,6 +43,7 @@ class Remote:
     # Community slug → state of its request: accepted, submitted (open), declined, created…
     communities: Mapping[str, str] = field(default_factory=dict)
     requests: tuple[tuple[str, str], ...] = ()  # inclusion requests made by earlier runs (lock)
+    receipts: tuple[tuple[str, str, str], ...] = ()  # fields the server rewrote on the last save (lock)
 
     @property
     def parent_id(self) -> str | None:
@@ -76,6 +77,7 @@ class Remote:
             concept_doi=self.concept_doi,
             pending_id=self.pending.id if self.pending else None,
             requests=self.requests,
+            receipts=self.receipts,
         )
 
 
@@ -100,11 +102,16 @@ def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server
     else:
         remote = _search(client, desired)
         found = Observation(desired.key, remote, "search" if remote else "none")
-    if found.remote is None or not desired.communities:
+    remote = found.remote
+    if remote is None:
         return found
-    requests = entry.requests if entry is not None else ()
-    states = community_states(client, found.remote, desired.communities, requests)
-    return replace(found, remote=replace(found.remote, communities=states, requests=requests))
+    if entry is not None and entry.record_id == remote.record_id:
+        remote = replace(remote, receipts=entry.receipts)
+    if desired.communities:
+        requests = entry.requests if entry is not None else ()
+        states = community_states(client, remote, desired.communities, requests)
+        remote = replace(remote, communities=states, requests=requests)
+    return replace(found, remote=remote)
 
 
 def community_states(
@@ -156,6 +163,10 @@ def read(client: ZenodoClient, record_id: str, pending_id: str | None, *, _hops:
     record = _get(client.get_record, record_id)
     if record is None:
         return None
+    if record.id and record.id != record_id and not _depth_exceeded(_hops):
+        # A concept (parent) id redirects to its latest version (invenio-rdm-records:
+        # ``resources/resources.py``, ``read``): go on with that record's own id.
+        return read(client, record.id, pending_id, _hops=_hops + 1)
     if record.is_latest is False and not _depth_exceeded(_hops):
         # A newer version was published elsewhere (the web UI, another runner, or a publish whose
         # answer was lost): the manifest is compared with, and new versions made from, the newest.
@@ -204,13 +215,15 @@ def _pin_to_id(client: ZenodoClient, pin: str, server: str, where: str) -> str:
         raise LocatedError(
             f"'{pin}' is neither a record id nor a Zenodo DOI; pin the numeric record id instead.", where
         )
-    if _get(client.get_record, record_id) is None and _get(client.get_draft, record_id) is None:
-        hits = [RecordDoc.parse(h) for h in client.search_user_records(f'parent.id:"{record_id}"')]
-        published = [h for h in hits if h.is_published]
-        if not published:
-            raise LocatedError(_no_record(pin, server, client), where)
-        record_id = max(published, key=lambda h: h.version_index).id
-    return record_id
+    found = _get(client.get_record, record_id) or _get(client.get_draft, record_id)
+    if found is not None:
+        return found.id or record_id  # a concept id answers with its latest version
+    # Servers that answer a concept id with 404 instead of a redirect: find its versions.
+    hits = [RecordDoc.parse(h) for h in client.search_user_records(f'parent.id:"{record_id}"')]
+    published = [h for h in hits if h.is_published]
+    if not published:
+        raise LocatedError(_no_record(pin, server, client), where)
+    return max(published, key=lambda h: h.version_index).id
 
 
 def _search(client: ZenodoClient, desired: DesiredDeposition) -> Remote | None:

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zenodeploy.manifest.metadata import comparable
 from zenodeploy.model import DesiredDeposition, LocalFile
 from zenodeploy.reconcile.observe import Observation, Remote
+from zenodeploy.reconcile.receipts import Receipt, fields, settled
 from zenodeploy.zenodo.records import RecordDoc, RemoteFile
 
 
@@ -107,7 +107,7 @@ def compute_plan(desired: DesiredDeposition, observation: Observation) -> Deposi
         return DepositionPlan(desired, observation, tuple(actions))
     notes = tuple(_community_notes(desired, remote))
     if remote.state == "draft":
-        actions = [*_metadata(desired, remote.doc), *_file_sync(desired.files, remote.files)]
+        actions = [*_metadata(desired, remote.doc, remote.receipts), *_file_sync(desired.files, remote.files)]
         review = {c: state for c, state in remote.communities.items() if state in ("submitted", "declined")}
         if "declined" in review.values():
             declined = ", ".join(c for c, state in review.items() if state == "declined")
@@ -131,12 +131,16 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     assert remote.published is not None
     files_differ = _files_differ(desired.files, remote.published_files)
     base_doc = remote.pending if (files_differ and remote.pending) else remote.doc
-    meta = _metadata(desired, base_doc)
+    meta = _metadata(desired, base_doc, remote.receipts)
     communities = _new_communities(desired, remote)
     edit_open = remote.state == "edit-pending"
     if not files_differ and not meta and not communities:
         # An edit left open by an interrupted run is finished only when publishing is asked for.
-        return [Publish()] if edit_open and desired.publish and _metadata(desired, remote.published) else []
+        return (
+            [Publish()]
+            if edit_open and desired.publish and _metadata(desired, remote.published, remote.receipts)
+            else []
+        )
     if desired.on_published == "fail" and (files_differ or meta):
         return [
             Refuse(
@@ -188,16 +192,17 @@ def _new_communities(desired: DesiredDeposition, remote: Remote) -> tuple[str, .
     )
 
 
-def _metadata(desired: DesiredDeposition, doc: RecordDoc | None) -> list[UpdateMetadata]:
-    ours = comparable(desired.record, desired.record)
-    theirs = comparable(doc.json if doc else {}, desired.record)
-    changes = []
-    for section in ours:
-        for name in ours[section]:
-            mine, remote = ours[section][name], theirs[section].get(name)
-            if mine != remote:
-                label = name if section == "metadata" else f"{section}.{name}"
-                changes.append(FieldChange(label, remote, mine))
+def _metadata(
+    desired: DesiredDeposition, doc: RecordDoc | None, kept: tuple[Receipt, ...] = ()
+) -> list[UpdateMetadata]:
+    """The managed fields whose server value differs, less those the server rewrote on the last
+    save and that neither side changed since (``kept``, the write receipts)."""
+    theirs = dict(fields(doc.json if doc else {}, desired.record))
+    changes = [
+        FieldChange(label, theirs[label], mine)
+        for label, mine in fields(desired.record, desired.record)
+        if mine != theirs[label] and not settled(label, mine, theirs[label], kept)
+    ]
     return [UpdateMetadata(tuple(changes))] if changes else []
 
 

@@ -150,9 +150,12 @@ class Endpoints(EndpointBase):
     ) -> Iterator[JSON]:
         """The account's own drafts and records (GET /api/user/records), following every page.
 
-        The search index is eventually consistent (OpenSearch refreshes about once a second): a record created seconds ago
-        may be missing."""
-        params: dict[str, Any] = {"size": size}
+        ``shared_with_me=false``: without it the server adds records other users shared with this
+        one (invenio-rdm-records: ``services/config.py``, ``RDMSearchDraftsOptions`` params), and
+        identity search could adopt a colleague's record. The search index is eventually
+        consistent (OpenSearch refreshes about once a second): a record created seconds ago may
+        be missing."""
+        params: dict[str, Any] = {"size": size, "shared_with_me": "false"}
         if q:
             params["q"] = q
         if all_versions:
@@ -176,7 +179,7 @@ class Endpoints(EndpointBase):
     def check_token(self) -> JSON:
         """A cheap authenticated GET (``/api/user/records?size=1``): InvenioRDM has no ``/api/me``.
         Raises :class:`PermissionDenied` for a missing, wrong or under-scoped token."""
-        return self._get("/api/user/records", {"size": 1})
+        return self._get("/api/user/records", {"size": 1, "shared_with_me": "false"})
 
     # Communities and requests -------------------------------------------------------------
 
