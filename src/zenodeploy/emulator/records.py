@@ -266,6 +266,13 @@ class Records:
             raise no_pid()
         return max(published, key=lambda s: s["idx"])
 
+    def latest_of_parent(self, parent_id: str) -> Doc:
+        """The newest published version of a concept; 404 "Not found." when none is published."""
+        published = [s for s in self.store.versions_of(parent_id) if s["record"] is not None]
+        if not published:
+            raise HttpError(404, NOT_FOUND)
+        return max(published, key=lambda s: s["idx"])
+
     def reserve_doi(self, user: str, base: str, rec_id: str, reserve: bool) -> Doc:
         v = self.with_draft(user, rec_id)
         if v["record"] is not None and reserve:

@@ -136,6 +136,26 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         )
 
     def read_record(call: Call, id: str) -> Reply:
+        if records.store.get_version(id) is None and records.store.get_parent(id) is not None:
+            # invenio-rdm-records resources/resources.py RDMRecordResource.read: a parent
+            # (concept) id makes service.read raise NoResultFound, and the resource answers
+            # flask.redirect(url_for(".read", pid_value=<latest>)): 302, relative Location,
+            # HTML body. No published version: read_latest raises NoResultFound → 404
+            # "Not found." (invenio-drafts-resources services/records/service.py read_latest,
+            # invenio-records-resources resources/errors.py).
+            target = records.latest_of_parent(id)
+            location = f"/api/records/{target['id']}"
+            html = (
+                "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+                f'<p>You should be redirected automatically to the target URL: <a href="{location}">'
+                f"{location}</a>. If not, click the link.\n"
+            )
+            return Reply(
+                status=302,
+                stream=[html.encode()],
+                content_type="text/html; charset=utf-8",
+                headers={"Location": location},
+            )
         v = records.version(id)
         if v["record"] is None:
             if v["owner"] != call.user:
@@ -144,8 +164,17 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return ok(records.document(call.base, v, False))
 
     def latest(call: Call, id: str) -> Reply:
+        # invenio-drafts-resources resources/records/resource.py read_latest raises
+        # RedirectException (resources/records/errors.py): 301, JSON body
+        # {"status": 301, "message": "Redirecting...", "location": ...}, Location = the
+        # latest version's links.self (absolute).
         target = records.latest(id)
-        return Reply(status=302, body=None, headers={"Location": f"{call.base}/api/records/{target['id']}"})
+        location = f"{call.base}/api/records/{target['id']}"
+        return Reply(
+            status=301,
+            body={"status": 301, "message": "Redirecting...", "location": location},
+            headers={"Location": location},
+        )
 
     def publish(call: Call, id: str) -> Reply:
         v = records.publish(_user(call), id)
