@@ -16,7 +16,7 @@ from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.communities import Communities
 from zenodeploy.emulator.files import Files
-from zenodeploy.emulator.ratelimit import RateLimiter
+from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
 from zenodeploy.emulator.replies import HttpError, Reply
 from zenodeploy.emulator.routes import URL_MAP, handlers
@@ -119,7 +119,7 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     tokens: Mapping[str, str] | None = None,
-    rate_limit: int | None = None,
+    rate_limit: int | str | Sequence[Limit] | None = None,
     communities: Sequence[str] = ("zenodo-test",),
     max_file_size: int | None = None,
     max_files: int = 100,
@@ -127,7 +127,9 @@ def start(
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
 
     ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
-    ``rate_limit`` is requests per minute per client (None: no limit and no headers).
+    ``rate_limit`` is requests per minute per client, a preset (``zenodo``, ``documented``)
+    or a Flask-Limiter string such as ``"5000 per hour;100 per minute"`` (None: no limit
+    and no headers; see ``ratelimit.py``).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(data_dir / "emulator.sqlite3")
@@ -199,7 +201,8 @@ def cli_settings(
         limit = parse_limit(rate_limit)
     except ValueError:
         raise UsageError(
-            f"--rate-limit {rate_limit!r} is not a number, 'zenodo', 'documented' or 'off'; pass one of those."
+            f"--rate-limit {rate_limit!r} is not a number, 'zenodo', 'documented', 'off' or limits like "
+            "'5000 per hour;100 per minute'; pass one of those."
         ) from None
     table = {t.partition("=")[0]: t.partition("=")[2] or "local" for t in tokens} or {LOCAL_TOKEN: "local"}
     settings: dict[str, Any] = {
