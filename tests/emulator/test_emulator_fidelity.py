@@ -6,12 +6,14 @@ former behaviour.
 
 from __future__ import annotations
 
+import json
+import socket
 from pathlib import Path
 
 import pytest
 from rdm_client import MINIMAL, Api
 
-from zenodeploy.emulator import start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
 from zenodeploy.emulator.ratelimit import parse_limit
 
 
@@ -85,3 +87,131 @@ def test_rate_limit_presets_and_strings_parse() -> None:
     assert parse_limit("off") is None
     with pytest.raises(ValueError):
         parse_limit("lots per hour")
+
+
+def test_default_preview_is_reset_by_a_put_without_it(api: Api) -> None:
+    # invenio-drafts-resources services/records/components/base.py update_draft assigns
+    # data.get("files", {}).get("default_preview") on every update
+    draft = api("POST", "/records", json=MINIMAL).json()
+    api.upload(draft["id"], "paper.pdf", b"%PDF-1.4")
+    api.upload(draft["id"], "data.csv", b"a,b\n")
+    body = {**MINIMAL, "files": {"enabled": True, "default_preview": "paper.pdf"}}
+    saved = api("PUT", f"/records/{draft['id']}/draft", json=body).json()
+    assert saved["files"]["default_preview"] == "paper.pdf"
+    assert api("GET", f"/records/{draft['id']}/draft/files").json()["default_preview"] == "paper.pdf"
+    wrong = api(
+        "PUT", f"/records/{draft['id']}/draft", json={**MINIMAL, "files": {"default_preview": "x.pdf"}}
+    )
+    assert {"field": "files.default_preview", "messages": ['No file with key "x.pdf"']} in wrong.json()[
+        "errors"
+    ]
+    assert wrong.json()["files"]["default_preview"] == "paper.pdf"  # the old value stays
+    api("PUT", f"/records/{draft['id']}/draft", json=MINIMAL)  # no "files": reset
+    assert "default_preview" not in api("GET", f"/records/{draft['id']}/draft").json()["files"]
+    assert api("GET", f"/records/{draft['id']}/draft/files").json()["default_preview"] is None
+    api("PUT", f"/records/{draft['id']}/draft", json=body)
+    published = api("POST", f"/records/{draft['id']}/draft/actions/publish").json()
+    assert published["files"]["default_preview"] == "paper.pdf"
+
+
+def test_deleting_the_default_preview_file_clears_it(api: Api) -> None:
+    # invenio-records-resources records/systemfields/files/manager.py delete
+    draft = api("POST", "/records", json=MINIMAL).json()
+    api.upload(draft["id"], "paper.pdf", b"%PDF-1.4")
+    api("PUT", f"/records/{draft['id']}/draft", json={**MINIMAL, "files": {"default_preview": "paper.pdf"}})
+    assert api("GET", f"/records/{draft['id']}/draft/files").json()["default_preview"] == "paper.pdf"
+    assert api("DELETE", f"/records/{draft['id']}/draft/files/paper.pdf").status_code == 204
+    assert api("GET", f"/records/{draft['id']}/draft/files").json()["default_preview"] is None
+
+
+def test_missing_files_on_save_counts_pending_entries_and_is_short(api: Api) -> None:
+    # invenio-drafts-resources components/base.py update_draft; zenodo-rdm permissions.py can_manage_files
+    draft = api("POST", "/records", json=MINIMAL).json()
+    assert "errors" not in draft
+    empty = api("PUT", f"/records/{draft['id']}/draft", json=MINIMAL).json()
+    assert empty["errors"] == [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]
+    api("POST", f"/records/{draft['id']}/draft/files", json=[{"key": "a.txt"}])
+    assert "errors" not in api("PUT", f"/records/{draft['id']}/draft", json=MINIMAL).json()
+    pending = api("POST", f"/records/{draft['id']}/draft/actions/publish")
+    assert pending.status_code == 400
+    assert pending.json()["errors"] == [
+        {"field": "files", "messages": ["One or more files have not completed their transfer, please wait."]}
+    ]
+
+
+def _raw(url: str, request: bytes) -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_truncated_content_put_is_200_with_errors_and_removes_the_entry(api: Api, emulator: Emulator) -> None:
+    # invenio-records-resources services/files/components/content.py set_file_content and
+    # service.py set_file_content: TransferException → entry deleted, 200 with "errors"
+    draft = api("POST", "/records", json=MINIMAL).json()
+    api("POST", f"/records/{draft['id']}/draft/files", json=[{"key": "t.bin"}])
+    path = f"/api/records/{draft['id']}/draft/files/t.bin/content"
+    head = f"PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {LOCAL_TOKEN}\r\nContent-Length: 100\r\n\r\n"
+    answer = _raw(emulator.url, head.encode() + b"z" * 40)
+    status, _, body = answer.partition(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 200")
+    assert json.loads(body)["errors"] == "File upload transfer failed."
+    assert api("GET", f"/records/{draft['id']}/draft/files").json()["entries"] == []
+
+
+def test_content_put_on_a_committed_file_removes_it(api: Api) -> None:
+    # invenio-records-resources transfer/providers/local.py: "already committed" is a
+    # TransferException, handled like a failed transfer
+    draft = api("POST", "/records", json=MINIMAL).json()
+    api.upload(draft["id"], "a.txt", b"one")
+    again = api("PUT", f"/records/{draft['id']}/draft/files/a.txt/content", data=b"two")
+    assert again.status_code == 200 and again.json()["errors"] == "File upload transfer failed."
+    assert api("GET", f"/records/{draft['id']}/draft/files/a.txt").status_code == 404
+
+
+def test_file_count_and_bucket_quota(tmp_path: Path) -> None:
+    # invenio-records-resources services/files/components/metadata.py init_files and
+    # resources/errors.py; invenio-files-rest limiters.py, models.py Bucket.size_limit
+    with start(tmp_path, max_files=3, quota_size=10, max_file_size=8) as emu:
+        api = Api(emu.url)
+        draft = api("POST", "/records", json=MINIMAL).json()
+        rec = draft["id"]
+        assert (
+            api("POST", f"/records/{rec}/draft/files", json=[{"key": "a"}, {"key": "b"}]).status_code == 201
+        )
+        too_many = api("POST", f"/records/{rec}/draft/files", json=[{"key": "c"}, {"key": "d"}])
+        assert too_many.status_code == 400
+        assert too_many.json() == {
+            "status": 400,
+            "message": "Uploading selected files will result in exceeding the max amount per record.",
+        }
+        big = api("PUT", f"/records/{rec}/draft/files/a/content", data=b"x" * 9)
+        assert big.status_code == 400 and big.json()["message"] == "Maximum file size exceeded."
+        assert api("PUT", f"/records/{rec}/draft/files/a/content", data=b"x" * 7).status_code == 200
+        over = api("PUT", f"/records/{rec}/draft/files/b/content", data=b"x" * 4)
+        assert over.status_code == 400 and over.json()["message"] == "Bucket quota exceeded."
+        chunked = api("PUT", f"/records/{rec}/draft/files/b/content", data=iter([b"xx", b"xx"]))
+        assert chunked.status_code == 400 and chunked.json()["message"] == "Bucket quota exceeded."
+        assert api("PUT", f"/records/{rec}/draft/files/b/content", data=b"x" * 3).status_code == 200
+
+
+def test_zenodo_file_limits_are_the_default(tmp_path: Path) -> None:
+    # zenodo-rdm invenio.cfg RDM_FILES_DEFAULT_QUOTA_SIZE / MAX_FILE_SIZE = 50 GB; a larger
+    # Content-Length is refused before any byte is read (the quota comes first on a tie)
+    with start(tmp_path) as emu:
+        api = Api(emu.url)
+        rec = api("POST", "/records", json=MINIMAL).json()["id"]
+        api("POST", f"/records/{rec}/draft/files", json=[{"key": "huge.bin"}])
+        path = f"/api/records/{rec}/draft/files/huge.bin/content"
+        head = (
+            f"PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {LOCAL_TOKEN}\r\n"
+            f"Content-Length: {50 * 10**9 + 1}\r\n\r\n"
+        )
+        status, _, body = _raw(emu.url, head.encode()).partition(b"\r\n\r\n")
+        assert status.startswith(b"HTTP/1.1 400")
+        assert json.loads(body)["message"] == "Bucket quota exceeded."

@@ -84,7 +84,7 @@ class Records:
             "metadata": body["metadata"],
             "custom_fields": body.get("custom_fields", {}),
             "access": serialize.access_block(body["access"], any(f["status"] == "completed" for f in files)),
-            "files": serialize.files_summary(base, v["id"], is_draft, files),
+            "files": serialize.files_summary(base, v["id"], is_draft, files, body.get("default_preview")),
             "media_files": {"enabled": False, "order": [], "count": 0, "total_bytes": 0, "entries": {}},
             "status": self.status(v, is_draft),
             "stats": {
@@ -108,20 +108,59 @@ class Records:
 
     # writes ----------------------------------------------------------------------
     def files_errors(self, rec_id: str) -> Errors:
-        """The draft's files problem a save reports: none completed yet."""
-        if not [f for f in self.store.files(rec_id, True) if f["status"] == "completed"]:
-            return [("files.enabled", MISSING_FILES)]
+        """The draft's files problem a save reports: no entry at all (pending ones count).
+
+        invenio-drafts-resources services/records/components/base.py ``update_draft``:
+        "Missing uploaded files." when ``files.items()`` is empty; the longer text (with
+        "mark it as metadata-only") only for users who may toggle files, which nobody may on
+        Zenodo (zenodo-rdm site/zenodo_rdm/permissions.py ``can_manage_files`` with
+        ``RDM_ALLOW_METADATA_ONLY_RECORDS = False``).
+        """
+        if not self.store.files(rec_id, True):
+            return [("files.enabled", "Missing uploaded files.")]
         return []
 
     def publish_errors(self, v: Doc) -> Errors:
-        """Everything that stops ``v``'s draft from being published (or submitted for review)."""
+        """What stops ``v``'s draft from being published (or submitted), in the server's order.
+
+        invenio-drafts-resources services/records/service.py ``publish``: the strict schema
+        validation fails first with every schema error; then the components run in order and
+        the first one to raise wins: files (components/base.py ``publish``: no entry →
+        ``files.enabled``, a pending one → ``files``), then PIDs (the DataCite provider's
+        publisher check, invenio-rdm-records services/pids/providers/datacite.py).
+        """
         draft = v["draft"]
-        errors = load_metadata(draft["metadata"])[1] + publish_errors(
-            draft["metadata"], draft["pids"].get("doi", {}).get("provider") != "external"
-        )
-        errors += self.files_errors(v["id"])
-        pending = [f["key"] for f in self.store.files(v["id"], True) if f["status"] != "completed"]
-        return errors + [("files.entries", f"File {key} is not committed.") for key in pending]
+        schema = load_metadata(draft["metadata"])[1]
+        if schema:
+            return schema
+        files = self.store.files(v["id"], True)
+        if not files:
+            return [("files.enabled", MISSING_FILES)]
+        if any(f["status"] != "completed" for f in files):
+            return [("files", "One or more files have not completed their transfer, please wait.")]
+        return publish_errors(draft["metadata"], draft["pids"].get("doi", {}).get("provider") != "external")
+
+    def set_default_preview(self, v: Doc, body: Any, errors: Errors) -> None:
+        """``files.default_preview`` from a draft PUT: reset to None when not sent.
+
+        invenio-drafts-resources services/records/components/base.py ``update_draft`` reads
+        ``data.get("files", {}).get("default_preview")`` and assigns it (invenio-records-resources
+        services/records/components/files.py ``assign_files_default_preview``) on every
+        update; a key the draft has no file for keeps the old value and reports
+        ``files.default_preview`` 'No file with key "…"' (records/systemfields/files/manager.py).
+        Turning files off is refused first on Zenodo (nobody may ``manage_files``), which
+        skips the assignment.
+        """
+        files = body.get("files") if isinstance(body, dict) else None
+        files = files if isinstance(files, dict) else {}
+        if files.get("enabled", True) is not True:
+            errors.append(("files.enabled", "You don't have permissions to manage files options."))
+            return
+        key = files.get("default_preview")
+        if key and self.store.get_file(v["id"], True, str(key)) is None:
+            errors.append(("files.default_preview", f'No file with key "{key}"'))
+            return
+        v["draft"]["default_preview"] = key or None
 
     def create(self, user: str, base: str, body: Any) -> Doc:
         fields, errors = load_body(body, None)
@@ -141,14 +180,18 @@ class Records:
                 "record": None,
             }
             self.store.put_version(v)
-        return self.document(base, v, True, errors + self.files_errors(rec_id))
+        # invenio-drafts-resources components/base.py ``create`` only assigns files.enabled:
+        # "Missing uploaded files." is reported by updates, not by the create.
+        return self.document(base, v, True, errors)
 
     def update(self, user: str, base: str, rec_id: str, body: Any) -> Doc:
         v = self.with_draft(user, rec_id)
         fields, errors = load_body(body, v["draft"])
         v["draft"].update(fields, updated=now(), revision_id=v["draft"]["revision_id"] + 1)
+        errors += self.files_errors(rec_id)
+        self.set_default_preview(v, body, errors)
         self.store.put_version(v)
-        return self.document(base, v, True, errors + self.files_errors(rec_id))
+        return self.document(base, v, True, errors)
 
     def discard(self, user: str, rec_id: str) -> None:
         v = self.with_draft(user, rec_id)
@@ -171,6 +214,7 @@ class Records:
             with self.store.tx():
                 v["draft"] = {
                     **{k: record[k] for k in ("metadata", "access", "custom_fields", "pids", "created")},
+                    "default_preview": record.get("default_preview"),
                     "updated": now(),
                     "revision_id": record["revision_id"] + 1,
                     "kind": "edit",
@@ -215,6 +259,7 @@ class Records:
                 "access": draft["access"],
                 "custom_fields": draft.get("custom_fields", {}),
                 "pids": pids,
+                "default_preview": draft.get("default_preview"),
                 "created": previous.get("created", draft["created"]),
                 "updated": now(),
                 "revision_id": max(previous.get("revision_id", 0), draft["revision_id"]) + 1,

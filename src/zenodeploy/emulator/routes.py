@@ -13,7 +13,6 @@ from werkzeug.routing import Map, Rule
 
 from zenodeploy.emulator import search, serialize
 from zenodeploy.emulator.app import Call, Handler
-from zenodeploy.emulator.blobs import BodyIncomplete
 from zenodeploy.emulator.communities import Communities
 from zenodeploy.emulator.files import Files
 from zenodeploy.emulator.page import record_page
@@ -82,21 +81,16 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
 
     def upload(call: Call, id: str, key: str) -> Reply:
         user = _user(call)
-        try:
-            entry = files.upload(
-                user,
-                call.base,
-                id,
-                key,
-                call.stream,
-                call.length,
-                drop_after=call.drop_after,
-                on_drop=call.drop_connection,
-            )
-        except BodyIncomplete:
-            raise HttpError(
-                400, "The upload ended before all bytes arrived; upload the file again."
-            ) from None
+        entry = files.upload(
+            user,
+            call.base,
+            id,
+            key,
+            call.stream,
+            call.length,
+            drop_after=call.drop_after,
+            on_drop=call.drop_connection,
+        )
         call.request.environ["zenodeploy.bytes_read"] = entry.get("size", 0)
         return ok(entry)
 

@@ -15,7 +15,7 @@ from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.communities import Communities
-from zenodeploy.emulator.files import Files
+from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
 from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
 from zenodeploy.emulator.replies import HttpError, Reply
@@ -121,8 +121,9 @@ def start(
     tokens: Mapping[str, str] | None = None,
     rate_limit: int | str | Sequence[Limit] | None = None,
     communities: Sequence[str] = ("zenodo-test",),
-    max_file_size: int | None = None,
-    max_files: int = 100,
+    max_file_size: int | None = ZENODO_MAX_FILE_SIZE,
+    max_files: int | None = 100,
+    quota_size: int | None = ZENODO_QUOTA,
 ) -> Emulator:
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
 
@@ -137,7 +138,7 @@ def start(
     comms = Communities(store, communities)
     records = Records(store, blobs, comms)
     comms.records = records
-    files = Files(records, blobs, max_files, max_file_size)
+    files = Files(records, blobs, max_files, max_file_size, quota_size)
     table = handlers(records, files, comms)
     app = App(
         URL_MAP,
