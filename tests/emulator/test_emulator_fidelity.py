@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from rdm_client import MINIMAL, Api
 
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
@@ -215,3 +217,132 @@ def test_zenodo_file_limits_are_the_default(tmp_path: Path) -> None:
         status, _, body = _raw(emu.url, head.encode()).partition(b"\r\n\r\n")
         assert status.startswith(b"HTTP/1.1 400")
         assert json.loads(body)["message"] == "Bucket quota exceeded."
+
+
+def _draft_with_file(api: Api) -> str:
+    draft = api("POST", "/records", json=MINIMAL).json()
+    api.upload(draft["id"], "a.txt", b"hi")
+    rec_id: str = draft["id"]
+    return rec_id
+
+
+def test_review_receiver_is_a_community_uuid_not_a_slug(api: Api) -> None:
+    # invenio-rdm-records services/review/service.py create → entity resolver by primary key
+    # (invenio-communities communities/entity_resolvers.py, invenio-records-resources
+    # references/entity_resolvers/records.py RecordPKProxy: StatementError → NoResultFound → 404)
+    rec = _draft_with_file(api)
+    by_slug = api(
+        "PUT",
+        f"/records/{rec}/draft/review",
+        json={"receiver": {"community": "zenodo-test"}, "type": "community-submission"},
+    )
+    assert by_slug.status_code == 404 and by_slug.json() == {"status": 404, "message": "Not found."}
+    bad_type = api(
+        "PUT", f"/records/{rec}/draft/review", json={"receiver": {"community": "zenodo-test"}, "type": "x"}
+    )
+    assert bad_type.status_code == 400
+    assert bad_type.json()["errors"] == [{"field": "type", "messages": ["Invalid review type."]}]
+    community = api("GET", "/communities/zenodo-test").json()
+    by_id = api(
+        "PUT",
+        f"/records/{rec}/draft/review",
+        json={"receiver": {"community": community["id"]}, "type": "community-submission"},
+    )
+    assert by_id.status_code == 200 and by_id.json()["receiver"] == {"community": community["id"]}
+
+
+def test_communities_by_slug_id_and_query(api: Api) -> None:
+    # invenio-communities communities/records/systemfields/pidslug.py resolve (UUID or slug)
+    by_slug = api("GET", "/communities/chemistry").json()
+    assert by_slug["slug"] == "chemistry" and str(uuid.UUID(by_slug["id"])) == by_slug["id"]
+    assert api("GET", f"/communities/{by_slug['id']}").json()["slug"] == "chemistry"
+    assert by_slug["access"]["review_policy"] == "closed"
+    found = api("GET", "/communities", params={"q": "slug:chemistry"}).json()
+    assert found["hits"]["total"] == 1 and found["hits"]["hits"][0]["id"] == by_slug["id"]
+    unknown = api("GET", "/communities/nope")
+    assert unknown.status_code == 404
+    assert unknown.json()["message"] == "The persistent identifier does not exist."
+
+
+def test_open_review_policy_publishes_a_curators_submission_at_once(api: Api, emulator: Emulator) -> None:
+    # invenio-rdm-records services/review/service.py submit + community_inclusion/service.py
+    # include; invenio-communities permissions.py can_include_directly (ReviewPolicy: open → curators)
+    created = requests.post(
+        f"{emulator.url}/api/_emulator/communities",
+        json={"slug": "open-lab", "review_policy": "open", "members": {"local": "curator"}},
+        timeout=10,
+    )
+    assert created.status_code == 201
+    community = created.json()
+    assert community["access"]["review_policy"] == "open"
+    rec = _draft_with_file(api)
+    api(
+        "PUT",
+        f"/records/{rec}/draft/review",
+        json={"receiver": {"community": community["id"]}, "type": "community-submission"},
+    )
+    submitted = api("POST", f"/records/{rec}/draft/actions/submit-review", json={})
+    assert submitted.status_code == 202 and submitted.json()["status"] == "accepted"
+    record = api("GET", f"/records/{rec}").json()
+    assert record["is_published"] and record["parent"]["communities"]["ids"] == [community["id"]]
+
+
+def test_open_review_policy_still_waits_for_non_curators_and_on_require_review(
+    api: Api, emulator: Emulator
+) -> None:
+    # ReviewPolicy "open" lets curators include directly, nobody else; require_review forces a review
+    outsider = emulator.add_community({"slug": "open-to-curators", "review_policy": "open"})
+    mine = emulator.add_community({"slug": "my-lab", "review_policy": "open", "members": {"local": "owner"}})
+    for community, body in ((outsider, {}), (mine, {"require_review": True})):
+        rec = _draft_with_file(api)
+        api(
+            "PUT",
+            f"/records/{rec}/draft/review",
+            json={"receiver": {"community": community["id"]}, "type": "community-submission"},
+        )
+        submitted = api("POST", f"/records/{rec}/draft/actions/submit-review", json=body)
+        assert submitted.json()["status"] == "submitted"
+        assert api("GET", f"/records/{rec}").status_code == 404
+
+
+def test_closed_submission_policy_refuses_non_members(api: Api, emulator: Emulator) -> None:
+    # invenio-communities permissions.py can_submit_record; invenio-rdm-records services/errors.py
+    members_only = emulator.add_community({"slug": "inner-circle", "record_submission_policy": "closed"})
+    rec = _draft_with_file(api)
+    api(
+        "PUT",
+        f"/records/{rec}/draft/review",
+        json={"receiver": {"community": members_only["id"]}, "type": "community-submission"},
+    )
+    refused = api("POST", f"/records/{rec}/draft/actions/submit-review", json={})
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Submission to this community is only allowed to community members."
+
+
+def test_inclusion_of_a_published_record_is_direct_for_curators(api: Api, emulator: Emulator) -> None:
+    # invenio-rdm-records services/communities/service.py add → community_inclusion include
+    emulator.add_community(
+        {"slug": "curated-by-me", "review_policy": "members", "members": {"local": "reader"}}
+    )
+    record = api.published()
+    answer = api(
+        "POST", f"/records/{record['id']}/communities", json={"communities": [{"id": "curated-by-me"}]}
+    )
+    assert answer.status_code == 200
+    processed = answer.json()["processed"][0]
+    assert processed["community_id"] == "curated-by-me" and processed["request"]["status"] == "accepted"
+    hits = api("GET", f"/records/{record['id']}/communities").json()["hits"]["hits"]
+    assert [h["slug"] for h in hits] == ["curated-by-me"]
+    again = api(
+        "POST", f"/records/{record['id']}/communities", json={"communities": [{"id": "curated-by-me"}]}
+    )
+    assert again.status_code == 400
+    assert again.json()["message"] == "The record is already included in this community."
+
+
+def test_communities_survive_a_restart(tmp_path: Path) -> None:
+    with start(tmp_path) as emu:
+        made = emu.add_community("lab-a:open")
+    with start(tmp_path) as emu:
+        again = Api(emu.url)("GET", "/communities/lab-a").json()
+        assert again["id"] == made["id"] and again["access"]["review_policy"] == "open"

@@ -60,6 +60,7 @@ URL_MAP = Map(
         Rule("/api/_emulator/stats/reset", methods=["POST"], endpoint="admin_stats_reset"),
         Rule("/api/_emulator/faults", methods=["GET", "POST", "DELETE"], endpoint="admin_faults"),
         Rule("/api/_emulator/requests", methods=["GET"], endpoint="admin_requests"),
+        Rule("/api/_emulator/communities", methods=["GET", "POST"], endpoint="admin_communities"),
         Rule("/api/_emulator/requests/<id>/accept", methods=["POST"], endpoint="admin_accept"),
         Rule("/api/_emulator/requests/<id>/decline", methods=["POST"], endpoint="admin_decline"),
     ],
@@ -175,14 +176,10 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return ok(records.document(call.base, v, False), 202)
 
     def community(call: Call, id: str) -> Reply:
-        c = communities.resolve(id)
-        if c is None:
-            raise HttpError(404, "The community does not exist.")
-        return ok(communities.json(call.base, c))
+        return ok(communities.json(call.base, communities.read(id)))
 
     def all_communities(call: Call) -> Reply:
-        hits = [communities.json(call.base, c) for c in communities.by_id.values()]
-        return ok({"hits": {"hits": hits, "total": len(hits)}})
+        return ok(communities.search(call.base, call.args))
 
     def page(call: Call, id: str) -> Reply:
         v = records.version(id)
@@ -223,7 +220,7 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         "review_put": lambda c, id: ok(communities.set_review(_user(c), c.base, id, c.json())),
         "review_get": lambda c, id: ok(communities.get_review(_user(c), c.base, id)),
         "review_delete": delete_review,
-        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id), 202),
+        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id, c.json()), 202),
         "read_record": read_record,
         "record_files": lambda c, id: ok(files.list_record(c.base, id)),
         "record_file_content": lambda c, id, key: content(c, id, key, False),

@@ -14,7 +14,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
-from zenodeploy.emulator.communities import Communities
+from zenodeploy.emulator.communities import Communities, CommunitySpec
 from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
 from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
@@ -112,6 +112,12 @@ class Emulator:
     def decline_request(self, request_id: str) -> dict[str, Any]:
         return self._communities.decide(self.url, request_id, False)
 
+    def add_community(self, spec: CommunitySpec) -> dict[str, Any]:
+        """Create (or update) a community: ``"slug"``, ``"slug:open"`` or a mapping with
+        ``slug``, ``title``, ``review_policy``, ``record_submission_policy``, ``visibility``,
+        ``members`` (user → owner/manager/curator/reader); returns its JSON (with ``id``)."""
+        return self._communities.json(self.url, self._communities.define(spec))
+
 
 def start(
     data_dir: Path,
@@ -120,7 +126,7 @@ def start(
     port: int = 0,
     tokens: Mapping[str, str] | None = None,
     rate_limit: int | str | Sequence[Limit] | None = None,
-    communities: Sequence[str] = ("zenodo-test",),
+    communities: Sequence[CommunitySpec] = ("zenodo-test",),
     max_file_size: int | None = ZENODO_MAX_FILE_SIZE,
     max_files: int | None = 100,
     quota_size: int | None = ZENODO_QUOTA,
@@ -154,7 +160,9 @@ def start(
 
 
 def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
-    """``/api/_emulator/…``: stats, faults, deciding community requests (not part of Zenodo's API)."""
+    """``/api/_emulator/…`` (not part of Zenodo's API): stats, faults, communities
+    (``GET``; ``POST`` a body like ``{"slug": "x", "review_policy": "open", "members":
+    {"local": "curator"}}`` creates or updates one), deciding community requests."""
 
     def faults(call: Call) -> Reply:
         method = call.request.method
@@ -168,6 +176,16 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
             app.faults.clear()
         return Reply(body={"faults": app.faults.describe()})
 
+    def communities(call: Call) -> Reply:
+        if call.request.method == "POST":
+            try:
+                c = comms.define(call.json())
+            except (TypeError, ValueError) as exc:
+                raise HttpError(400, f"Invalid community: {exc}.") from None
+            return Reply(status=201, body={**comms.json(call.base, c), "members": c["members"]})
+        hits = [{**comms.json(call.base, c), "members": c["members"]} for c in comms.store.all_communities()]
+        return Reply(body={"hits": hits})
+
     def reset(call: Call) -> Reply:
         app.stats.reset()
         return Reply(body=app.stats.as_dict())
@@ -179,6 +197,7 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
         "admin_requests": lambda c: Reply(
             body={"hits": [comms.request_json(c.base, r) for r in comms.store.all_requests()]}
         ),
+        "admin_communities": communities,
         "admin_accept": lambda c, id: Reply(body=comms.decide(c.base, id, True)),
         "admin_decline": lambda c, id: Reply(body=comms.decide(c.base, id, False)),
     }
@@ -212,5 +231,14 @@ def cli_settings(
         "rate_limit": limit,
     }
     if communities:
+        from zenodeploy.emulator.communities import parse_spec
+
+        for spec in communities:
+            try:
+                parse_spec(spec)
+            except ValueError as exc:
+                raise UsageError(
+                    f"--community {spec!r}: {exc}; pass SLUG or SLUG:open|closed|members."
+                ) from None
         settings["communities"] = tuple(communities)
     return settings

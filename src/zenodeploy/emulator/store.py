@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS files (
     rec_id TEXT NOT NULL, is_draft INTEGER NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (rec_id, is_draft, key));
 CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS communities (id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, doc TEXT NOT NULL);
 """
 
 
@@ -184,6 +185,22 @@ class Store:
 
     def all_requests(self) -> list[Doc]:
         return [json.loads(r[0]) for r in self._all("SELECT doc FROM requests ORDER BY rowid")]
+
+    # communities -----------------------------------------------------------------
+    def get_community(self, id_or_slug: str) -> Doc | None:
+        row = self._one("SELECT doc FROM communities WHERE id = ? OR slug = ?", id_or_slug, id_or_slug)
+        return json.loads(row[0]) if row else None
+
+    def put_community(self, doc: Doc) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO communities (id, slug, doc) VALUES (?, ?, ?)",
+            doc["id"],
+            doc["slug"],
+            _j(doc),
+        )
+
+    def all_communities(self) -> list[Doc]:
+        return [json.loads(r[0]) for r in self._all("SELECT doc FROM communities ORDER BY rowid")]
 
 
 def _j(doc: Doc) -> str:
