@@ -346,3 +346,32 @@ def test_communities_survive_a_restart(tmp_path: Path) -> None:
     with start(tmp_path) as emu:
         again = Api(emu.url)("GET", "/communities/lab-a").json()
         assert again["id"] == made["id"] and again["access"]["review_policy"] == "open"
+
+
+def test_user_records_include_records_shared_with_the_user(tmp_path: Path) -> None:
+    # invenio-rdm-records services/search_params.py SharedOrMyDraftsParam
+    with start(tmp_path, tokens={"tok-me": "me", "tok-colleague": "colleague"}) as emu:
+        mine = Api(emu.url, "tok-me")
+        colleague = Api(emu.url, "tok-colleague")
+        own = mine("POST", "/records", json=MINIMAL).json()
+        theirs = colleague("POST", "/records", json=MINIMAL).json()
+        viewed = colleague("POST", "/records", json=MINIMAL).json()
+        shared = requests.post(
+            f"{emu.url}/api/_emulator/records/{theirs['id']}/grants",
+            json={"user": "me", "permission": "edit"},
+            timeout=10,
+        )
+        assert shared.status_code == 201
+        emu.share(viewed["id"], "me", "view")  # a view grant does not read drafts
+
+        def ids(**params: str) -> list[str]:
+            hits = mine("GET", "/user/records", params=params).json()["hits"]["hits"]
+            return sorted(h["id"] for h in hits)
+
+        assert ids() == sorted([own["id"], theirs["id"]])
+        assert ids(shared_with_me="false") == [own["id"]]
+        assert ids(shared_with_me="true") == [theirs["id"]]
+        assert mine("GET", "/user/records", params={"shared_with_me": "maybe"}).status_code == 400
+        draft = mine("GET", f"/records/{theirs['id']}/draft").json()
+        assert draft["parent"]["access"]["owned_by"] == {"user": "colleague"}
+        assert mine("GET", f"/records/{viewed['id']}/draft").status_code == 403

@@ -43,14 +43,40 @@ class Records:
             raise no_pid()
         return v
 
-    def owned(self, user: str | None, rec_id: str) -> Doc:
+    def grant(self, v: Doc, user: str | None) -> str | None:
+        """The permission an access grant of ``v``'s parent gives ``user`` (None: no grant)."""
+        parent = self.store.get_parent(v["parent_id"]) or {}
+        for g in parent.get("grants", []):
+            if user is not None and g.get("user") == user:
+                return str(g.get("permission"))
+        return None
+
+    def owned(self, user: str | None, rec_id: str, *, read: bool = False) -> Doc:
+        """``rec_id`` if ``user`` owns it or holds an edit/manage grant (preview too when ``read``),
+        as invenio-rdm-records services/permissions.py ``can_update_draft``/``can_preview``
+        (RecordOwners, AccessGrant) allow; else 403."""
         v = self.version(rec_id)
-        if user is None or v["owner"] != user:
+        if user is None:
+            raise forbidden()
+        if v["owner"] != user and self.grant(v, user) not in (
+            ("preview", "edit", "manage") if read else ("edit", "manage")
+        ):
             raise forbidden()
         return v
 
-    def with_draft(self, user: str | None, rec_id: str) -> Doc:
-        v = self.owned(user, rec_id)
+    def share(self, rec_id: str, user: str, permission: str) -> None:
+        """Give ``user`` an access grant on ``rec_id``'s parent (``/api/_emulator/`` setup)."""
+        if permission not in ("view", "preview", "edit", "manage"):
+            raise HttpError(400, "permission must be view, preview, edit or manage")
+        v = self.version(rec_id)
+        with self.store.tx():
+            parent = self.store.get_parent(v["parent_id"]) or {"owner": v["owner"]}
+            grants = [g for g in parent.get("grants", []) if g.get("user") != user]
+            parent["grants"] = [*grants, {"user": user, "permission": permission}]
+            self.store.put_parent(v["parent_id"], v["owner"], parent)
+
+    def with_draft(self, user: str | None, rec_id: str, *, read: bool = False) -> Doc:
+        v = self.owned(user, rec_id, read=read)
         if v["draft"] is None:
             raise HttpError(404, NOT_FOUND)
         return v

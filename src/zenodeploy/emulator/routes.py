@@ -60,6 +60,7 @@ URL_MAP = Map(
         Rule("/api/_emulator/stats/reset", methods=["POST"], endpoint="admin_stats_reset"),
         Rule("/api/_emulator/faults", methods=["GET", "POST", "DELETE"], endpoint="admin_faults"),
         Rule("/api/_emulator/requests", methods=["GET"], endpoint="admin_requests"),
+        Rule("/api/_emulator/records/<id>/grants", methods=["POST"], endpoint="admin_share"),
         Rule("/api/_emulator/communities", methods=["GET", "POST"], endpoint="admin_communities"),
         Rule("/api/_emulator/requests/<id>/accept", methods=["POST"], endpoint="admin_accept"),
         Rule("/api/_emulator/requests/<id>/decline", methods=["POST"], endpoint="admin_decline"),
@@ -72,6 +73,18 @@ def _user(call: Call) -> str:
     if call.user is None:
         raise forbidden()
     return call.user
+
+
+def _boolean(args: Any, name: str) -> bool | None:
+    """A marshmallow Boolean query argument: absent → None, else true/false or a 400."""
+    if name not in args:
+        return None
+    value = str(args[name]).lower()
+    if value in ("true", "1", "yes", "on", "t", "y"):
+        return True
+    if value in ("false", "0", "no", "off", "f", "n"):
+        return False
+    raise HttpError(400, "A validation error occurred.", [(name, "Not a valid boolean.")])
 
 
 def handlers(records: Records, files: Files, communities: Communities) -> dict[str, Handler]:
@@ -105,14 +118,21 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return Reply(stream=chunks, content_type=serialize.mimetype(key), headers=headers)
 
     def user_records(call: Call) -> Reply:
+        """invenio-rdm-records services/search_params.py SharedOrMyDraftsParam: without
+        ``shared_with_me`` the user's own records and those shared with them by a grant
+        that reads drafts (preview, edit, manage); ``false`` only owned, ``true`` only shared."""
         user = _user(call)
         page, size, sort = search.page_params(
             call.args, "bestmatch" if call.args.get("q") else "updated-desc"
         )
         all_versions = call.args.get("allversions", "").lower() in ("1", "true", "yes")
+        shared = _boolean(call.args, "shared_with_me")
         match = search.matcher(call.args.get("q", ""))
+        candidates = [] if shared is True else records.store.versions_owned_by(user)
+        if shared is not False:
+            candidates += records.store.versions_of_parents(records.store.parents_shared_with(user))
         hits = []
-        for v in records.store.versions_owned_by(user):
+        for v in candidates:
             doc = records.document(call.base, v, v["draft"] is not None)
             if (all_versions or doc["versions"]["is_latest_draft"]) and match(doc):
                 hits.append(doc)
@@ -202,7 +222,9 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
 
     return {
         "create": lambda c: ok(records.create(_user(c), c.base, c.json()), 201),
-        "read_draft": lambda c, id: ok(records.document(c.base, records.with_draft(c.user, id), True)),
+        "read_draft": lambda c, id: ok(
+            records.document(c.base, records.with_draft(c.user, id, read=True), True)
+        ),
         "update_draft": lambda c, id: ok(records.update(_user(c), c.base, id, c.json())),
         "discard": discard,
         "edit": lambda c, id: ok(records.edit(_user(c), c.base, id), 201),

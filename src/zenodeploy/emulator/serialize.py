@@ -139,7 +139,14 @@ def parent_block(parent_id: str, parent: Doc, communities: list[Doc]) -> Doc:
     ids = [c["id"] for c in communities]
     block: Doc = {
         "id": parent_id,
-        "access": {"owned_by": {"user": parent["owner"]}, "settings": {"allow_user_requests": False}},
+        "access": {
+            "owned_by": {"user": parent["owner"]},
+            "grants": [
+                {"subject": {"type": "user", "id": g["user"]}, "permission": g["permission"], "origin": None}
+                for g in parent.get("grants", [])
+            ],
+            "settings": {"allow_user_requests": False},
+        },
         "communities": {"ids": ids, "default": ids[0] if ids else None, "entries": communities},
         "pids": parent.get("pids", {}),
     }

@@ -47,7 +47,10 @@ class _QuietHandler(WSGIRequestHandler):
 class Emulator:
     """A running emulator; a context manager that stops it on exit."""
 
-    def __init__(self, server: BaseWSGIServer, app: App, store: Store, communities: Communities) -> None:
+    def __init__(
+        self, server: BaseWSGIServer, app: App, store: Store, communities: Communities, records: Records
+    ) -> None:
+        self._records = records
         self._server = server
         self._app = app
         self._store = store
@@ -112,6 +115,10 @@ class Emulator:
     def decline_request(self, request_id: str) -> dict[str, Any]:
         return self._communities.decide(self.url, request_id, False)
 
+    def share(self, rec_id: str, user: str, permission: str = "edit") -> None:
+        """Give ``user`` an access grant (view, preview, edit, manage) on ``rec_id``'s record."""
+        self._records.share(rec_id, user, permission)
+
     def add_community(self, spec: CommunitySpec) -> dict[str, Any]:
         """Create (or update) a community: ``"slug"``, ``"slug:open"`` or a mapping with
         ``slug``, ``title``, ``review_policy``, ``record_submission_policy``, ``visibility``,
@@ -153,14 +160,15 @@ def start(
         RateLimiter(rate_limit),
         faults_mod.Faults(),
     )
-    table.update(_admin_handlers(app, comms))
+    table.update(_admin_handlers(app, comms, records))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     log.debug("emulator serving %s with data in %s", server.server_address, data_dir)
-    return Emulator(server, app, store, comms)
+    return Emulator(server, app, store, comms, records)
 
 
-def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
-    """``/api/_emulator/…`` (not part of Zenodo's API): stats, faults, communities
+def _admin_handlers(app: App, comms: Communities, records: Records) -> dict[str, Any]:
+    """``/api/_emulator/…`` (not part of Zenodo's API): stats, faults, access grants
+    (``POST records/{id}/grants`` ``{"user": "bob", "permission": "edit"}``), communities
     (``GET``; ``POST`` a body like ``{"slug": "x", "review_policy": "open", "members":
     {"local": "curator"}}`` creates or updates one), deciding community requests."""
 
@@ -186,6 +194,15 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
         hits = [{**comms.json(call.base, c), "members": c["members"]} for c in comms.store.all_communities()]
         return Reply(body={"hits": hits})
 
+    def share(call: Call, id: str) -> Reply:
+        body = call.json()
+        if not isinstance(body, dict) or not isinstance(body.get("user"), str):
+            raise HttpError(
+                400, 'Invalid grant: send {"user": NAME, "permission": "view|preview|edit|manage"}.'
+            )
+        records.share(id, body["user"], str(body.get("permission", "edit")))
+        return Reply(status=201, body={"record": id, "user": body["user"]})
+
     def reset(call: Call) -> Reply:
         app.stats.reset()
         return Reply(body=app.stats.as_dict())
@@ -198,6 +215,7 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
             body={"hits": [comms.request_json(c.base, r) for r in comms.store.all_requests()]}
         ),
         "admin_communities": communities,
+        "admin_share": share,
         "admin_accept": lambda c, id: Reply(body=comms.decide(c.base, id, True)),
         "admin_decline": lambda c, id: Reply(body=comms.decide(c.base, id, False)),
     }

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 Doc = dict[str, Any]
+# invenio-rdm-records services/search_params.py SharedOrMyDraftsParam: grants that read drafts
+DRAFT_READERS = ("preview", "edit", "manage")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seq (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -119,6 +121,26 @@ class Store:
             owner,
         )
         return [_version(r) for r in rows]
+
+    def versions_of_parents(self, parent_ids: list[str]) -> list[Doc]:
+        if not parent_ids:
+            return []
+        marks = ",".join("?" * len(parent_ids))
+        rows = self._all(
+            f"SELECT id, parent_id, owner, idx, draft, record FROM versions WHERE parent_id IN ({marks}) "  # noqa: S608
+            "ORDER BY CAST(id AS INTEGER)",
+            *parent_ids,
+        )
+        return [_version(r) for r in rows]
+
+    def parents_shared_with(self, user: str) -> list[str]:
+        """Parent ids whose access grants name ``user`` with a permission that reads drafts."""
+        out = []
+        for pid, doc in self._all("SELECT id, doc FROM parents"):
+            grants = json.loads(doc).get("grants", [])
+            if any(g.get("user") == user and g.get("permission") in DRAFT_READERS for g in grants):
+                out.append(pid)
+        return out
 
     def put_version(self, v: Doc) -> None:
         self._run(
