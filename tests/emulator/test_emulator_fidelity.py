@@ -6,6 +6,7 @@ former behaviour.
 
 from __future__ import annotations
 
+import copy
 import json
 import socket
 import uuid
@@ -375,3 +376,23 @@ def test_user_records_include_records_shared_with_the_user(tmp_path: Path) -> No
         draft = mine("GET", f"/records/{theirs['id']}/draft").json()
         assert draft["parent"]["access"]["owned_by"] == {"user": "colleague"}
         assert mine("GET", f"/records/{viewed['id']}/draft").status_code == 403
+
+
+def test_affiliation_with_a_ror_id_is_named_by_ror(api: Api) -> None:
+    # invenio-rdm-records records/api.py relations creator_affiliations (keys name, identifiers)
+    body = copy.deepcopy(MINIMAL)
+    body["metadata"]["creators"][0]["affiliations"] = [
+        {"id": "01ggx4157", "name": "CERN"},
+        {"name": "My lab"},
+    ]
+    draft = api("POST", "/records", json=body).json()
+    affiliations = draft["metadata"]["creators"][0]["affiliations"]
+    assert affiliations[0]["name"] == "European Organization for Nuclear Research"
+    assert affiliations[0]["id"] == "01ggx4157"
+    assert affiliations[1] == {"name": "My lab"}
+    api.upload(draft["id"], "a.txt", b"x")
+    record = api("POST", f"/records/{draft['id']}/draft/actions/publish").json()
+    assert (
+        record["metadata"]["creators"][0]["affiliations"][0]["name"]
+        == "European Organization for Nuclear Research"
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from zenodeploy.emulator import serialize
+from zenodeploy.emulator import ror, serialize
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.body import load_body
 from zenodeploy.emulator.replies import NOT_FOUND, VALIDATION, HttpError, forbidden, no_pid
@@ -107,7 +107,7 @@ class Records:
             "is_published": v["record"] is not None,
             "is_draft": is_draft,
             "pids": body["pids"],
-            "metadata": body["metadata"],
+            "metadata": ror.dereference(body["metadata"]),
             "custom_fields": body.get("custom_fields", {}),
             "access": serialize.access_block(body["access"], any(f["status"] == "completed" for f in files)),
             "files": serialize.files_summary(base, v["id"], is_draft, files, body.get("default_preview")),
