@@ -3,7 +3,8 @@
 ``start(data_dir)`` returns a running ``Emulator`` (a context manager with ``.url``);
 ``zenodeploy emulator`` serves one from the command line. ``LOCAL_TOKEN`` is accepted by
 default as the user "local". Admin endpoints live under ``/api/_emulator/`` (stats, faults,
-deciding community requests) and are neither rate-limited nor counted in the stats.
+communities, access grants, deciding community requests) and are neither rate-limited nor
+counted in the stats.
 
 Behaviours chosen where the reference (``shared/reference/invenio-rdm-api.md``) is silent
 or marks them UNCONFIRMED — each follows the documented InvenioRDM behaviour:
@@ -19,11 +20,19 @@ or marks them UNCONFIRMED — each follows the documented InvenioRDM behaviour:
   ``publication_date``, and start with no files. An edit draft of a published record has
   the record's files, locked: adding or deleting answers 403 "Bucket is locked for
   modifications.".
-- Committing an empty file is a 400; more than ``max_files`` keys is a 400; a body over
-  ``max_file_size`` is a 400 "Maximum file size exceeded.".
+- Committing an empty file is a 400; more than ``max_files`` (100) entries is a 400; a body
+  over the bucket's limit (quota left or ``max_file_size``, 50 GB each as on Zenodo) is a 400
+  "Bucket quota exceeded." / "Maximum file size exceeded."; a content PUT whose body ends
+  early, or on a committed file, removes the entry and answers 200 with ``errors``.
+- ``files.default_preview`` is reset by every draft PUT that does not send it.
+- ``GET /api/records/{parent id}`` redirects (302) to the latest published version.
 - Ids are integers from one sequence shared by parents and records (the parent id is
   the record id minus one for a first version, as on Zenodo); DOIs are ``10.5072/zenodo.<id>``.
-- The rate-limit headers are only sent when a limit is configured (default: off).
+- The rate-limit headers are only sent when a limit is configured (default: off); limits
+  are Flask-Limiter lists ("5000 per hour;100 per minute"), presets ``zenodo``, ``documented``.
+- Communities have a UUID and a slug; reviews name the UUID; an open review policy lets
+  curators include directly. ``/api/user/records`` includes records shared with the user.
+- Affiliations given by a known ROR id are read back with ROR's name (``ror.py``).
 - ``/api/user/records`` hides superseded versions unless ``allversions`` is true, shows
   the draft of a record that has one, and is immediately consistent.
 - Search ``q``: free words over title, description, subjects; ``field.path:"value"`` exact.

@@ -204,9 +204,7 @@ class App:
         if before:
             status = before[0].status or 500
             extra = self.limiter.peek_headers(key) if status == 429 else {}
-            message = (
-                f"{self.limiter.limit or 100} per 1 minute" if status == 429 else "Internal server error."
-            )
+            message = self.limiter.describe() if status == 429 else "Internal server error."
             return _error(HttpError(status, message), {**headers, **extra})
         reply = self.handlers[endpoint](call, **values)
         after = [f for f in firing if f.status is not None and f.after]

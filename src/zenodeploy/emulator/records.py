@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from zenodeploy.emulator import serialize
+from zenodeploy.emulator import ror, serialize
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.body import load_body
 from zenodeploy.emulator.replies import NOT_FOUND, VALIDATION, HttpError, forbidden, no_pid
@@ -43,14 +43,40 @@ class Records:
             raise no_pid()
         return v
 
-    def owned(self, user: str | None, rec_id: str) -> Doc:
+    def grant(self, v: Doc, user: str | None) -> str | None:
+        """The permission an access grant of ``v``'s parent gives ``user`` (None: no grant)."""
+        parent = self.store.get_parent(v["parent_id"]) or {}
+        for g in parent.get("grants", []):
+            if user is not None and g.get("user") == user:
+                return str(g.get("permission"))
+        return None
+
+    def owned(self, user: str | None, rec_id: str, *, read: bool = False) -> Doc:
+        """``rec_id`` if ``user`` owns it or holds an edit/manage grant (preview too when ``read``),
+        as invenio-rdm-records services/permissions.py ``can_update_draft``/``can_preview``
+        (RecordOwners, AccessGrant) allow; else 403."""
         v = self.version(rec_id)
-        if user is None or v["owner"] != user:
+        if user is None:
+            raise forbidden()
+        if v["owner"] != user and self.grant(v, user) not in (
+            ("preview", "edit", "manage") if read else ("edit", "manage")
+        ):
             raise forbidden()
         return v
 
-    def with_draft(self, user: str | None, rec_id: str) -> Doc:
-        v = self.owned(user, rec_id)
+    def share(self, rec_id: str, user: str, permission: str) -> None:
+        """Give ``user`` an access grant on ``rec_id``'s parent (``/api/_emulator/`` setup)."""
+        if permission not in ("view", "preview", "edit", "manage"):
+            raise HttpError(400, "permission must be view, preview, edit or manage")
+        v = self.version(rec_id)
+        with self.store.tx():
+            parent = self.store.get_parent(v["parent_id"]) or {"owner": v["owner"]}
+            grants = [g for g in parent.get("grants", []) if g.get("user") != user]
+            parent["grants"] = [*grants, {"user": user, "permission": permission}]
+            self.store.put_parent(v["parent_id"], v["owner"], parent)
+
+    def with_draft(self, user: str | None, rec_id: str, *, read: bool = False) -> Doc:
+        v = self.owned(user, rec_id, read=read)
         if v["draft"] is None:
             raise HttpError(404, NOT_FOUND)
         return v
@@ -81,10 +107,10 @@ class Records:
             "is_published": v["record"] is not None,
             "is_draft": is_draft,
             "pids": body["pids"],
-            "metadata": body["metadata"],
+            "metadata": ror.dereference(body["metadata"]),
             "custom_fields": body.get("custom_fields", {}),
             "access": serialize.access_block(body["access"], any(f["status"] == "completed" for f in files)),
-            "files": serialize.files_summary(base, v["id"], is_draft, files),
+            "files": serialize.files_summary(base, v["id"], is_draft, files, body.get("default_preview")),
             "media_files": {"enabled": False, "order": [], "count": 0, "total_bytes": 0, "entries": {}},
             "status": self.status(v, is_draft),
             "stats": {
@@ -108,20 +134,59 @@ class Records:
 
     # writes ----------------------------------------------------------------------
     def files_errors(self, rec_id: str) -> Errors:
-        """The draft's files problem a save reports: none completed yet."""
-        if not [f for f in self.store.files(rec_id, True) if f["status"] == "completed"]:
-            return [("files.enabled", MISSING_FILES)]
+        """The draft's files problem a save reports: no entry at all (pending ones count).
+
+        invenio-drafts-resources services/records/components/base.py ``update_draft``:
+        "Missing uploaded files." when ``files.items()`` is empty; the longer text (with
+        "mark it as metadata-only") only for users who may toggle files, which nobody may on
+        Zenodo (zenodo-rdm site/zenodo_rdm/permissions.py ``can_manage_files`` with
+        ``RDM_ALLOW_METADATA_ONLY_RECORDS = False``).
+        """
+        if not self.store.files(rec_id, True):
+            return [("files.enabled", "Missing uploaded files.")]
         return []
 
     def publish_errors(self, v: Doc) -> Errors:
-        """Everything that stops ``v``'s draft from being published (or submitted for review)."""
+        """What stops ``v``'s draft from being published (or submitted), in the server's order.
+
+        invenio-drafts-resources services/records/service.py ``publish``: the strict schema
+        validation fails first with every schema error; then the components run in order and
+        the first one to raise wins: files (components/base.py ``publish``: no entry →
+        ``files.enabled``, a pending one → ``files``), then PIDs (the DataCite provider's
+        publisher check, invenio-rdm-records services/pids/providers/datacite.py).
+        """
         draft = v["draft"]
-        errors = load_metadata(draft["metadata"])[1] + publish_errors(
-            draft["metadata"], draft["pids"].get("doi", {}).get("provider") != "external"
-        )
-        errors += self.files_errors(v["id"])
-        pending = [f["key"] for f in self.store.files(v["id"], True) if f["status"] != "completed"]
-        return errors + [("files.entries", f"File {key} is not committed.") for key in pending]
+        schema = load_metadata(draft["metadata"])[1]
+        if schema:
+            return schema
+        files = self.store.files(v["id"], True)
+        if not files:
+            return [("files.enabled", MISSING_FILES)]
+        if any(f["status"] != "completed" for f in files):
+            return [("files", "One or more files have not completed their transfer, please wait.")]
+        return publish_errors(draft["metadata"], draft["pids"].get("doi", {}).get("provider") != "external")
+
+    def set_default_preview(self, v: Doc, body: Any, errors: Errors) -> None:
+        """``files.default_preview`` from a draft PUT: reset to None when not sent.
+
+        invenio-drafts-resources services/records/components/base.py ``update_draft`` reads
+        ``data.get("files", {}).get("default_preview")`` and assigns it (invenio-records-resources
+        services/records/components/files.py ``assign_files_default_preview``) on every
+        update; a key the draft has no file for keeps the old value and reports
+        ``files.default_preview`` 'No file with key "…"' (records/systemfields/files/manager.py).
+        Turning files off is refused first on Zenodo (nobody may ``manage_files``), which
+        skips the assignment.
+        """
+        files = body.get("files") if isinstance(body, dict) else None
+        files = files if isinstance(files, dict) else {}
+        if files.get("enabled", True) is not True:
+            errors.append(("files.enabled", "You don't have permissions to manage files options."))
+            return
+        key = files.get("default_preview")
+        if key and self.store.get_file(v["id"], True, str(key)) is None:
+            errors.append(("files.default_preview", f'No file with key "{key}"'))
+            return
+        v["draft"]["default_preview"] = key or None
 
     def create(self, user: str, base: str, body: Any) -> Doc:
         fields, errors = load_body(body, None)
@@ -141,14 +206,18 @@ class Records:
                 "record": None,
             }
             self.store.put_version(v)
-        return self.document(base, v, True, errors + self.files_errors(rec_id))
+        # invenio-drafts-resources components/base.py ``create`` only assigns files.enabled:
+        # "Missing uploaded files." is reported by updates, not by the create.
+        return self.document(base, v, True, errors)
 
     def update(self, user: str, base: str, rec_id: str, body: Any) -> Doc:
         v = self.with_draft(user, rec_id)
         fields, errors = load_body(body, v["draft"])
         v["draft"].update(fields, updated=now(), revision_id=v["draft"]["revision_id"] + 1)
+        errors += self.files_errors(rec_id)
+        self.set_default_preview(v, body, errors)
         self.store.put_version(v)
-        return self.document(base, v, True, errors + self.files_errors(rec_id))
+        return self.document(base, v, True, errors)
 
     def discard(self, user: str, rec_id: str) -> None:
         v = self.with_draft(user, rec_id)
@@ -171,6 +240,7 @@ class Records:
             with self.store.tx():
                 v["draft"] = {
                     **{k: record[k] for k in ("metadata", "access", "custom_fields", "pids", "created")},
+                    "default_preview": record.get("default_preview"),
                     "updated": now(),
                     "revision_id": record["revision_id"] + 1,
                     "kind": "edit",
@@ -215,6 +285,7 @@ class Records:
                 "access": draft["access"],
                 "custom_fields": draft.get("custom_fields", {}),
                 "pids": pids,
+                "default_preview": draft.get("default_preview"),
                 "created": previous.get("created", draft["created"]),
                 "updated": now(),
                 "revision_id": max(previous.get("revision_id", 0), draft["revision_id"]) + 1,
@@ -264,6 +335,13 @@ class Records:
         published = [s for s in self.store.versions_of(v["parent_id"]) if s["record"] is not None]
         if not published:
             raise no_pid()
+        return max(published, key=lambda s: s["idx"])
+
+    def latest_of_parent(self, parent_id: str) -> Doc:
+        """The newest published version of a concept; 404 "Not found." when none is published."""
+        published = [s for s in self.store.versions_of(parent_id) if s["record"] is not None]
+        if not published:
+            raise HttpError(404, NOT_FOUND)
         return max(published, key=lambda s: s["idx"])
 
     def reserve_doi(self, user: str, base: str, rec_id: str, reserve: bool) -> Doc:

@@ -13,7 +13,6 @@ from werkzeug.routing import Map, Rule
 
 from zenodeploy.emulator import search, serialize
 from zenodeploy.emulator.app import Call, Handler
-from zenodeploy.emulator.blobs import BodyIncomplete
 from zenodeploy.emulator.communities import Communities
 from zenodeploy.emulator.files import Files
 from zenodeploy.emulator.page import record_page
@@ -61,6 +60,8 @@ URL_MAP = Map(
         Rule("/api/_emulator/stats/reset", methods=["POST"], endpoint="admin_stats_reset"),
         Rule("/api/_emulator/faults", methods=["GET", "POST", "DELETE"], endpoint="admin_faults"),
         Rule("/api/_emulator/requests", methods=["GET"], endpoint="admin_requests"),
+        Rule("/api/_emulator/records/<id>/grants", methods=["POST"], endpoint="admin_share"),
+        Rule("/api/_emulator/communities", methods=["GET", "POST"], endpoint="admin_communities"),
         Rule("/api/_emulator/requests/<id>/accept", methods=["POST"], endpoint="admin_accept"),
         Rule("/api/_emulator/requests/<id>/decline", methods=["POST"], endpoint="admin_decline"),
     ],
@@ -74,6 +75,18 @@ def _user(call: Call) -> str:
     return call.user
 
 
+def _boolean(args: Any, name: str) -> bool | None:
+    """A marshmallow Boolean query argument: absent → None, else true/false or a 400."""
+    if name not in args:
+        return None
+    value = str(args[name]).lower()
+    if value in ("true", "1", "yes", "on", "t", "y"):
+        return True
+    if value in ("false", "0", "no", "off", "f", "n"):
+        return False
+    raise HttpError(400, "A validation error occurred.", [(name, "Not a valid boolean.")])
+
+
 def handlers(records: Records, files: Files, communities: Communities) -> dict[str, Handler]:
     """Endpoint name → handler, closing over the services (admin handlers are added by the server)."""
 
@@ -82,21 +95,16 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
 
     def upload(call: Call, id: str, key: str) -> Reply:
         user = _user(call)
-        try:
-            entry = files.upload(
-                user,
-                call.base,
-                id,
-                key,
-                call.stream,
-                call.length,
-                drop_after=call.drop_after,
-                on_drop=call.drop_connection,
-            )
-        except BodyIncomplete:
-            raise HttpError(
-                400, "The upload ended before all bytes arrived; upload the file again."
-            ) from None
+        entry = files.upload(
+            user,
+            call.base,
+            id,
+            key,
+            call.stream,
+            call.length,
+            drop_after=call.drop_after,
+            on_drop=call.drop_connection,
+        )
         call.request.environ["zenodeploy.bytes_read"] = entry.get("size", 0)
         return ok(entry)
 
@@ -110,14 +118,21 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return Reply(stream=chunks, content_type=serialize.mimetype(key), headers=headers)
 
     def user_records(call: Call) -> Reply:
+        """invenio-rdm-records services/search_params.py SharedOrMyDraftsParam: without
+        ``shared_with_me`` the user's own records and those shared with them by a grant
+        that reads drafts (preview, edit, manage); ``false`` only owned, ``true`` only shared."""
         user = _user(call)
         page, size, sort = search.page_params(
             call.args, "bestmatch" if call.args.get("q") else "updated-desc"
         )
         all_versions = call.args.get("allversions", "").lower() in ("1", "true", "yes")
+        shared = _boolean(call.args, "shared_with_me")
         match = search.matcher(call.args.get("q", ""))
+        candidates = [] if shared is True else records.store.versions_owned_by(user)
+        if shared is not False:
+            candidates += records.store.versions_of_parents(records.store.parents_shared_with(user))
         hits = []
-        for v in records.store.versions_owned_by(user):
+        for v in candidates:
             doc = records.document(call.base, v, v["draft"] is not None)
             if (all_versions or doc["versions"]["is_latest_draft"]) and match(doc):
                 hits.append(doc)
@@ -136,6 +151,26 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         )
 
     def read_record(call: Call, id: str) -> Reply:
+        if records.store.get_version(id) is None and records.store.get_parent(id) is not None:
+            # invenio-rdm-records resources/resources.py RDMRecordResource.read: a parent
+            # (concept) id makes service.read raise NoResultFound, and the resource answers
+            # flask.redirect(url_for(".read", pid_value=<latest>)): 302, relative Location,
+            # HTML body. No published version: read_latest raises NoResultFound → 404
+            # "Not found." (invenio-drafts-resources services/records/service.py read_latest,
+            # invenio-records-resources resources/errors.py).
+            target = records.latest_of_parent(id)
+            location = f"/api/records/{target['id']}"
+            html = (
+                "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+                f'<p>You should be redirected automatically to the target URL: <a href="{location}">'
+                f"{location}</a>. If not, click the link.\n"
+            )
+            return Reply(
+                status=302,
+                stream=[html.encode()],
+                content_type="text/html; charset=utf-8",
+                headers={"Location": location},
+            )
         v = records.version(id)
         if v["record"] is None:
             if v["owner"] != call.user:
@@ -144,22 +179,27 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return ok(records.document(call.base, v, False))
 
     def latest(call: Call, id: str) -> Reply:
+        # invenio-drafts-resources resources/records/resource.py read_latest raises
+        # RedirectException (resources/records/errors.py): 301, JSON body
+        # {"status": 301, "message": "Redirecting...", "location": ...}, Location = the
+        # latest version's links.self (absolute).
         target = records.latest(id)
-        return Reply(status=302, body=None, headers={"Location": f"{call.base}/api/records/{target['id']}"})
+        location = f"{call.base}/api/records/{target['id']}"
+        return Reply(
+            status=301,
+            body={"status": 301, "message": "Redirecting...", "location": location},
+            headers={"Location": location},
+        )
 
     def publish(call: Call, id: str) -> Reply:
         v = records.publish(_user(call), id)
         return ok(records.document(call.base, v, False), 202)
 
     def community(call: Call, id: str) -> Reply:
-        c = communities.resolve(id)
-        if c is None:
-            raise HttpError(404, "The community does not exist.")
-        return ok(communities.json(call.base, c))
+        return ok(communities.json(call.base, communities.read(id)))
 
     def all_communities(call: Call) -> Reply:
-        hits = [communities.json(call.base, c) for c in communities.by_id.values()]
-        return ok({"hits": {"hits": hits, "total": len(hits)}})
+        return ok(communities.search(call.base, call.args))
 
     def page(call: Call, id: str) -> Reply:
         v = records.version(id)
@@ -182,7 +222,9 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
 
     return {
         "create": lambda c: ok(records.create(_user(c), c.base, c.json()), 201),
-        "read_draft": lambda c, id: ok(records.document(c.base, records.with_draft(c.user, id), True)),
+        "read_draft": lambda c, id: ok(
+            records.document(c.base, records.with_draft(c.user, id, read=True), True)
+        ),
         "update_draft": lambda c, id: ok(records.update(_user(c), c.base, id, c.json())),
         "discard": discard,
         "edit": lambda c, id: ok(records.edit(_user(c), c.base, id), 201),
@@ -200,7 +242,7 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         "review_put": lambda c, id: ok(communities.set_review(_user(c), c.base, id, c.json())),
         "review_get": lambda c, id: ok(communities.get_review(_user(c), c.base, id)),
         "review_delete": delete_review,
-        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id), 202),
+        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id, c.json()), 202),
         "read_record": read_record,
         "record_files": lambda c, id: ok(files.list_record(c.base, id)),
         "record_file_content": lambda c, id, key: content(c, id, key, False),

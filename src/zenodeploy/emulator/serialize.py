@@ -88,27 +88,35 @@ def mimetype(key: str) -> str:
     return mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
-def files_list(base: str, rec_id: str, is_draft: bool, files: list[Doc]) -> Doc:
+def files_list(
+    base: str, rec_id: str, is_draft: bool, files: list[Doc], default_preview: str | None = None
+) -> Doc:
     prefix = f"{base}/api/records/{rec_id}/{'draft/' if is_draft else ''}files"
     return {
         "enabled": True,
         "links": {"self": prefix, "archive": f"{prefix}-archive"},
         "entries": [file_entry(base, rec_id, is_draft, f) for f in files],
-        "default_preview": None,
+        "default_preview": default_preview,
         "order": [],
     }
 
 
-def files_summary(base: str, rec_id: str, is_draft: bool, files: list[Doc]) -> Doc:
-    """The ``files`` block inside a record document."""
+def files_summary(
+    base: str, rec_id: str, is_draft: bool, files: list[Doc], default_preview: str | None = None
+) -> Doc:
+    """The ``files`` block inside a record document (``default_preview`` only when set,
+    invenio-records-resources records/systemfields/files/field.py ``dump``)."""
     done = [f for f in files if f["status"] == "completed"]
-    return {
+    block: Doc = {
         "enabled": True,
         "order": [],
         "count": len(done),
         "total_bytes": sum(f["size"] for f in done),
         "entries": {f["key"]: file_entry(base, rec_id, is_draft, f) for f in done},
     }
+    if default_preview:
+        block["default_preview"] = default_preview
+    return block
 
 
 def access_block(access: Doc, has_files: bool = True) -> Doc:
@@ -131,7 +139,14 @@ def parent_block(parent_id: str, parent: Doc, communities: list[Doc]) -> Doc:
     ids = [c["id"] for c in communities]
     block: Doc = {
         "id": parent_id,
-        "access": {"owned_by": {"user": parent["owner"]}, "settings": {"allow_user_requests": False}},
+        "access": {
+            "owned_by": {"user": parent["owner"]},
+            "grants": [
+                {"subject": {"type": "user", "id": g["user"]}, "permission": g["permission"], "origin": None}
+                for g in parent.get("grants", [])
+            ],
+            "settings": {"allow_user_requests": False},
+        },
         "communities": {"ids": ids, "default": ids[0] if ids else None, "entries": communities},
         "pids": parent.get("pids", {}),
     }

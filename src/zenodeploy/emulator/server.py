@@ -14,9 +14,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
-from zenodeploy.emulator.communities import Communities
-from zenodeploy.emulator.files import Files
-from zenodeploy.emulator.ratelimit import RateLimiter
+from zenodeploy.emulator.communities import Communities, CommunitySpec
+from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
+from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
 from zenodeploy.emulator.replies import HttpError, Reply
 from zenodeploy.emulator.routes import URL_MAP, handlers
@@ -47,7 +47,10 @@ class _QuietHandler(WSGIRequestHandler):
 class Emulator:
     """A running emulator; a context manager that stops it on exit."""
 
-    def __init__(self, server: BaseWSGIServer, app: App, store: Store, communities: Communities) -> None:
+    def __init__(
+        self, server: BaseWSGIServer, app: App, store: Store, communities: Communities, records: Records
+    ) -> None:
+        self._records = records
         self._server = server
         self._app = app
         self._store = store
@@ -112,6 +115,16 @@ class Emulator:
     def decline_request(self, request_id: str) -> dict[str, Any]:
         return self._communities.decide(self.url, request_id, False)
 
+    def share(self, rec_id: str, user: str, permission: str = "edit") -> None:
+        """Give ``user`` an access grant (view, preview, edit, manage) on ``rec_id``'s record."""
+        self._records.share(rec_id, user, permission)
+
+    def add_community(self, spec: CommunitySpec) -> dict[str, Any]:
+        """Create (or update) a community: ``"slug"``, ``"slug:open"`` or a mapping with
+        ``slug``, ``title``, ``review_policy``, ``record_submission_policy``, ``visibility``,
+        ``members`` (user → owner/manager/curator/reader); returns its JSON (with ``id``)."""
+        return self._communities.json(self.url, self._communities.define(spec))
+
 
 def start(
     data_dir: Path,
@@ -119,15 +132,18 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     tokens: Mapping[str, str] | None = None,
-    rate_limit: int | None = None,
-    communities: Sequence[str] = ("zenodo-test",),
-    max_file_size: int | None = None,
-    max_files: int = 100,
+    rate_limit: int | str | Sequence[Limit] | None = None,
+    communities: Sequence[CommunitySpec] = ("zenodo-test",),
+    max_file_size: int | None = ZENODO_MAX_FILE_SIZE,
+    max_files: int | None = 100,
+    quota_size: int | None = ZENODO_QUOTA,
 ) -> Emulator:
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
 
     ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
-    ``rate_limit`` is requests per minute per client (None: no limit and no headers).
+    ``rate_limit`` is requests per minute per client, a preset (``zenodo``, ``documented``)
+    or a Flask-Limiter string such as ``"5000 per hour;100 per minute"`` (None: no limit
+    and no headers; see ``ratelimit.py``).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(data_dir / "emulator.sqlite3")
@@ -135,7 +151,7 @@ def start(
     comms = Communities(store, communities)
     records = Records(store, blobs, comms)
     comms.records = records
-    files = Files(records, blobs, max_files, max_file_size)
+    files = Files(records, blobs, max_files, max_file_size, quota_size)
     table = handlers(records, files, comms)
     app = App(
         URL_MAP,
@@ -144,14 +160,17 @@ def start(
         RateLimiter(rate_limit),
         faults_mod.Faults(),
     )
-    table.update(_admin_handlers(app, comms))
+    table.update(_admin_handlers(app, comms, records))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     log.debug("emulator serving %s with data in %s", server.server_address, data_dir)
-    return Emulator(server, app, store, comms)
+    return Emulator(server, app, store, comms, records)
 
 
-def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
-    """``/api/_emulator/…``: stats, faults, deciding community requests (not part of Zenodo's API)."""
+def _admin_handlers(app: App, comms: Communities, records: Records) -> dict[str, Any]:
+    """``/api/_emulator/…`` (not part of Zenodo's API): stats, faults, access grants
+    (``POST records/{id}/grants`` ``{"user": "bob", "permission": "edit"}``), communities
+    (``GET``; ``POST`` a body like ``{"slug": "x", "review_policy": "open", "members":
+    {"local": "curator"}}`` creates or updates one), deciding community requests."""
 
     def faults(call: Call) -> Reply:
         method = call.request.method
@@ -165,6 +184,25 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
             app.faults.clear()
         return Reply(body={"faults": app.faults.describe()})
 
+    def communities(call: Call) -> Reply:
+        if call.request.method == "POST":
+            try:
+                c = comms.define(call.json())
+            except (TypeError, ValueError) as exc:
+                raise HttpError(400, f"Invalid community: {exc}.") from None
+            return Reply(status=201, body={**comms.json(call.base, c), "members": c["members"]})
+        hits = [{**comms.json(call.base, c), "members": c["members"]} for c in comms.store.all_communities()]
+        return Reply(body={"hits": hits})
+
+    def share(call: Call, id: str) -> Reply:
+        body = call.json()
+        if not isinstance(body, dict) or not isinstance(body.get("user"), str):
+            raise HttpError(
+                400, 'Invalid grant: send {"user": NAME, "permission": "view|preview|edit|manage"}.'
+            )
+        records.share(id, body["user"], str(body.get("permission", "edit")))
+        return Reply(status=201, body={"record": id, "user": body["user"]})
+
     def reset(call: Call) -> Reply:
         app.stats.reset()
         return Reply(body=app.stats.as_dict())
@@ -176,6 +214,8 @@ def _admin_handlers(app: App, comms: Communities) -> dict[str, Any]:
         "admin_requests": lambda c: Reply(
             body={"hits": [comms.request_json(c.base, r) for r in comms.store.all_requests()]}
         ),
+        "admin_communities": communities,
+        "admin_share": share,
         "admin_accept": lambda c, id: Reply(body=comms.decide(c.base, id, True)),
         "admin_decline": lambda c, id: Reply(body=comms.decide(c.base, id, False)),
     }
@@ -199,7 +239,8 @@ def cli_settings(
         limit = parse_limit(rate_limit)
     except ValueError:
         raise UsageError(
-            f"--rate-limit {rate_limit!r} is not a number, 'zenodo', 'documented' or 'off'; pass one of those."
+            f"--rate-limit {rate_limit!r} is not a number, 'zenodo', 'documented', 'off' or limits like "
+            "'5000 per hour;100 per minute'; pass one of those."
         ) from None
     table = {t.partition("=")[0]: t.partition("=")[2] or "local" for t in tokens} or {LOCAL_TOKEN: "local"}
     settings: dict[str, Any] = {
@@ -208,5 +249,14 @@ def cli_settings(
         "rate_limit": limit,
     }
     if communities:
+        from zenodeploy.emulator.communities import parse_spec
+
+        for spec in communities:
+            try:
+                parse_spec(spec)
+            except ValueError as exc:
+                raise UsageError(
+                    f"--community {spec!r}: {exc}; pass SLUG or SLUG:open|closed|members."
+                ) from None
         settings["communities"] = tuple(communities)
     return settings

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 Doc = dict[str, Any]
+# invenio-rdm-records services/search_params.py SharedOrMyDraftsParam: grants that read drafts
+DRAFT_READERS = ("preview", "edit", "manage")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seq (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -28,6 +30,7 @@ CREATE TABLE IF NOT EXISTS files (
     rec_id TEXT NOT NULL, is_draft INTEGER NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (rec_id, is_draft, key));
 CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS communities (id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, doc TEXT NOT NULL);
 """
 
 
@@ -119,6 +122,26 @@ class Store:
         )
         return [_version(r) for r in rows]
 
+    def versions_of_parents(self, parent_ids: list[str]) -> list[Doc]:
+        if not parent_ids:
+            return []
+        marks = ",".join("?" * len(parent_ids))
+        rows = self._all(
+            f"SELECT id, parent_id, owner, idx, draft, record FROM versions WHERE parent_id IN ({marks}) "  # noqa: S608
+            "ORDER BY CAST(id AS INTEGER)",
+            *parent_ids,
+        )
+        return [_version(r) for r in rows]
+
+    def parents_shared_with(self, user: str) -> list[str]:
+        """Parent ids whose access grants name ``user`` with a permission that reads drafts."""
+        out = []
+        for pid, doc in self._all("SELECT id, doc FROM parents"):
+            grants = json.loads(doc).get("grants", [])
+            if any(g.get("user") == user and g.get("permission") in DRAFT_READERS for g in grants):
+                out.append(pid)
+        return out
+
     def put_version(self, v: Doc) -> None:
         self._run(
             "INSERT OR REPLACE INTO versions (id, parent_id, owner, idx, draft, record) VALUES (?, ?, ?, ?, ?, ?)",
@@ -184,6 +207,22 @@ class Store:
 
     def all_requests(self) -> list[Doc]:
         return [json.loads(r[0]) for r in self._all("SELECT doc FROM requests ORDER BY rowid")]
+
+    # communities -----------------------------------------------------------------
+    def get_community(self, id_or_slug: str) -> Doc | None:
+        row = self._one("SELECT doc FROM communities WHERE id = ? OR slug = ?", id_or_slug, id_or_slug)
+        return json.loads(row[0]) if row else None
+
+    def put_community(self, doc: Doc) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO communities (id, slug, doc) VALUES (?, ?, ?)",
+            doc["id"],
+            doc["slug"],
+            _j(doc),
+        )
+
+    def all_communities(self) -> list[Doc]:
+        return [json.loads(r[0]) for r in self._all("SELECT doc FROM communities ORDER BY rowid")]
 
 
 def _j(doc: Doc) -> str:
