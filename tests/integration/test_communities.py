@@ -84,3 +84,30 @@ def test_a_community_added_later_is_one_inclusion_request(emulator: Emulator, ma
     emulator.decline_request(pending[0]["id"])
     declined = run(emulator, "plan", str(manifest))
     assert declined[0]["communities"] == {"teaching": "declined"} and declined[0]["actions"] == []
+
+
+def test_an_unknown_community_stops_the_plan_at_its_line_before_any_write(
+    emulator: Emulator, manifest: Path
+) -> None:
+    manifest.write_text(manifest.read_text().replace("communities: [chemistry]", "communities: [chemistri]"))
+    emulator.reset_stats()
+    result = CliRunner().invoke(cli, ["apply", str(manifest), "--server", emulator.url, "--yes"])
+    assert result.exit_code == 1
+    line = next(n for n, t in enumerate(manifest.read_text().splitlines(), 1) if "communities:" in t)
+    assert f"zenodeploy.yaml:{line}:" in result.stderr
+    assert "depositions[0].communities[0]: no community 'chemistri'" in result.stderr
+    assert sum(emulator.stats()["requests"].get(m, 0) for m in ("POST", "PUT", "DELETE")) == 0
+
+
+def test_a_curator_of_an_open_community_is_published_at_once(emulator: Emulator, manifest: Path) -> None:
+    """invenio-communities lets a curator include directly under review_policy: open, so the
+    review is accepted on submit and the draft is published then (no curator action)."""
+    emulator.add_community({"slug": "our-lab", "review_policy": "open", "members": {"local": "curator"}})
+    manifest.write_text(manifest.read_text().replace("communities: [chemistry]", "communities: [our-lab]"))
+    first = run(emulator, "apply", str(manifest), "--yes")
+    outcome = first["depositions"][0]
+    assert (outcome["state"], outcome["error"]) == ("published", None)
+    assert outcome["doi"]
+    assert open_requests(emulator) == []
+    again = run(emulator, "plan", str(manifest))
+    assert again[0]["actions"] == [] and again[0]["communities"] == {"our-lab": "accepted"}

@@ -87,7 +87,12 @@ def test_an_upload_cut_off_mid_stream_is_sent_again_and_verified(
     emulator.add_fault("PUT", r"/content$", drop_after_bytes=700_000)
     entry = upload_file(local, draft["id"], "big.bin", path, md5=md5, size=len(data))
     assert entry["checksum"] == f"md5:{md5}"
-    assert local.requests_made["PUT"] == 2
+    stats = emulator.stats()
+    assert stats["responses"]["dropped"] == 1  # the cut-off transfer ...
+    assert stats["routes"]["PUT /api/records/{id}/draft/files/{key}/content"] == 1  # ... then one whole one
+    assert stats["routes"]["POST /api/records/{id}/draft/files"] == 2  # the entry was started again
+    files = local.draft_files(draft["id"])["entries"]
+    assert [(f["key"], f["status"], f["size"]) for f in files] == [("big.bin", "completed", len(data))]
 
 
 def test_the_emulators_validation_errors_arrive_as_field_errors(local: ZenodoClient) -> None:

@@ -157,20 +157,39 @@ def test_a_completed_file_with_another_checksum_is_replaced(
     upload_file(client, "r1", "data.bin", path, md5=md5, size=10, existing=existing)
 
 
-def test_a_dropped_connection_restarts_the_put_from_the_start_of_the_file(
+def test_a_dropped_connection_starts_the_file_again_from_its_first_byte(
     client: ZenodoClient, clock: FakeClock, rsps: responses.RequestsMock, tmp_path: Path
 ) -> None:
+    """The server removes the entry of a failed transfer (invenio-records-resources:
+    services/files/components/content.py), so the file is initialised again, then sent whole."""
     path, md5 = _file(tmp_path, 4 * MB)
     failing, complete = Receiver(fail_after=2), Receiver()
     seen: list[int] = []
     _expect_start(rsps)
     rsps.add_callback("PUT", f"{FILES}/data.bin/content", callback=failing)
+    _expect_start(rsps)
     rsps.add_callback("PUT", f"{FILES}/data.bin/content", callback=complete)
     _expect_commit(rsps, f"md5:{md5}")
     upload_file(client, "r1", "data.bin", path, md5=md5, size=4 * MB, progress=seen.append)
     assert failing.chunks == [MB, MB] and complete.chunks == [MB] * 4 and complete.md5 == md5
     assert seen == [MB, MB, -2 * MB, MB, MB, MB, MB]
-    assert clock.sleeps == [1.0]
+    assert [c.request.method for c in rsps.calls] == ["POST", "PUT", "POST", "PUT", "POST"]
+    assert clock.sleeps == []  # nothing to wait for: the new attempt is a new upload
+
+
+def test_a_transfer_the_server_failed_is_started_again(
+    client: ZenodoClient, rsps: responses.RequestsMock, tmp_path: Path
+) -> None:
+    """A failed content PUT is answered 200 with errors and the entry removed."""
+    path, md5 = _file(tmp_path, MB)
+    _expect_start(rsps)
+    rsps.put(f"{FILES}/data.bin/content", json={"key": "data.bin", "errors": "File upload transfer failed."})
+    _expect_start(rsps)
+    rsps.put(f"{FILES}/data.bin/content", json={"key": "data.bin", "status": "pending"})
+    _expect_commit(rsps, f"md5:{md5}")
+    entry = upload_file(client, "r1", "data.bin", path, md5=md5, size=MB)
+    assert entry["checksum"] == f"md5:{md5}"
+    assert [c.request.method for c in rsps.calls] == ["POST", "PUT", "POST", "PUT", "POST"]
 
 
 def test_a_file_that_changed_size_since_its_checksum_is_refused(

@@ -151,13 +151,17 @@ class _Runner:
             if action.communities:
                 # First publish into a community: InvenioRDM's review flow; the curators'
                 # acceptance publishes the draft. Further communities are asked for afterwards.
-                client.request_review(str(target), action.communities[0])
-                client.submit_review(str(target))
+                uuid = plan.observation.community_ids[action.communities[0]]
+                client.request_review(str(target), uuid)
+                review = client.submit_review(str(target))
+                if review.get("status") == "accepted":  # curators of an open community: published at once
+                    return RecordDoc.parse(client.get_record(str(target))), target
                 return RecordDoc.parse(client.get_draft(str(target))), target
             return RecordDoc.parse(client.publish(str(target))), target
         if isinstance(action, AddCommunities):
-            answer = client.add_communities(str(target), list(action.communities))
-            self._remember_requests(plan.key, action.communities, answer)
+            ids = plan.observation.community_ids
+            answer = client.add_communities(str(target), [ids[c] for c in action.communities])
+            self._remember_requests(plan.key, {c: ids[c] for c in action.communities}, answer)
             return doc, target
         assert isinstance(action, Refuse)
         raise ConflictError(action.reason)
@@ -167,18 +171,13 @@ class _Runner:
         if entry is not None:
             self.lock.set(self.server, key, replace(entry, receipts=kept))
 
-    def _remember_requests(self, key: str, slugs: tuple[str, ...], answer: Mapping[str, Any]) -> None:
-        """Record inclusion requests in the lock so that an open one is not asked again."""
+    def _remember_requests(self, key: str, wanted: Mapping[str, str], answer: Mapping[str, Any]) -> None:
+        """Record inclusion requests (community name → UUID asked) in the lock so that an open one
+        is not asked again."""
         by_community = {
             str(c.get("community_id")): str(c.get("request_id")) for c in answer.get("processed") or []
         }
-        made = {}
-        for slug in slugs:
-            request_id = by_community.get(slug) or by_community.get(
-                str(self.client.get_community(slug).get("id"))
-            )
-            if request_id:
-                made[slug] = request_id
+        made = {name: by_community[uuid] for name, uuid in wanted.items() if by_community.get(uuid)}
         entry = self.lock.get(self.server, key)
         if entry is not None and made:
             requests = tuple(sorted({**dict(entry.requests), **made}.items()))

@@ -8,6 +8,7 @@ it is unambiguous (one concept), otherwise the run stops and says how to pin.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -86,10 +87,46 @@ class Observation:
     key: str
     remote: Remote | None
     found_by: Literal["pin", "lock", "search", "none"]
+    # The manifest's communities by their server ids (UUIDs): requests must name the UUID.
+    community_ids: Mapping[str, str] = field(default_factory=dict)
 
 
-def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server: str) -> Observation:
+class CommunityIds:
+    """Community slugs (or ids) → UUIDs for one run, each looked up once (GET only)."""
+
+    def __init__(self, client: ZenodoClient, server: str) -> None:
+        self.client, self.server = client, server
+        self._known: dict[str, str | None] = {}
+        self._mutex = threading.Lock()
+
+    def of(self, desired: DesiredDeposition) -> dict[str, str]:
+        """The UUID of each community ``desired`` names; an unknown one stops the run at its line."""
+        out = {}
+        for index, name in enumerate(desired.communities):
+            with self._mutex:
+                if name not in self._known:
+                    found = _get_json(self.client.get_community, name)
+                    self._known[name] = str(found["id"]) if found and found.get("id") else None
+                uuid = self._known[name]
+            if uuid is None:
+                raise LocatedError(
+                    f"no community '{name}' on {self.client.base_url}; check the slug on the community's "
+                    f"page (…/communities/<slug>) for server '{self.server}'.",
+                    f"{desired.source_path}.communities[{index}]",
+                )
+            out[name] = uuid
+        return out
+
+
+def observe(
+    client: ZenodoClient,
+    desired: DesiredDeposition,
+    lock: Lock,
+    server: str,
+    communities: CommunityIds | None = None,
+) -> Observation:
     """Find and read the record ``desired`` manages (GET only)."""
+    ids = (communities or CommunityIds(client, server)).of(desired) if desired.communities else {}
     entry = lock.get(server, desired.key)
     if desired.pin:
         where = f"{desired.source_path}.record"
@@ -102,6 +139,7 @@ def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server
     else:
         remote = _search(client, desired)
         found = Observation(desired.key, remote, "search" if remote else "none")
+    found = replace(found, community_ids=ids)
     remote = found.remote
     if remote is None:
         return found
@@ -109,46 +147,39 @@ def observe(client: ZenodoClient, desired: DesiredDeposition, lock: Lock, server
         remote = replace(remote, receipts=entry.receipts)
     if desired.communities:
         requests = entry.requests if entry is not None else ()
-        states = community_states(client, remote, desired.communities, requests)
+        states = community_states(client, remote, ids, requests)
         remote = replace(remote, communities=states, requests=requests)
     return replace(found, remote=remote)
 
 
 def community_states(
-    client: ZenodoClient, remote: Remote, wanted: tuple[str, ...], requests: tuple[tuple[str, str], ...]
+    client: ZenodoClient, remote: Remote, wanted: Mapping[str, str], requests: tuple[tuple[str, str], ...]
 ) -> dict[str, str]:
-    """Where each wanted community stands: included (accepted), or the state of its request.
+    """Where each wanted community (name → UUID) stands: included (accepted), or the state of its request.
 
     Costs no request when every community already includes the record; otherwise one GET per
     open request (the draft's review, and inclusion requests recorded in the lock).
     """
     states: dict[str, str] = {}
     for doc in (remote.published, remote.doc):
-        for community in wanted:
-            if doc is not None and doc.included_in(community):
-                states[community] = "accepted"
+        for name, uuid in wanted.items():
+            if doc is not None and (doc.included_in(uuid) or doc.included_in(name)):
+                states[name] = "accepted"
     missing = [c for c in wanted if c not in states]
     if not missing:
         return states
     review = remote.doc.review_id
     asked = dict(requests)
     if review and not remote.published:
-        asked.setdefault(_review_community(client, str(review), missing), str(review))
-    for slug, request_id in asked.items():
-        if slug in missing:
+        review_request = _get_json(client.get_request, review) or {}
+        receiver = str((review_request.get("receiver") or {}).get("community", ""))
+        name = next((c for c in missing if receiver in (c, wanted[c])), receiver)
+        asked.setdefault(name, review)
+    for name, request_id in asked.items():
+        if name in missing:
             request = _get_json(client.get_request, request_id)
-            states[slug] = str(request.get("status", "unknown")) if request else "unknown"
+            states[name] = str(request.get("status", "unknown")) if request else "unknown"
     return states
-
-
-def _review_community(client: ZenodoClient, request_id: str, candidates: list[str]) -> str:
-    """The slug of the community a review request is addressed to (requests name communities by id)."""
-    request = _get_json(client.get_request, request_id) or {}
-    receiver = str((request.get("receiver") or {}).get("community", ""))
-    for slug in candidates:
-        if receiver == slug or str((_get_json(client.get_community, slug) or {}).get("id")) == receiver:
-            return slug
-    return receiver
 
 
 def read(client: ZenodoClient, record_id: str, pending_id: str | None, *, _hops: int = 0) -> Remote | None:

@@ -13,7 +13,7 @@ from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, lock_path
-from zenodeploy.reconcile.observe import Observation, observe, read
+from zenodeploy.reconcile.observe import CommunityIds, Observation, observe, read
 from zenodeploy.reconcile.plan import DepositionPlan, compute_plan
 from zenodeploy.reconcile.pool import run_all
 from zenodeploy.reconcile.resolve import Resolution, resolve
@@ -101,8 +101,10 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
 def observe_all(session: Session) -> list[Observation]:
     """Read every deposition's remote state (GET only), within the run's concurrency budget."""
 
+    communities = CommunityIds(session.client, session.server)
+
     def one(desired: DesiredDeposition) -> Observation:
-        return observe(session.client, desired, session.lock, session.server)
+        return observe(session.client, desired, session.lock, session.server, communities)
 
     return run_all(one, session.resolution.depositions, session.client.max_in_flight, "observe")
 

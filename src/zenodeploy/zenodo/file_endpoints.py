@@ -49,13 +49,22 @@ class FileEndpoints(EndpointBase):
             return self._verified(error, check)
 
     def upload_content(self, record_id: str, key: str, body: Callable[[], Iterable[bytes] | bytes]) -> JSON:
-        """PUT .../content with the bytes ``body()`` yields; repeated when safe (a PUT replaces).
+        """PUT .../content with the bytes ``body()`` yields.
 
-        ``body`` is called once per attempt and must start from the beginning; give its
-        result a ``__len__`` so that Content-Length is sent instead of chunked encoding."""
+        Not repeated after a lost connection or a 5xx: the server removes the file entry of a
+        failed transfer, so the caller starts the file again (:class:`OutcomeUnknown`). ``body``
+        is called once per attempt and must start from the beginning; give its result a
+        ``__len__`` so that Content-Length is sent instead of chunked encoding."""
         path = f"/api/records/{quote_id(record_id)}/draft/files/{_key(key)}/content"
         headers = {"Content-Type": "application/octet-stream"}
-        result = self._request("PUT", path, data=body, headers=headers, idempotent=True)
+        result = self._request(
+            "PUT",
+            path,
+            data=body,
+            headers=headers,
+            idempotent=False,
+            unknown_outcome="stored part of the file",
+        )
         return json_object(result if result is not None else {}, "upload")
 
     def commit_file(self, record_id: str, key: str) -> JSON:

@@ -13,7 +13,7 @@ from typing import Any
 
 from zenodeploy.errors import ApiError, FilesError
 from zenodeploy.zenodo.client import ZenodoClient
-from zenodeploy.zenodo.failures import NotFound
+from zenodeploy.zenodo.failures import NotFound, OutcomeUnknown
 
 CHUNK_SIZE = 1024 * 1024
 Progress = Callable[[int], None]
@@ -113,12 +113,27 @@ def upload_file(
     expected = f"md5:{md5}"
     reporter = _Reporter(progress)
     stored = ""
-    for _round in range(2):
+    mismatches = failed = 0
+    while mismatches < 2:
         done = _prepare(client, record_id, key, expected, existing)
         if done is not None:
             reporter(size - reporter.reported)
             return dict(done)
-        _send(client, record_id, key, path, size=size, md5=md5, chunk_size=chunk_size, reporter=reporter)
+        sent = _send(
+            client, record_id, key, path, size=size, md5=md5, chunk_size=chunk_size, reporter=reporter
+        )
+        if not sent:
+            failed += 1
+            if failed == 3:
+                raise ApiError(
+                    f"The server failed the transfer of {key!r} to record {record_id} three times and removed "
+                    "the file each time; run apply again later.",
+                    method="PUT",
+                    url=f"{client.base_url}/api/records/{record_id}/draft/files",
+                )
+            reporter.restart()
+            existing = None  # the server dropped the entry: start the file again
+            continue
         committed = client.commit_file(record_id, key)
         stored = str(committed.get("checksum", ""))
         if stored == expected:
@@ -126,6 +141,7 @@ def upload_file(
         client.delete_file(record_id, key)
         reporter.restart()
         existing = None
+        mismatches += 1
     raise ApiError(
         f"The server stored {key!r} of record {record_id} with checksum {stored or 'none'} instead of {expected}, "
         "twice; the upload was deleted. Run apply again later; if it persists, report it to the repository.",
@@ -144,7 +160,12 @@ def _send(
     md5: str,
     chunk_size: int,
     reporter: _Reporter,
-) -> None:
+) -> bool:
+    """Send the content; False when the server failed the transfer and removed the file entry.
+
+    A content PUT whose transfer fails is answered 200 with ``errors`` and the entry is deleted
+    (invenio-records-resources: ``services/files/components/content.py``); a PUT repeated after a
+    lost connection then finds no entry (404)."""
     try:
         actual = path.stat().st_size
     except OSError as exc:
@@ -160,9 +181,15 @@ def _send(
         reporter.restart()
         return body if size else b""
 
-    client.upload_content(record_id, key, fresh)
+    try:
+        answer = client.upload_content(record_id, key, fresh)
+    except (NotFound, OutcomeUnknown):
+        return False
+    if answer.get("errors"):
+        return False
     if size and body.md5 and body.md5 != md5:
         raise FilesError(
             f"{path} changed while it was being uploaded (its md5 is now {body.md5}, not {md5}); "
             "run apply again once it is stable."
         )
+    return True
