@@ -500,10 +500,13 @@ def metadata_props() -> dict[str, Any]:
         ),
         "thesis": obj(
             "Thesis",
-            "Zenodo's thesis custom field.",
+            "Zenodo's thesis custom field (thesis:thesis).",
             {
                 "university": string("University", "Awarding university."),
+                "department": string("Department", "Department or faculty."),
                 "type": string("Type", "Thesis type, e.g. PhD."),
+                "date_submitted": string("Date submitted", "When the thesis was submitted (EDTF, e.g. 2024-03)."),
+                "date_defended": string("Date defended", "When the thesis was defended (EDTF, e.g. 2024-05-17)."),
             },
         ),
         "imprint": obj(
@@ -525,7 +528,8 @@ def metadata_props() -> dict[str, Any]:
                 ),
                 "language": s(
                     "Programming languages",
-                    "Programming language(s) (code:programmingLanguage).",
+                    "Programming language(s) (code:programmingLanguage): names or ids of Zenodo's "
+                    "codemeta vocabulary, e.g. Python, Jupyter Notebook, objective_c.",
                     anyOf=[{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                 ),
                 "status": string("Development status", "code:developmentStatus, e.g. active, wip, concept."),

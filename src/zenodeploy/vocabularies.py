@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 NAMES = (
+    "codemeta",
     "date_types",
     "description_types",
     "identifier_schemes",
@@ -50,3 +51,17 @@ def title(name: str, entry_id: str) -> str:
 @cache
 def depositable_resource_types() -> frozenset[str]:
     return frozenset(k for k, v in entries("resource_types").items() if v.get("depositable", True))
+
+
+@cache
+def programming_languages() -> dict[str, str]:
+    """Zenodo's ``code:programmingLanguage`` vocabulary: id → English title (codemeta)."""
+    return {
+        str(e["id"]): str(e.get("title_en") or e["id"]) for e in load("codemeta")["programming_languages"]
+    }
+
+
+@cache
+def development_statuses() -> frozenset[str]:
+    """Zenodo's ``code:developmentStatus`` ids (repostatus.org)."""
+    return frozenset(str(e["id"]) for e in load("codemeta")["development_status"])

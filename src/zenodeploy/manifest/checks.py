@@ -64,6 +64,36 @@ def vocab_id(name: str, value: str) -> str | None:
     return None
 
 
+def programming_language(value: str) -> str | None:
+    """The id of a programming language in Zenodo's vocabulary, from its id or its name
+    (``Python`` → ``python``, ``Jupyter Notebook`` → ``jupyter_notebook``), or None."""
+    known = vocabularies.programming_languages()
+    low = value.strip().lower()
+    if low in known:
+        return low
+    by_title = {title.lower(): key for key, title in known.items()}
+    return by_title.get(low) or (
+        key if (key := re.sub(r"[^a-z0-9+#]+", "_", low).strip("_")) in known else None
+    )
+
+
+def _check_software(software: Mapping[str, Any]) -> Iterator[Problem]:
+    languages = software.get("language")
+    for i, lang in enumerate(languages if isinstance(languages, list) else [languages]):
+        if isinstance(lang, str) and programming_language(lang) is None:
+            path: PathT = (
+                ("software", "language", i) if isinstance(languages, list) else ("software", "language")
+            )
+            names = frozenset(vocabularies.programming_languages().values())
+            close = difflib.get_close_matches(lang, sorted(names), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            yield path, f"'{lang}' is not in Zenodo's programming language vocabulary{hint}"
+    status = software.get("status")
+    if isinstance(status, str) and status.lower() not in vocabularies.development_statuses():
+        choices = vocabularies.development_statuses()
+        yield ("software", "status"), f"unknown development status '{status}'{_suggest(status, choices)}"
+
+
 def check_vocab(
     name: str, value: str, what: str, path: PathT, choices: frozenset[str] | None = None
 ) -> Iterator[Problem]:
@@ -128,6 +158,8 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
         if isinstance(lang, str):
             yield from check_vocab("languages", lang, "language code", ("languages", i))
     yield from _check_list(meta, "related_identifiers", _check_related)
+    if isinstance(meta.get("software"), Mapping):
+        yield from _check_software(meta["software"])
     yield from _check_list(meta, "dates", _check_date)
     embargo = (meta.get("access") or {}).get("embargo") if isinstance(meta.get("access"), Mapping) else None
     if isinstance(embargo, Mapping):
@@ -160,14 +192,23 @@ def _check_related(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
     if isinstance(rtype, str):
         yield from check_vocab("resource_types", rtype, "resource type", (*path, "resource_type"))
     scheme = item.get("scheme")
-    schemes = frozenset(vocabularies.load("identifier_schemes")["identifier_schemes"])
+    schemes = identifiers.RELATED_SCHEMES
     if isinstance(scheme, str) and scheme.lower() not in schemes:
         yield (*path, "scheme"), f"unknown identifier scheme '{scheme}'{_suggest(scheme, schemes)}"
+        return
     identifier = item.get("identifier")
-    if isinstance(identifier, str) and scheme is None and identifiers.detect_scheme(identifier) is None:
+    if not isinstance(identifier, str):
+        return
+    found = scheme.lower() if isinstance(scheme, str) else identifiers.detect_scheme(identifier)
+    if found is None:
         yield (
             (*path, "identifier"),
-            f"cannot tell the scheme of '{identifier}'; add scheme: (doi, url, arxiv, isbn, …)",
+            f"cannot tell the scheme of '{identifier}' (Zenodo would refuse it); add scheme: (doi, url, arxiv, isbn, pmid, …)",
+        )
+    elif not identifiers.is_valid(found, identifier):
+        yield (
+            (*path, "identifier"),
+            f"'{identifier}' is not a valid {found} identifier (Zenodo checks it with idutils); correct it or give the right scheme:",
         )
 
 

@@ -1,8 +1,8 @@
 """Manifest metadata → the InvenioRDM record JSON Zenodo accepts, and the normal form used to compare.
 
 The request shape follows ``invenio_rdm_records`` (``metadata``, ``access``, ``custom_fields``);
-Zenodo's custom field names (``journal:journal``, ``meeting:meeting``, ``thesis:university``,
-``imprint:imprint``, ``code:*``) are those Zenodo configures (zenodo-rdm: ``site/zenodo_rdm/custom_fields.py``).
+Zenodo's custom field names (``journal:journal``, ``meeting:meeting``,
+``imprint:imprint``, ``thesis:thesis``, ``code:*``) are those Zenodo configures (zenodo-rdm: ``site/zenodo_rdm/custom_fields.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from zenodeploy.describe.sanitize import sanitize_html
 from zenodeploy.manifest import identifiers
-from zenodeploy.manifest.checks import normalize_orcid, vocab_id
+from zenodeploy.manifest.checks import normalize_orcid, programming_language, vocab_id
 
 DEFAULT_PUBLISHER = "Zenodo"
 
@@ -101,12 +101,13 @@ def _person(p: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _affiliation(a: str | Mapping[str, Any]) -> dict[str, Any]:
+    """A ROR affiliation is sent by id alone: the server names it from ROR whatever name is sent
+    (invenio-rdm-records: ``records/api.py``, the affiliations relation), so a name of ours would
+    never compare equal."""
     if isinstance(a, str):
         return {"name": a}
     if a.get("ror"):
-        return {"id": identifiers.normalize("ror", str(a["ror"]))} | (
-            {"name": a["name"]} if a.get("name") else {}
-        )
+        return {"id": identifiers.normalize("ror", str(a["ror"]))}
     return {"name": a.get("name", "")}
 
 
@@ -165,19 +166,18 @@ def _custom_fields(dep: Mapping[str, Any]) -> dict[str, Any]:
         cf["meeting:meeting"] = dict(dep["meeting"])
     if dep.get("imprint"):
         cf["imprint:imprint"] = dict(dep["imprint"])
-    thesis = dep.get("thesis") or {}
-    if thesis.get("university"):
-        cf["thesis:university"] = thesis["university"]
-    if thesis.get("type"):
-        cf["thesis:type"] = thesis["type"]
+    # One nested field on Zenodo (invenio-rdm-records: contrib/thesis/custom_fields.py).
+    thesis = {k: str(v) for k, v in (dep.get("thesis") or {}).items() if v}
+    if thesis:
+        cf["thesis:thesis"] = thesis
     software = dep.get("software") or {}
     if software.get("repository"):
         cf["code:codeRepository"] = software["repository"]
     if software.get("language"):
         langs = software["language"] if isinstance(software["language"], list) else [software["language"]]
-        cf["code:programmingLanguage"] = [{"id": str(x).lower()} for x in langs]
+        cf["code:programmingLanguage"] = [{"id": programming_language(str(x)) or str(x)} for x in langs]
     if software.get("status"):
-        cf["code:developmentStatus"] = {"id": software["status"]}
+        cf["code:developmentStatus"] = {"id": str(software["status"]).lower()}
     cf.update(dep.get("custom_fields") or {})
     return cf
 
@@ -211,8 +211,7 @@ OWNED: dict[str, frozenset[str]] = {
             "journal:journal",
             "meeting:meeting",
             "imprint:imprint",
-            "thesis:university",
-            "thesis:type",
+            "thesis:thesis",
             "code:codeRepository",
             "code:programmingLanguage",
             "code:developmentStatus",
