@@ -13,15 +13,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from zenodeploy.describe.sanitize import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_CSS_PROPERTIES,
-    ALLOWED_TAGS,
-    DROPPED_WITH_CONTENT,
-    URL_SCHEMES,
-    sanitize_html,
-)
+from zenodeploy.describe.sanitize import ALLOWED_TAGS, URL_SCHEMES, attributes_of, sanitize_html
 
 Issue = tuple[int, str]  # (1-based Markdown line, warning text)
 
@@ -37,7 +31,7 @@ def markdown_to_html(markdown: str) -> tuple[str, tuple[Issue, ...]]:
     the sanitiser strips (images, raw tags and attributes Zenodo drops, non-http links, ``<h6>``…).
     """
     tokens = _MD.parse(markdown)
-    issues: list[Issue] = []
+    issues: list[Issue] = _as_zenodo_keeps_it(tokens)
     line = 1
     for tok in tokens:
         if tok.map:
@@ -50,6 +44,41 @@ def markdown_to_html(markdown: str) -> tuple[str, tuple[Issue, ...]]:
             issues += _tag_issues(tok.tag, tok.attrs, line)
     unique = tuple(dict.fromkeys(sorted(issues, key=lambda issue: issue[0])))
     return sanitize_html(_MD.renderer.render(tokens, _MD.options, {})), unique
+
+
+def _as_zenodo_keeps_it(tokens: list[Token]) -> list[Issue]:
+    """Rewrite what Markdown renders but Zenodo's policy would mangle into what it keeps, in place.
+
+    A table's header row goes into ``<tbody>`` (``<thead>`` is not allowed; bleach would leave
+    two bodies), ``~~strike~~`` becomes ``<strike>`` (``<s>`` is not allowed), and column
+    alignment (``style``, not allowed) is dropped with one warning per table."""
+    issues: list[Issue] = []
+    out: list[Token] = []
+    aligned: set[int] = set()
+    table = 1
+    for tok in tokens:
+        if tok.type == "table_open" and tok.map:
+            table = tok.map[0] + 1
+        if tok.type in ("thead_open", "thead_close", "tbody_open", "tbody_close"):
+            continue
+        if tok.type in ("th_open", "td_open") and tok.attrGet("style"):
+            tok.attrs.pop("style", None)
+            aligned.add(table)
+        if tok.type == "table_close":
+            out.append(Token("tbody_close", "tbody", -1, block=True))
+        out.append(tok)
+        if tok.type == "table_open":
+            out.append(Token("tbody_open", "tbody", 1, block=True))
+        if tok.type == "inline":
+            for child in tok.children or []:
+                if child.tag == "s":
+                    child.tag = "strike"
+    tokens[:] = out
+    issues += [
+        (n, "column alignment (:--:) is not kept by Zenodo; the table is shown left-aligned")
+        for n in sorted(aligned)
+    ]
+    return issues
 
 
 def _inline_issues(children: Sequence[Any], line: int) -> list[Issue]:
@@ -73,28 +102,26 @@ def _inline_issues(children: Sequence[Any], line: int) -> list[Issue]:
 
 
 def _tag_issues(tag: str, attrs: Mapping[str, Any], line: int) -> list[Issue]:
-    """What the sanitiser does to one element: drop it (text kept or not), or drop attributes."""
+    """What the sanitiser does to one element: drop it (text kept) or drop attributes."""
     if tag not in ALLOWED_TAGS:
         if tag == "img":
             return [(line, "<img> is removed by Zenodo; link to the image file instead")]
-        if tag in DROPPED_WITH_CONTENT:
-            return [(line, f"<{tag}> is removed by Zenodo together with its content")]
+        if tag in ("script", "style"):
+            return [(line, f"<{tag}> is removed by Zenodo and its content shown as plain text; remove it")]
         if re.fullmatch(r"h[6-9]", tag):
             return [(line, f"<{tag}> is removed by Zenodo (its text is kept); use heading levels 1 to 5")]
         if tag == "hr":
             return [(line, "<hr> (a thematic break) is removed by Zenodo; use a heading instead")]
+        if tag == "s":
+            return [(line, "<s> is removed by Zenodo (its text is kept); use ~~text~~ or <strike>")]
         return [(line, f"<{tag}> is removed by Zenodo (its text is kept)")]
     issues: list[Issue] = []
-    allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+    allowed = attributes_of(tag)
     for name, value in attrs.items():
         if name not in allowed:
             issues.append((line, f"attribute {name}= on <{tag}> is removed by Zenodo"))
         elif name == "href":
             issues += _href_issues(str(value or ""), line)
-        elif name == "style":
-            for prop in re.findall(r"(?:^|;)\s*([a-zA-Z-]+)\s*:", str(value or "")):
-                if prop.lower() not in ALLOWED_CSS_PROPERTIES:
-                    issues.append((line, f"style property {prop} on <{tag}> is removed by Zenodo"))
     return issues
 
 
@@ -104,7 +131,7 @@ def _href_issues(href: str, line: int) -> list[Issue]:
         return [
             (
                 line,
-                f"a link to a {scheme.group(1)}: URL is removed by Zenodo (it keeps http, https, mailto and ftp)",
+                f"a link to a {scheme.group(1)}: URL is removed by Zenodo (it keeps {', '.join(sorted(URL_SCHEMES))})",
             )
         ]
     if not scheme and href and not href.startswith(("#", "//")):

@@ -8,9 +8,10 @@ Zenodo's custom field names (``journal:journal``, ``meeting:meeting``,
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
+
+import ftfy
 
 from zenodeploy.describe.sanitize import sanitize_html
 from zenodeploy.manifest import identifiers
@@ -272,10 +273,13 @@ def _normal(value: Any) -> Any:
     return value
 
 
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u200b": ""})
+def normal_text(value: str) -> str:
+    """A string as the server stores it: ftfy's ``fix_text`` of the stripped value (curly quotes,
+    ligatures, full-width letters, NFC; marshmallow-utils: ``fields/sanitizedunicode.py``), with
+    line ends unified and the blanks between HTML tags dropped (bleach re-serialises them)."""
+    text = ftfy.fix_text(value.replace("\r\n", "\n").strip())
+    return re.sub(r">\s+<", "><", text)
 
 
 def _text(value: str) -> str:
-    """The parts of ftfy's fix-up that matter for comparing: NFC, straight quotes, LF, stripped."""
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").translate(_QUOTES)
-    return re.sub(r">\s+<", "><", text.strip())
+    return normal_text(value)

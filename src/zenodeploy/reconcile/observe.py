@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zenodeploy.errors import ConflictError, LocatedError
+from zenodeploy.manifest.metadata import normal_text
 from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.zenodo.client import ZenodoClient
@@ -259,14 +260,16 @@ def _pin_to_id(client: ZenodoClient, pin: str, server: str, where: str) -> str:
 
 def _search(client: ZenodoClient, desired: DesiredDeposition) -> Remote | None:
     """Adopt the account's record with exactly this title, if it is one concept; else stop."""
-    title = str(desired.record["metadata"].get("title", ""))
+    # The server stores titles through ftfy (curly quotes, ligatures, full-width letters):
+    # search for, and compare with, the title as it is stored, or a match would be missed.
+    title = normal_text(str(desired.record["metadata"].get("title", "")))
     if not title:
         return None
     query = 'metadata.title:"{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"'))
     hits = [RecordDoc.parse(h) for h in client.search_user_records(query)]
     concepts: dict[str, list[RecordDoc]] = {}
     for hit in hits:
-        if hit.title == title:
+        if normal_text(hit.title) == title:
             concepts.setdefault(hit.parent_id or hit.id, []).append(hit)
     if not concepts:
         return None
