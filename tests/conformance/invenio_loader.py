@@ -72,7 +72,7 @@ def main() -> int:
                 data, errors = RDMRecordSchema().load(payload), []
             except ValidationError as exc:
                 data, errors = exc.valid_data, validation_error_to_list_errors(exc)
-            except Exception as exc:  # noqa: BLE001 - a crash is a result too (e.g. edtf on '2020-21')
+            except Exception as exc:  # a crash is a result too (edtf on '2020-21')
                 data, errors = None, [{"field": "_crash", "messages": [f"{type(exc).__name__}: {exc}"]}]
             finally:
                 context_schema.reset(token)
