@@ -140,6 +140,16 @@ def _always(value: str) -> bool:
     return True
 
 
+def _check(test: Callable[[str], Any], message: str) -> Callable[[str], None]:
+    """A validator that raises ``message`` where the server's returns False (same error)."""
+
+    def run(value: str) -> None:
+        if not test(value):
+            raise ValidationError(message)
+
+    return run
+
+
 # RR invenio_rdm_records/config.py RDM_RECORDS_IDENTIFIERS_SCHEMES (= related identifier schemes)
 RECORD_SCHEMES: dict[str, Scheme] = {
     "ark": ("ARK", idutils.is_ark),
@@ -573,10 +583,7 @@ def custom_fields() -> dict[str, fields.Field]:
                 "issue": Text(),
                 "volume": Text(),
                 "pages": Text(),
-                "issn": Text(
-                    validate=idutils.is_issn,
-                    error_messages={"validator_failed": "Please provide a valid ISSN."},
-                ),
+                "issn": Text(validate=_check(idutils.is_issn, "Please provide a valid ISSN.")),
             }
         ),
         # RR contrib/meeting/custom_fields.py
@@ -596,10 +603,7 @@ def custom_fields() -> dict[str, fields.Field]:
         "imprint:imprint": _nested(
             {
                 "title": Text(),
-                "isbn": Text(
-                    validate=idutils.is_isbn,
-                    error_messages={"validator_failed": "Please provide a valid ISBN."},
-                ),
+                "isbn": Text(validate=_check(idutils.is_isbn, "Please provide a valid ISBN.")),
                 "pages": Text(),
                 "place": Text(),
                 "edition": Text(),

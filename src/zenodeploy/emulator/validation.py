@@ -111,8 +111,12 @@ def _title(entry: dict[str, Any]) -> str:
     return str(entry.get("title_en") or entry.get("title") or entry["id"])
 
 
-def _ref(name: str, value: dict[str, Any]) -> dict[str, Any]:
-    """``{id}`` → ``{id, title: {en}}``; an unknown id raises ``VocabularyError``."""
+def _ref(name: str, value: Any) -> Any:
+    """``{id}`` → ``{id, title: {en}}``; an unknown id raises ``VocabularyError``.
+
+    A value kept as sent after a schema-level error (not an object) is returned as it is."""
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        return value
     key = value["id"]
     entry = _entries("codemeta").get(f"{name}:{key}") if name in _CODEMETA else _entries(name).get(key)
     if entry is None:
@@ -123,15 +127,17 @@ def _ref(name: str, value: dict[str, Any]) -> dict[str, Any]:
 _CODEMETA = ("development_status", "programming_languages")
 
 
-def _resource_type(value: dict[str, Any], depositable: bool) -> dict[str, Any]:
+def _resource_type(value: Any, depositable: bool) -> Any:
     out = _ref("resource_types", value)
+    if out is value:
+        return out
     if depositable and not _entries("resource_types")[value["id"]].get("depositable"):
         raise VocabularyError("Not a valid value.")
     return out
 
 
-def _right(value: dict[str, Any]) -> dict[str, Any]:
-    if "id" not in value:
+def _right(value: Any) -> Any:
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
         return value
     entry = _entries("licenses").get(value["id"])
     if entry is None:
@@ -147,7 +153,9 @@ def _license(entry: dict[str, Any]) -> dict[str, Any]:
     return right
 
 
-def _typed(item: dict[str, Any], vocab: str) -> dict[str, Any]:
+def _typed(item: Any, vocab: str) -> Any:
+    if not isinstance(item, dict):
+        return item
     out = dict(item)
     if "type" in out:
         out["type"] = _ref(vocab, out["type"])
@@ -156,11 +164,15 @@ def _typed(item: dict[str, Any], vocab: str) -> dict[str, Any]:
     return out
 
 
-def _person(item: dict[str, Any]) -> dict[str, Any]:
+def _person(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
     return {**item, "role": _ref("roles", item["role"])} if "role" in item else item
 
 
-def _related(item: dict[str, Any]) -> dict[str, Any]:
+def _related(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
     out = dict(item)
     if "relation_type" in out:
         out["relation_type"] = _ref("relation_types", out["relation_type"])
