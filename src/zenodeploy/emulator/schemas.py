@@ -17,21 +17,27 @@ after the schema (``validation.py`` does that from the vocabulary data files).
 
 from __future__ import annotations
 
+import calendar
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import idutils
-from edtf import (
-    Date,
-    DateAndTime,
-    Interval,
-    Level1Interval,
-    Level2Interval,
-    OneOfASet,
-    UncertainOrApproximate,
-    parse_edtf,
-)
+
+with warnings.catch_warnings():  # edtf's grammar sets off pyparsing diagnostics at import
+    warnings.simplefilter("ignore")
+    from edtf import (
+        Date,
+        DateAndTime,
+        Interval,
+        Level1Interval,
+        Level2Interval,
+        OneOfASet,
+        UncertainOrApproximate,
+        parse_edtf,
+    )
+    from edtf.parser.parser_classes import PRECISION_DAY
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -85,12 +91,30 @@ class Edtf:
                 parsed: Any = parse_edtf(value)
             except ParseException:
                 raise ValidationError(self.message) from None
+        _leap_day(parsed)
         if not isinstance(parsed, self.types):
             raise ValidationError(self.message)
         bounds: Any = parsed
         if bounds.upper_strict() < bounds.lower_strict():  # intervals must be chronological
             raise ValidationError(self.message)
         return value
+
+
+def _leap_day(parsed: Any) -> None:
+    """babel-edtf ``babel_edtf/__init__.py parse_edtf`` (what MU's validator calls): a 29 February
+    outside a leap year is invalid. Reading ``precision`` of a season raises AttributeError
+    there (a 500 on the server); the emulator lets it raise the same way."""
+    if isinstance(parsed, Interval):
+        _leap_day(parsed.lower)
+        _leap_day(parsed.upper)
+    elif (
+        isinstance(parsed, Date)
+        and parsed.precision == PRECISION_DAY
+        and parsed.day == "29"
+        and parsed.month == "02"
+        and not calendar.isleap(int(parsed.year))
+    ):
+        raise ValidationError(Edtf.message)
 
 
 def edtf_date() -> fields.String:
