@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import requests
 from corpus import GENERATED, client_payloads, corpus
+from invenio_side import invenio_load
 
-from conftest import invenio_load
 from zenodeploy.emulator import LOCAL_TOKEN, start
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Fixtures for the differential conformance suite (tests/conformance/).
+"""The InvenioRDM side of the differential conformance suite (tests/conformance/).
 
 InvenioRDM runs in a subprocess (``invenio_loader.py``) with the interpreter named by
 ``ZENODEPLOY_CONFORMANCE_PYTHON``, else this one. Without the ``conformance`` extra the suite
