@@ -1,8 +1,9 @@
 """A request body (create or full-replace update) turned into the stored draft fields.
 
-The top level is checked like marshmallow's ``unknown=RAISE`` (so PUTting a whole GET
-response fails with "Unknown field.", reference §7.5); metadata goes through
-``validation.load_metadata``; ``access`` defaults to public record and files.
+Unknown top-level keys are ignored, as invenio-rdm-records' ``RDMRecordSchema`` excludes them
+(``services/schemas/record.py``, ``unknown = EXCLUDE``): echoing a whole GET response is
+tolerated at the top level (reference §2.4). ``metadata`` and ``custom_fields`` go through
+``validation.load_record``; ``access`` defaults to public record and files.
 """
 
 from __future__ import annotations
@@ -11,22 +12,15 @@ from typing import Any
 
 from zenodeploy.emulator.replies import VALIDATION, HttpError
 from zenodeploy.emulator.store import Doc
-from zenodeploy.emulator.validation import Errors, VocabularyError, load_metadata
-
-WRITABLE = frozenset(
-    {"metadata", "access", "custom_fields", "files", "pids", "parent", "media_files", "$schema"}
-)
+from zenodeploy.emulator.validation import Errors, VocabularyError, load_record
 
 
 def load_body(body: Any, previous: Doc | None) -> tuple[Doc, Errors]:
-    """A request body as the stored draft fields plus the save errors; unknown top-level keys → 400."""
+    """A request body as the stored draft fields plus the save errors; an unknown vocabulary id → 400."""
     if not isinstance(body, dict):
         raise HttpError(400, VALIDATION, [("_schema", "Invalid input type.")])
-    unknown = [k for k in body if k not in WRITABLE]
-    if unknown:
-        raise HttpError(400, VALIDATION, [(k, "Unknown field.") for k in unknown])
     try:
-        metadata, errors = load_metadata(body.get("metadata", {}))
+        metadata, custom_fields, errors = load_record(body)
     except VocabularyError as exc:
         raise HttpError(400, str(exc)) from None
     access = body.get("access") or (previous or {}).get("access") or {"record": "public", "files": "public"}
@@ -41,7 +35,7 @@ def load_body(body: Any, previous: Doc | None) -> tuple[Doc, Errors]:
     fields = {
         "metadata": metadata,
         "access": access,
-        "custom_fields": body.get("custom_fields") or {},
+        "custom_fields": custom_fields,
         "pids": pids,
     }
     return fields, errors

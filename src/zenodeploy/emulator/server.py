@@ -224,16 +224,17 @@ def _admin_handlers(app: App, comms: Communities, records: Records) -> dict[str,
 def cli_settings(
     data: Path | None, tokens: Sequence[str], rate_limit: str, communities: Sequence[str]
 ) -> dict[str, Any]:
-    """``start`` keyword arguments from the command line's strings; raises ``UsageError``.
+    """``start`` keyword arguments from the command line's strings; raises ``click.UsageError``
+    (exit 2; the emulator uses click's error rather than the client's ``zenodeploy.errors``).
 
     ``--token TOKEN`` belongs to user "local", ``--token TOKEN=USER`` to USER; without any
     ``--token`` the ``LOCAL_TOKEN`` is accepted. The data directory defaults to the user's
     data folder, so a trial keeps its records between runs.
     """
+    from click import UsageError
     from platformdirs import user_data_path
 
     from zenodeploy.emulator.ratelimit import parse_limit
-    from zenodeploy.errors import UsageError
 
     try:
         limit = parse_limit(rate_limit)
