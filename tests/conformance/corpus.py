@@ -13,8 +13,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from zenodeploy import resolve
-from zenodeploy.manifest import load_manifest
+from zenodeploy.manifest.load import load_manifest
+from zenodeploy.reconcile import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = 320
