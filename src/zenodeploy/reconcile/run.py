@@ -19,7 +19,7 @@ from zenodeploy.reconcile.pool import run_all
 from zenodeploy.reconcile.resolve import Resolution, resolve
 from zenodeploy.reconcile.shard import Shard
 from zenodeploy.reconcile.tokens import stored_token
-from zenodeploy.zenodo import RateLimiter, ZenodoClient, base_url, resolve_token
+from zenodeploy.zenodo import RateLimiter, RetryPolicy, ZenodoClient, base_url, resolve_token
 
 PRODUCTION = "zenodo"
 
@@ -69,22 +69,29 @@ def connect(settings: Settings) -> Iterator[Session]:
         yield Session(manifest, resolution, server, client, lock)
 
 
+def pacing() -> tuple[RateLimiter, RetryPolicy]:
+    """The rate limiter and retry policy shared by every client of one run: real time, real
+    exponential back-off. The one seam for tests: ``tests/conftest.py`` (``fast_retries``)
+    replaces this function so that fault-injection tests never sleep through a back-off."""
+    return RateLimiter(), RetryPolicy()
+
+
 @contextlib.contextmanager
 def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
-    limiter = RateLimiter()
+    limiter, retry = pacing()
     if server == "local":
         from zenodeploy.emulator import LOCAL_TOKEN, start
 
         with (
             start(manifest.base_dir / ".zenodeploy" / "local") as emulator,
-            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter) as client,
+            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter, retry=retry) as client,
         ):
             yield client
         return
     token = resolve_token(
         server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env)
     )
-    with ZenodoClient(base_url(server), token, limiter=limiter) as client:
+    with ZenodoClient(base_url(server), token, limiter=limiter, retry=retry) as client:
         yield client
 
 
