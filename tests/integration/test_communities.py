@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server", communities=("chemistry", "teaching")) as running:
-        yield running
+def emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
+    return make_emulator(communities=("chemistry", "teaching"))
 
 
 @pytest.fixture
@@ -32,14 +29,6 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def run(emulator: Emulator, *args: str) -> dict:
-    result = CliRunner().invoke(
-        cli, [args[0], *args[1:], "--server", emulator.url, "--format", "json"], catch_exceptions=False
-    )
-    assert result.exit_code in (0, 4), result.output
-    return json.loads(result.stdout)
-
-
 def open_requests(emulator: Emulator) -> list[dict]:
     import requests
 
@@ -49,7 +38,7 @@ def open_requests(emulator: Emulator) -> list[dict]:
 
 
 def test_first_publish_goes_through_review_and_is_not_requested_twice(
-    emulator: Emulator, manifest: Path
+    emulator: Emulator, manifest: Path, run: Callable[..., Any]
 ) -> None:
     first = run(emulator, "apply", str(manifest), "--yes")
     assert first["depositions"][0]["state"] == "in review"
@@ -69,7 +58,9 @@ def test_first_publish_goes_through_review_and_is_not_requested_twice(
     assert again["depositions"][0]["actions"] == []
 
 
-def test_a_community_added_later_is_one_inclusion_request(emulator: Emulator, manifest: Path) -> None:
+def test_a_community_added_later_is_one_inclusion_request(
+    emulator: Emulator, manifest: Path, run: Callable[..., Any]
+) -> None:
     manifest.write_text(manifest.read_text().replace("    communities: [chemistry]\n", ""))
     run(emulator, "apply", str(manifest), "--yes")
     manifest.write_text(manifest.read_text() + "    communities: [teaching]\n")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from zenodeploy.cli import cli
+from fake_clock import FakeClock
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-WRITES = ("POST", "PUT", "DELETE")
 
 
 @pytest.fixture
@@ -24,23 +24,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target / "zenodeploy.yaml"
 
 
-def run(emulator: Emulator, *args: str) -> dict:
-    result = CliRunner().invoke(
-        cli, [args[0], *args[1:], "--server", emulator.url, "--format", "json"], catch_exceptions=False
-    )
-    assert result.exit_code in (0, 4), result.output
-    return json.loads(result.stdout)
-
-
-def writes(emulator: Emulator) -> int:
-    return sum(emulator.stats()["requests"].get(m, 0) for m in WRITES)
-
-
-def uploaded_bytes(emulator: Emulator) -> int:
-    return int(emulator.stats()["bytes_received"])
-
-
-def test_second_apply_makes_no_write_and_reports_no_changes(emulator: Emulator, project: Path) -> None:
+def test_second_apply_makes_no_write_and_reports_no_changes(
+    emulator: Emulator, project: Path, run: Callable[..., Any], writes: Callable[..., int]
+) -> None:
     first = run(emulator, "apply", str(project), "--yes")
     assert first["depositions"][0]["state"] == "draft"
     assert writes(emulator) > 0
@@ -51,7 +37,9 @@ def test_second_apply_makes_no_write_and_reports_no_changes(emulator: Emulator, 
     assert second["requests"].get("GET", 0) <= 2
 
 
-def test_changed_spectrum_transfers_only_that_sample_archive(emulator: Emulator, project: Path) -> None:
+def test_changed_spectrum_transfers_only_that_sample_archive(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     spectrum = sorted((project.parent / "compounds").glob("*/spectra/*.jdx"))[0]
     sample = spectrum.parent.parent
@@ -80,7 +68,9 @@ def emulator_files(emulator: Emulator, project: Path) -> list[str]:
     return [e["key"] for e in listing["entries"]]
 
 
-def test_title_change_is_one_metadata_update_without_transfer(emulator: Emulator, project: Path) -> None:
+def test_title_change_is_one_metadata_update_without_transfer(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     project.write_text(project.read_text().replace("three common analgesics", "three analgesics"))
     emulator.reset_stats()
@@ -91,7 +81,7 @@ def test_title_change_is_one_metadata_update_without_transfer(emulator: Emulator
 
 
 def test_published_then_changed_file_makes_a_new_version_importing_files(
-    emulator: Emulator, project: Path
+    emulator: Emulator, project: Path, run: Callable[..., Any]
 ) -> None:
     run(emulator, "apply", str(project), "--yes", "--publish")
     first = json.loads((project.parent / "zenodeploy.yaml.lock").read_text())
@@ -116,7 +106,9 @@ def test_published_then_changed_file_makes_a_new_version_importing_files(
     )
 
 
-def test_deleted_lock_file_does_not_duplicate_the_record(emulator: Emulator, project: Path) -> None:
+def test_deleted_lock_file_does_not_duplicate_the_record(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     (project.parent / "zenodeploy.yaml.lock").unlink()
     emulator.reset_stats()
@@ -126,21 +118,29 @@ def test_deleted_lock_file_does_not_duplicate_the_record(emulator: Emulator, pro
     assert (project.parent / "zenodeploy.yaml.lock").exists()  # adopted and written back
 
 
-def test_publish_answered_500_after_publishing_is_not_repeated(emulator: Emulator, project: Path) -> None:
+def test_publish_answered_500_after_publishing_is_not_repeated(
+    emulator: Emulator, project: Path, run: Callable[..., Any], fast_retries: FakeClock
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     emulator.add_fault("POST", r"/draft/actions/publish$", status=500, after=True)
     emulator.reset_stats()
     result = run(emulator, "apply", str(project), "--yes", "--publish")
     assert result["depositions"][0]["state"] == "published"
     assert emulator.stats()["routes"].get("POST /api/records/{id}/draft/actions/publish") == 1
+    assert fast_retries.sleeps == []  # a publish is re-read, never repeated after a back-off
 
 
-def test_dropped_upload_is_completed_by_the_next_run(emulator: Emulator, project: Path) -> None:
+def test_dropped_upload_is_completed_by_the_next_run(
+    emulator: Emulator,
+    project: Path,
+    run: Callable[..., Any],
+    writes: Callable[..., int],
+    fast_retries: FakeClock,
+) -> None:
     emulator.add_fault("PUT", r"/content$", drop_after_bytes=100, times=50)
-    result = CliRunner().invoke(
-        cli, ["apply", str(project), "--server", emulator.url, "--yes", "--format", "json"]
-    )
-    assert result.exit_code == 1
+    run(emulator, "apply", str(project), "--yes", exit_codes=(1,))
+    # Each of the three uploads was tried five times, backing off 1, 2, 4 and 8 s in between.
+    assert sorted(fast_retries.sleeps) == sorted([1.0, 2.0, 4.0, 8.0] * 3)
     emulator.clear_faults()
     run(emulator, "apply", str(project), "--yes")
     emulator.reset_stats()

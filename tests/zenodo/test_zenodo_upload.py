@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 import pytest
 import requests
 import responses
-from zenodo_fakes import BASE, FakeClock
+from zenodo_fakes import BASE
 
+from fake_clock import FakeClock
 from zenodeploy.errors import ApiError, FilesError
 from zenodeploy.zenodo import RateLimiter, RetryPolicy, ZenodoClient, upload_file
 
