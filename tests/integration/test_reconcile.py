@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 
 from fake_clock import FakeClock
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
+from zenodeploy.reconcile import run as reconcile_run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -148,3 +151,29 @@ def test_dropped_upload_is_completed_by_the_next_run(
     assert final["depositions"][0]["actions"] == [] and writes(emulator) == 0
     listing = emulator_files(emulator, project)
     assert len(listing) == len(set(listing)) == 3
+
+
+def test_a_429_holds_the_run_for_the_rate_limited_back_off_then_it_completes(
+    emulator: Emulator, project: Path, run: Callable[..., Any], fast_retries: FakeClock
+) -> None:
+    emulator.add_fault("GET", r"^/api/user/records$", status=429, times=2)
+    result = run(emulator, "apply", str(project), "--yes")
+    assert result["depositions"][0]["state"] == "draft"
+    assert emulator.stats()["responses"]["429"] == 2
+    # No Retry-After: a minute, then two, each plus (the upper bound of) 25 % jitter.
+    assert fast_retries.sleeps == [75.0, 150.0]
+
+
+def test_a_real_run_paces_in_real_time_on_the_documented_back_off_schedule() -> None:
+    """What ``fast_retries`` replaces: computed from the production policy, never slept."""
+    limiter, policy = reconcile_run.pacing()
+    assert policy.sleep is time.sleep and limiter._sleep is time.sleep and limiter._clock is time.time
+    assert policy.max_attempts == 5
+    upper = dataclasses.replace(policy, uniform=lambda low, high: high)  # the jitter's upper bound
+    assert [upper.delay(n, status=503, server_wait=None) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert [upper.delay(n, status=429, server_wait=None) for n in range(1, 6)] == [75, 150, 300, 600, 750]
+    lower = dataclasses.replace(policy, uniform=lambda low, high: low)
+    assert [lower.delay(n, status=None, server_wait=None) for n in range(1, 4)] == [0, 0, 0]  # full jitter
+    assert [lower.delay(n, status=429, server_wait=None) for n in range(1, 6)] == [60, 120, 240, 480, 600]
+    assert policy.delay(1, status=429, server_wait=7.0) == 7.0  # the server's Retry-After wins
+    assert policy.delay(1, status=503, server_wait=3600.0) == 600.0  # capped at ten minutes
