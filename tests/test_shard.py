@@ -119,15 +119,16 @@ depositions:
     return manifest
 
 
-def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
-    emulator: Emulator,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    run: Callable[..., Any],
-    writes: Callable[..., int],
-) -> None:
+@pytest.fixture
+def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The six-study manifest, with the emulator's token in ZENODO_TOKEN."""
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    manifest = write_manifest(tmp_path / "project")
+    return write_manifest(tmp_path / "project")
+
+
+def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
+) -> None:
     lock = manifest.with_name("zenodeploy.yaml.lock")
     applied: list[str] = []
     for index in (1, 2):
@@ -168,14 +169,8 @@ def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
 
 
 def test_an_empty_shard_does_nothing(
-    emulator: Emulator,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    run: Callable[..., Any],
-    writes: Callable[..., int],
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:
-    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    manifest = write_manifest(tmp_path / "project")
     empty = next(i for i in range(1, 21) if not any(shard_of(k, 20) == i for k in KEYS))
     out = run(emulator, "apply", str(manifest), "--shard", f"{empty}/20", "--yes")
     assert out["depositions"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -46,15 +46,6 @@ class FakeKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         del self.items[(service, username)]
-
-
-@pytest.fixture(autouse=True)
-def _no_real_keyring() -> Iterator[None]:
-    """Tests never touch the developer's keyring: the null backend unless a test installs a fake."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(null.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
