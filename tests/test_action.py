@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from zenodeploy.cli import github
-from zenodeploy.emulator import Emulator, start
+from zenodeploy.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "tok-7Hq2-very-secret-9xZ"
@@ -126,9 +126,8 @@ def parse_outputs(text: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server", tokens={SECRET: "ci"}) as running:
-        yield running
+def emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
+    return make_emulator(tokens={SECRET: "ci"})
 
 
 def manifest(directory: Path) -> Path:

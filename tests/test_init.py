@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 from zenodeploy.manifest.profile import load_profile, profile_path
 from zenodeploy.zenodo.client import ZenodoClient
 
@@ -120,25 +120,24 @@ def test_second_init_reuses_the_saved_answers_and_keeps_the_profile(tmp_path: Pa
 
 
 def test_init_through_prompts_then_validate_and_apply_to_the_emulator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: Emulator
 ) -> None:
-    with start(tmp_path / "emulator") as emulator:
-        project = tmp_path / "first-steps"
-        answers = _answers("", "Doe", "Jane", GOOD_ORCID, "", "", emulator.url, "")
-        made = CliRunner().invoke(cli, ["init", str(project)], input=answers)
-        assert made.exit_code == 0, made.output
-        assert "answer sandbox, zenodo, local or an https:// URL" in made.output  # http:// re-asked
-        (project / "data" / "table.csv").write_text("a,b\n1,2\n", "utf-8")
-        manifest = str(project / "zenodeploy.yaml")
-        assert CliRunner().invoke(cli, ["validate", manifest]).exit_code == 0
-        monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-        applied = CliRunner().invoke(cli, ["apply", manifest, "--server", emulator.url, "--yes"])
-        assert applied.exit_code == 0, applied.output
-        with ZenodoClient(emulator.url, LOCAL_TOKEN) as client:
-            (record,) = list(client.search_user_records(None))
-            files = client.draft_files(record["id"])
-        assert record["metadata"]["title"] == "Title of the dataset"
-        assert record["metadata"]["creators"][0]["person_or_org"]["family_name"] == "Doe"
-        assert sorted(e["key"] for e in files["entries"]) == ["data/README.md", "data/table.csv"]
-        again = CliRunner().invoke(cli, ["plan", manifest, "--server", emulator.url, "--detailed-exitcode"])
-        assert again.exit_code == 0, again.output  # nothing left to change
+    project = tmp_path / "first-steps"
+    answers = _answers("", "Doe", "Jane", GOOD_ORCID, "", "", emulator.url, "")
+    made = CliRunner().invoke(cli, ["init", str(project)], input=answers)
+    assert made.exit_code == 0, made.output
+    assert "answer sandbox, zenodo, local or an https:// URL" in made.output  # http:// re-asked
+    (project / "data" / "table.csv").write_text("a,b\n1,2\n", "utf-8")
+    manifest = str(project / "zenodeploy.yaml")
+    assert CliRunner().invoke(cli, ["validate", manifest]).exit_code == 0
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    applied = CliRunner().invoke(cli, ["apply", manifest, "--server", emulator.url, "--yes"])
+    assert applied.exit_code == 0, applied.output
+    with ZenodoClient(emulator.url, LOCAL_TOKEN) as client:
+        (record,) = list(client.search_user_records(None))
+        files = client.draft_files(record["id"])
+    assert record["metadata"]["title"] == "Title of the dataset"
+    assert record["metadata"]["creators"][0]["person_or_org"]["family_name"] == "Doe"
+    assert sorted(e["key"] for e in files["entries"]) == ["data/README.md", "data/table.csv"]
+    again = CliRunner().invoke(cli, ["plan", manifest, "--server", emulator.url, "--detailed-exitcode"])
+    assert again.exit_code == 0, again.output  # nothing left to change

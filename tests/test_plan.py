@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,19 @@ def test_description_change_shows_the_changed_text_not_html() -> None:
     assert describe(action) == '~ description: "About caffeine." → "About aspirin."'
 
 
-def test_plan_is_pure_same_inputs_same_plan() -> None:
+def test_plan_is_pure_it_reads_its_inputs_and_leaves_them_as_they_were() -> None:
     d = desired()
-    r = remote(d, title="Old")
-    assert compute_plan(d, Observation("k", r, "lock")) == compute_plan(d, Observation("k", r, "lock"))
+    r = remote(d, "published", title="Old", files={"a.zip": "f" * 32, "old.csv": "1" * 32})
+    d_before, r_before = copy.deepcopy(d), copy.deepcopy(r)
+    first = compute_plan(d, Observation("k", r, "lock"))
+    assert [describe(a) for a in first.actions] == [
+        "↻ new version of 1",
+        "- delete old.csv",
+        "+ replace a.zip (10 Bytes)",
+        '~ title: "Old" → "Spectra of aspirin"',
+    ]
+    assert d == d_before and r == r_before  # neither the manifest's record nor the server's is changed
+    assert compute_plan(d, Observation("k", r, "lock")).actions == first.actions  # so a re-plan agrees
 
 
 def test_deleting_all_files_is_planned_as_deletes() -> None:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 from zenodeploy.errors import ConfigError, UsageError
 from zenodeploy.reconcile.lock import Lock, LockEntry, merge
 from zenodeploy.reconcile.shard import Shard, fragments, shard_of
 
 KEYS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
-WRITES = ("POST", "PUT", "DELETE")
 
 
 def test_every_key_is_in_exactly_one_shard() -> None:
@@ -91,12 +91,6 @@ def test_layered_lock_reads_main_then_fragment_and_writes_only_the_fragment(tmp_
 # --- against the emulator -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server") as running:
-        yield running
-
-
 def write_manifest(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     depositions = []
@@ -125,28 +119,21 @@ depositions:
     return manifest
 
 
-def run(emulator: Emulator, *args: str) -> object:
-    result = CliRunner().invoke(
-        cli, [*args, "--server", emulator.url, "--format", "json"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def writes(emulator: Emulator) -> int:
-    return sum(emulator.stats()["requests"].get(m, 0) for m in WRITES)
+@pytest.fixture
+def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The six-study manifest, with the emulator's token in ZENODO_TOKEN."""
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    return write_manifest(tmp_path / "project")
 
 
 def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
-    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:
-    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    manifest = write_manifest(tmp_path / "project")
     lock = manifest.with_name("zenodeploy.yaml.lock")
     applied: list[str] = []
     for index in (1, 2):
         out = run(emulator, "apply", str(manifest), "--shard", f"{index}/2", "--yes")
-        keys = [d["key"] for d in out["depositions"]]  # type: ignore[index]
+        keys = [d["key"] for d in out["depositions"]]
         assert keys == [k for k in KEYS if shard_of(k, 2) == index]
         applied += keys
     assert sorted(applied) == sorted(KEYS)
@@ -162,8 +149,8 @@ def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
 
     # A sharded plan reads the main lock then its fragment: it finds its records, no changes.
     planned = run(emulator, "plan", str(manifest), "--shard", "2/2")
-    assert {p["found_by"] for p in planned} == {"lock"}  # type: ignore[union-attr]
-    assert not any(p["changes"] for p in planned)  # type: ignore[union-attr]
+    assert {p["found_by"] for p in planned} == {"lock"}
+    assert not any(p["changes"] for p in planned)
 
     merged = CliRunner().invoke(cli, ["lock", "merge", str(manifest), "--delete"], catch_exceptions=False)
     assert merged.exit_code == 0, merged.output
@@ -174,21 +161,19 @@ def test_sharded_applies_cover_every_key_once_and_merge_equals_a_single_run(
     emulator.reset_stats()
     full = run(emulator, "apply", str(manifest), "--yes")
     assert writes(emulator) == 0
-    assert all(d["actions"] == [] for d in full["depositions"])  # type: ignore[index]
+    assert all(d["actions"] == [] for d in full["depositions"])
     assert json.loads(lock.read_text()) == merged_lock
 
     status = run(emulator, "status", str(manifest), "--shard", "1/2")
-    assert [row["key"] for row in status] == [k for k in KEYS if shard_of(k, 2) == 1]  # type: ignore[union-attr]
+    assert [row["key"] for row in status] == [k for k in KEYS if shard_of(k, 2) == 1]
 
 
 def test_an_empty_shard_does_nothing(
-    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:
-    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    manifest = write_manifest(tmp_path / "project")
     empty = next(i for i in range(1, 21) if not any(shard_of(k, 20) == i for k in KEYS))
     out = run(emulator, "apply", str(manifest), "--shard", f"{empty}/20", "--yes")
-    assert out["depositions"] == []  # type: ignore[index]
+    assert out["depositions"] == []
     assert writes(emulator) == 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from keyring.backends import null
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import Emulator, start
+from zenodeploy.emulator import Emulator
 from zenodeploy.errors import ConfigError
 from zenodeploy.reconcile import tokens
 from zenodeploy.zenodo.servers import resolve_token
@@ -48,15 +48,6 @@ class FakeKeyring(keyring.backend.KeyringBackend):
         del self.items[(service, username)]
 
 
-@pytest.fixture(autouse=True)
-def _no_real_keyring() -> Iterator[None]:
-    """Tests never touch the developer's keyring: the null backend unless a test installs a fake."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(null.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
-
 @pytest.fixture
 def fake_keyring() -> FakeKeyring:
     backend = FakeKeyring()
@@ -65,9 +56,8 @@ def fake_keyring() -> FakeKeyring:
 
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "emulator", tokens={SECRET: "alice"}) as running:
-        yield running
+def emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
+    return make_emulator(tokens={SECRET: "alice"})
 
 
 def _mode(path: Path) -> int:

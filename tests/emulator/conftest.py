@@ -1,20 +1,20 @@
-"""Fixtures for the emulator conformance suite: a real server on 127.0.0.1 in a temporary directory."""
+"""Fixtures for the emulator conformance suite: the shared emulator with two communities."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rdm_client import Api
 
-from zenodeploy.emulator import Emulator, start
+from zenodeploy.emulator import Emulator
 
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "data", communities=("zenodo-test", "chemistry")) as running:
-        yield running
+def emulator(make_emulator: Callable[..., Emulator], tmp_path: Path) -> Emulator:
+    """Its state in ``tmp_path / "data"``, where tests look at the blobs."""
+    return make_emulator(tmp_path / "data", communities=("zenodo-test", "chemistry"))
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 from rdm_client import MINIMAL, Api
 
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
+
+MakeEmulator = Callable[..., Emulator]
 
 
 def test_missing_or_unknown_token_is_403(emulator: Emulator) -> None:
@@ -28,15 +31,15 @@ def test_missing_or_unknown_token_is_403(emulator: Emulator) -> None:
     assert by_param.status_code == 201
 
 
-def test_records_belong_to_the_tokens_user(tmp_path: Path) -> None:
-    with start(tmp_path, tokens={"ta": "alice", "tb": "bob"}) as emu:
-        alice, bob = Api(emu.url, "ta"), Api(emu.url, "tb")
-        draft = alice("POST", "/records", json=MINIMAL).json()
-        assert bob("GET", f"/records/{draft['id']}/draft").status_code == 403
-        assert bob("PUT", f"/records/{draft['id']}/draft", json=MINIMAL).status_code == 403
-        assert bob("GET", "/user/records").json()["hits"]["total"] == 0
-        record = alice.published()
-        assert bob("GET", f"/records/{record['id']}").status_code == 200  # published records are public
+def test_records_belong_to_the_tokens_user(make_emulator: MakeEmulator) -> None:
+    emu = make_emulator(tokens={"ta": "alice", "tb": "bob"})
+    alice, bob = Api(emu.url, "ta"), Api(emu.url, "tb")
+    draft = alice("POST", "/records", json=MINIMAL).json()
+    assert bob("GET", f"/records/{draft['id']}/draft").status_code == 403
+    assert bob("PUT", f"/records/{draft['id']}/draft", json=MINIMAL).status_code == 403
+    assert bob("GET", "/user/records").json()["hits"]["total"] == 0
+    record = alice.published()
+    assert bob("GET", f"/records/{record['id']}").status_code == 200  # published records are public
 
 
 def test_user_records_search(api: Api) -> None:
@@ -65,35 +68,33 @@ def test_user_records_hide_superseded_versions(api: Api) -> None:
     assert every["hits"]["total"] == 2
 
 
-def test_rate_limit_headers_and_429(tmp_path: Path) -> None:
-    with start(tmp_path, rate_limit=3) as emu:
-        api = Api(emu.url)
-        first = api("GET", "/user/records")
-        assert first.headers["X-RateLimit-Limit"] == "3"
-        assert first.headers["X-RateLimit-Remaining"] == "2"
-        assert int(first.headers["X-RateLimit-Reset"]) >= int(time.time())
-        assert "Retry-After" in first.headers
-        api("GET", "/user/records")
-        api("GET", "/records/999")  # errors count and carry headers too
-        refused = api("GET", "/user/records")
-        assert refused.status_code == 429
-        assert refused.json() == {"status": 429, "message": "3 per 1 minute"}
-        assert refused.headers["X-RateLimit-Remaining"] == "0"
-        assert 0 < int(refused.headers["Retry-After"]) <= 60
-        assert (
-            requests.get(f"{emu.url}/api/_emulator/stats", timeout=10).status_code == 200
-        )  # admin: no limit
+def test_rate_limit_headers_and_429(make_emulator: MakeEmulator) -> None:
+    emu = make_emulator(rate_limit=3)
+    api = Api(emu.url)
+    first = api("GET", "/user/records")
+    assert first.headers["X-RateLimit-Limit"] == "3"
+    assert first.headers["X-RateLimit-Remaining"] == "2"
+    assert int(first.headers["X-RateLimit-Reset"]) >= int(time.time())
+    assert "Retry-After" in first.headers
+    api("GET", "/user/records")
+    api("GET", "/records/999")  # errors count and carry headers too
+    refused = api("GET", "/user/records")
+    assert refused.status_code == 429
+    assert refused.json() == {"status": 429, "message": "3 per 1 minute"}
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert requests.get(f"{emu.url}/api/_emulator/stats", timeout=10).status_code == 200  # admin: no limit
 
 
-def test_restart_keeps_state(tmp_path: Path) -> None:
-    with start(tmp_path) as emu:
-        record = Api(emu.url).published(b"persisted")
-    with start(tmp_path) as emu:
-        api = Api(emu.url)
-        again = api("GET", f"/records/{record['id']}")
-        assert again.status_code == 200 and again.json()["pids"] == record["pids"]
-        assert api("GET", f"/records/{record['id']}/files/data.csv/content").content == b"persisted"
-        assert int(api("POST", "/records", json=MINIMAL).json()["id"]) > int(record["id"])
+def test_restart_keeps_state(make_emulator: MakeEmulator, tmp_path: Path) -> None:
+    first = make_emulator(tmp_path / "kept")
+    record = Api(first.url).published(b"persisted")
+    first.stop()
+    api = Api(make_emulator(tmp_path / "kept").url)
+    again = api("GET", f"/records/{record['id']}")
+    assert again.status_code == 200 and again.json()["pids"] == record["pids"]
+    assert api("GET", f"/records/{record['id']}/files/data.csv/content").content == b"persisted"
+    assert int(api("POST", "/records", json=MINIMAL).json()["id"]) > int(record["id"])
 
 
 def _raw_put(url: str, path: str, head: bytes, body: bytes) -> None:

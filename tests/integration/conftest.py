@@ -1,23 +1,15 @@
-"""Fixtures for end-to-end tests: a real emulator on 127.0.0.1 and a copy of an example project."""
+"""Fixtures for end-to-end tests: a copy of an example project (the emulator comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    """A fresh emulator for the test, stopped after it."""
-    with start(tmp_path / "server") as running:
-        yield running
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -26,10 +27,6 @@ def invoke(emulator: Emulator, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def writes(emulator: Emulator) -> int:
-    return sum(emulator.stats()["requests"].get(m, 0) for m in ("POST", "PUT", "DELETE"))
-
-
 def test_import_adopts_an_existing_record_and_apply_updates_it(emulator: Emulator, manifest: Path) -> None:
     record = draft_titled(emulator, "Made in the web form")
     code, out, err = invoke(emulator, "import", str(manifest), "hello-zenodo", record)
@@ -45,7 +42,7 @@ def test_import_adopts_an_existing_record_and_apply_updates_it(emulator: Emulato
 
 
 def test_two_records_with_the_title_stop_the_run_and_say_how_to_pin(
-    emulator: Emulator, manifest: Path
+    emulator: Emulator, manifest: Path, writes: Callable[..., int]
 ) -> None:
     first, second = draft_titled(emulator, "Hello Zenodo"), draft_titled(emulator, "Hello Zenodo")
     emulator.reset_stats()

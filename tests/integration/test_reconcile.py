@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from zenodeploy.cli import cli
+from fake_clock import FakeClock
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
+from zenodeploy.reconcile import run as reconcile_run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-WRITES = ("POST", "PUT", "DELETE")
 
 
 @pytest.fixture
@@ -24,23 +27,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target / "zenodeploy.yaml"
 
 
-def run(emulator: Emulator, *args: str) -> dict:
-    result = CliRunner().invoke(
-        cli, [args[0], *args[1:], "--server", emulator.url, "--format", "json"], catch_exceptions=False
-    )
-    assert result.exit_code in (0, 4), result.output
-    return json.loads(result.stdout)
-
-
-def writes(emulator: Emulator) -> int:
-    return sum(emulator.stats()["requests"].get(m, 0) for m in WRITES)
-
-
-def uploaded_bytes(emulator: Emulator) -> int:
-    return int(emulator.stats()["bytes_received"])
-
-
-def test_second_apply_makes_no_write_and_reports_no_changes(emulator: Emulator, project: Path) -> None:
+def test_second_apply_makes_no_write_and_reports_no_changes(
+    emulator: Emulator, project: Path, run: Callable[..., Any], writes: Callable[..., int]
+) -> None:
     first = run(emulator, "apply", str(project), "--yes")
     assert first["depositions"][0]["state"] == "draft"
     assert writes(emulator) > 0
@@ -51,7 +40,9 @@ def test_second_apply_makes_no_write_and_reports_no_changes(emulator: Emulator, 
     assert second["requests"].get("GET", 0) <= 2
 
 
-def test_changed_spectrum_transfers_only_that_sample_archive(emulator: Emulator, project: Path) -> None:
+def test_changed_spectrum_transfers_only_that_sample_archive(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     spectrum = sorted((project.parent / "compounds").glob("*/spectra/*.jdx"))[0]
     sample = spectrum.parent.parent
@@ -80,7 +71,9 @@ def emulator_files(emulator: Emulator, project: Path) -> list[str]:
     return [e["key"] for e in listing["entries"]]
 
 
-def test_title_change_is_one_metadata_update_without_transfer(emulator: Emulator, project: Path) -> None:
+def test_title_change_is_one_metadata_update_without_transfer(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     project.write_text(project.read_text().replace("three common analgesics", "three analgesics"))
     emulator.reset_stats()
@@ -91,7 +84,7 @@ def test_title_change_is_one_metadata_update_without_transfer(emulator: Emulator
 
 
 def test_published_then_changed_file_makes_a_new_version_importing_files(
-    emulator: Emulator, project: Path
+    emulator: Emulator, project: Path, run: Callable[..., Any]
 ) -> None:
     run(emulator, "apply", str(project), "--yes", "--publish")
     first = json.loads((project.parent / "zenodeploy.yaml.lock").read_text())
@@ -116,7 +109,9 @@ def test_published_then_changed_file_makes_a_new_version_importing_files(
     )
 
 
-def test_deleted_lock_file_does_not_duplicate_the_record(emulator: Emulator, project: Path) -> None:
+def test_deleted_lock_file_does_not_duplicate_the_record(
+    emulator: Emulator, project: Path, run: Callable[..., Any]
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     (project.parent / "zenodeploy.yaml.lock").unlink()
     emulator.reset_stats()
@@ -126,21 +121,31 @@ def test_deleted_lock_file_does_not_duplicate_the_record(emulator: Emulator, pro
     assert (project.parent / "zenodeploy.yaml.lock").exists()  # adopted and written back
 
 
-def test_publish_answered_500_after_publishing_is_not_repeated(emulator: Emulator, project: Path) -> None:
+def test_publish_answered_500_after_publishing_is_not_repeated(
+    emulator: Emulator, project: Path, run: Callable[..., Any], fast_retries: FakeClock
+) -> None:
     run(emulator, "apply", str(project), "--yes")
     emulator.add_fault("POST", r"/draft/actions/publish$", status=500, after=True)
     emulator.reset_stats()
     result = run(emulator, "apply", str(project), "--yes", "--publish")
     assert result["depositions"][0]["state"] == "published"
     assert emulator.stats()["routes"].get("POST /api/records/{id}/draft/actions/publish") == 1
+    assert fast_retries.sleeps == []  # a publish is re-read, never repeated after a back-off
 
 
-def test_dropped_upload_is_completed_by_the_next_run(emulator: Emulator, project: Path) -> None:
+def test_dropped_upload_is_completed_by_the_next_run(
+    emulator: Emulator,
+    project: Path,
+    run: Callable[..., Any],
+    writes: Callable[..., int],
+    fast_retries: FakeClock,
+) -> None:
     emulator.add_fault("PUT", r"/content$", drop_after_bytes=100, times=50)
-    result = CliRunner().invoke(
-        cli, ["apply", str(project), "--server", emulator.url, "--yes", "--format", "json"]
-    )
-    assert result.exit_code == 1
+    run(emulator, "apply", str(project), "--yes", exit_codes=(1,))
+    # Each of the three uploads was tried three times, backing off 1 and 2 s in between; a failed
+    # transfer's entry is removed by the server, so every try starts the file again.
+    assert sorted(fast_retries.sleeps) == sorted([1.0, 2.0] * 3)
+    assert emulator.stats()["routes"]["POST /api/records/{id}/draft/files"] == 9
     emulator.clear_faults()
     run(emulator, "apply", str(project), "--yes")
     emulator.reset_stats()
@@ -148,3 +153,29 @@ def test_dropped_upload_is_completed_by_the_next_run(emulator: Emulator, project
     assert final["depositions"][0]["actions"] == [] and writes(emulator) == 0
     listing = emulator_files(emulator, project)
     assert len(listing) == len(set(listing)) == 3
+
+
+def test_a_429_holds_the_run_for_the_rate_limited_back_off_then_it_completes(
+    emulator: Emulator, project: Path, run: Callable[..., Any], fast_retries: FakeClock
+) -> None:
+    emulator.add_fault("GET", r"^/api/user/records$", status=429, times=2)
+    result = run(emulator, "apply", str(project), "--yes")
+    assert result["depositions"][0]["state"] == "draft"
+    assert emulator.stats()["responses"]["429"] == 2
+    # No Retry-After: a minute, then two, each plus (the upper bound of) 25 % jitter.
+    assert fast_retries.sleeps == [75.0, 150.0]
+
+
+def test_a_real_run_paces_in_real_time_on_the_documented_back_off_schedule() -> None:
+    """What ``fast_retries`` replaces: computed from the production policy, never slept."""
+    limiter, policy = reconcile_run.pacing()
+    assert policy.sleep is time.sleep and limiter._sleep is time.sleep and limiter._clock is time.time
+    assert policy.max_attempts == 5
+    upper = dataclasses.replace(policy, uniform=lambda low, high: high)  # the jitter's upper bound
+    assert [upper.delay(n, status=503, server_wait=None) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert [upper.delay(n, status=429, server_wait=None) for n in range(1, 6)] == [75, 150, 300, 600, 750]
+    lower = dataclasses.replace(policy, uniform=lambda low, high: low)
+    assert [lower.delay(n, status=None, server_wait=None) for n in range(1, 4)] == [0, 0, 0]  # full jitter
+    assert [lower.delay(n, status=429, server_wait=None) for n in range(1, 6)] == [60, 120, 240, 480, 600]
+    assert policy.delay(1, status=429, server_wait=7.0) == 7.0  # the server's Retry-After wins
+    assert policy.delay(1, status=503, server_wait=3600.0) == 600.0  # capped at ten minutes

@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,8 @@ import requests
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
-WRITES = ("POST", "PUT", "DELETE")
 AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}"}
 
 
@@ -62,19 +61,14 @@ def write_manifest(base: Path, count: int, files: dict[str, str] | None = None) 
     return manifest
 
 
-def writes(stats: dict) -> int:
-    return sum(stats["requests"].get(m, 0) for m in WRITES)
-
-
-@pytest.fixture
-def limited(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "server", rate_limit=100) as running:
-        yield running
-
-
+@pytest.mark.slow  # over a minute by design
 def test_bulk_apply_under_100_per_minute_never_gets_429(
-    limited: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_emulator: Callable[..., Emulator],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writes: Callable[..., int],
 ) -> None:
+    limited = make_emulator(rate_limit=100)
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
     manifest = write_manifest(tmp_path / "bulk", 20)
     args = ["apply", str(manifest), "--server", limited.url, "--yes", "--format", "json"]
@@ -173,6 +167,7 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@pytest.mark.slow  # 2 GiB through loopback
 def test_two_gigabyte_upload_keeps_the_client_under_100_mb(
     server: ServerProcess, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -199,7 +194,7 @@ def test_two_gigabyte_upload_keeps_the_client_under_100_mb(
 
 
 def test_ctrl_c_during_an_upload_exits_130_and_the_next_run_finishes(
-    server: ServerProcess, tmp_path: Path, request: pytest.FixtureRequest
+    server: ServerProcess, tmp_path: Path, request: pytest.FixtureRequest, writes: Callable[..., int]
 ) -> None:
     manifest = write_manifest(tmp_path / "project", 1)
     server.admin("POST", "faults", {"method": "PUT", "path_regex": "/content$", "latency": 60})

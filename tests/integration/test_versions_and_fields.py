@@ -4,27 +4,17 @@ and fields removed from the manifest removed from the record."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
-from click.testing import CliRunner
 
-from zenodeploy.cli import cli
+from fake_clock import FakeClock
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 AUTH = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Accept": "application/vnd.inveniordm.v1+json"}
-
-
-def run(emulator: Emulator, *args: str, ok: bool = True) -> dict:
-    result = CliRunner().invoke(cli, [*args, "--server", emulator.url, "--format", "json"])
-    if ok:
-        assert result.exit_code in (0, 4), result.output
-    return json.loads(result.stdout) if result.stdout.strip().startswith(("{", "[")) else {}
-
-
-def writes(emulator: Emulator) -> int:
-    return sum(emulator.stats()["requests"].get(m, 0) for m in ("POST", "PUT", "DELETE"))
 
 
 def versions(emulator: Emulator, record: str) -> list[str]:
@@ -37,7 +27,9 @@ def lock_entry(manifest: Path) -> dict:
     return next(iter(lock["servers"].values()))["hello-zenodo"]
 
 
-def test_a_pin_to_an_older_version_compares_with_the_newest(emulator: Emulator, manifest: Path) -> None:
+def test_a_pin_to_an_older_version_compares_with_the_newest(
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
+) -> None:
     run(emulator, "apply", str(manifest), "--yes", "--publish")
     first_doi = lock_entry(manifest)["doi"]
     (manifest.parent / "data.csv").write_text("sample,value\na,9\n")
@@ -55,7 +47,7 @@ def test_a_pin_to_an_older_version_compares_with_the_newest(emulator: Emulator, 
 
 
 def test_a_publish_whose_answer_and_check_were_lost_is_not_published_twice(
-    emulator: Emulator, manifest: Path
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], fast_retries: FakeClock
 ) -> None:
     run(emulator, "apply", str(manifest), "--yes", "--publish")
     first = lock_entry(manifest)["record_id"]
@@ -63,7 +55,10 @@ def test_a_publish_whose_answer_and_check_were_lost_is_not_published_twice(
     new = str(int(first) + 1)  # the emulator numbers the next version's draft next
     emulator.add_fault("POST", rf"^/api/records/{new}/draft/actions/publish$", status=504, after=True)
     emulator.add_fault("GET", rf"^/api/records/{new}$", status=500, times=20)
-    run(emulator, "apply", str(manifest), "--yes", "--publish", ok=False)
+    lost = run(emulator, "apply", str(manifest), "--yes", "--publish", exit_codes=(1,))["depositions"][0]
+    assert lost["state"] == "failed" and "may nevertheless have published the record" in lost["error"]
+    # The publish answered 504, so the run re-read the record: 500 five times, backing off 1, 2, 4, 8 s.
+    assert fast_retries.sleeps == [1.0, 2.0, 4.0, 8.0]
     emulator.clear_faults()
     emulator.reset_stats()
     final = run(emulator, "apply", str(manifest), "--yes", "--publish")
@@ -73,7 +68,7 @@ def test_a_publish_whose_answer_and_check_were_lost_is_not_published_twice(
 
 
 def test_a_version_published_elsewhere_is_the_base_of_the_next_one(
-    emulator: Emulator, manifest: Path
+    emulator: Emulator, manifest: Path, run: Callable[..., Any]
 ) -> None:
     run(emulator, "apply", str(manifest), "--yes", "--publish")
     first = lock_entry(manifest)["record_id"]
@@ -115,7 +110,7 @@ def test_a_version_published_elsewhere_is_the_base_of_the_next_one(
     "identifier", ["'2101.00002'", "arxiv:2101.00001", "doi.org/10.1234/abc", "https://doi.org/10.1234/abc"]
 )
 def test_identifier_forms_compare_equal_after_the_server_normalises_them(
-    emulator: Emulator, manifest: Path, identifier: str
+    emulator: Emulator, manifest: Path, identifier: str, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:
     text = (
         manifest.read_text()
@@ -129,7 +124,7 @@ def test_identifier_forms_compare_equal_after_the_server_normalises_them(
 
 
 def test_fields_removed_from_the_manifest_are_removed_from_the_record(
-    emulator: Emulator, manifest: Path
+    emulator: Emulator, manifest: Path, run: Callable[..., Any]
 ) -> None:
     extra = (
         "    keywords: [soil]\n    version: '1.0'\n    contributors: [{family: Roe, role: datacurator}]\n"

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from zenodo_fakes import BASE, TOKEN, FakeClock
+from zenodo_fakes import BASE, TOKEN
 
+from fake_clock import FakeClock
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter
 from zenodeploy.zenodo.retry import RetryPolicy

@@ -6,8 +6,9 @@ import pytest
 import requests
 import responses
 import urllib3.exceptions
-from zenodo_fakes import BASE, TOKEN, FakeClock
+from zenodo_fakes import BASE, TOKEN
 
+from fake_clock import FakeClock
 from zenodeploy import __version__
 from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.client import ZenodoClient

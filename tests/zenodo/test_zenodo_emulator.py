@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from zenodo_fakes import FakeClock
 
-from zenodeploy.emulator import Emulator, start
+from fake_clock import FakeClock
+from zenodeploy.emulator import Emulator
 from zenodeploy.emulator.server import LOCAL_TOKEN
 from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.client import ZenodoClient
@@ -27,12 +27,6 @@ RECORD = {
         "publisher": "Zenodo",
     }
 }
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    with start(tmp_path / "emulator") as running:
-        yield running
 
 
 @pytest.fixture

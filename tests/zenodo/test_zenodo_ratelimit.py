@@ -6,8 +6,9 @@ import threading
 
 import pytest
 import responses
-from zenodo_fakes import BASE, FakeClock
+from zenodo_fakes import BASE
 
+from fake_clock import FakeClock
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter, parse_retry_after
 

@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 import pytest
 import requests
 import responses
-from zenodo_fakes import BASE, FakeClock
+from zenodo_fakes import BASE
 
+from fake_clock import FakeClock
 from zenodeploy.errors import ApiError, FilesError
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter
@@ -120,15 +121,31 @@ def test_a_second_mismatch_is_an_error(
         upload_file(client, "r1", "data.bin", path, md5=md5, size=10)
 
 
+def _written(tmp_path: Path, name: str, data: bytes) -> tuple[Path, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
 def test_a_pending_file_from_a_crashed_run_is_reused(
     client: ZenodoClient, rsps: responses.RequestsMock, tmp_path: Path
 ) -> None:
-    path, md5 = _file(tmp_path, 10, "x y.csv")
+    path, md5 = _written(tmp_path, "x y.csv", b"site,value\nriver,1\n")
+    receiver = Receiver()
     rsps.post(FILES, status=400, json={"status": 400, "message": "File with key x y.csv already exists."})
     rsps.get(f"{FILES}/x%20y.csv", json={"key": "x y.csv", "status": "pending"})
-    rsps.add_callback("PUT", f"{FILES}/x%20y.csv/content", callback=Receiver())
+    rsps.add_callback("PUT", f"{FILES}/x%20y.csv/content", callback=receiver)
     _expect_commit(rsps, f"md5:{md5}", key="x%20y.csv")
-    upload_file(client, "r1", "x y.csv", path, md5=md5, size=10)
+    entry = upload_file(client, "r1", "x y.csv", path, md5=md5, size=path.stat().st_size)
+    assert entry["status"] == "completed" and entry["checksum"] == f"md5:{md5}"
+    # The pending entry is read, not created again (no second POST before the PUT), then filled.
+    assert [(c.request.method, c.request.url) for c in rsps.calls] == [
+        ("POST", FILES),
+        ("GET", f"{FILES}/x%20y.csv"),
+        ("PUT", f"{FILES}/x%20y.csv/content"),
+        ("POST", f"{FILES}/x%20y.csv/commit"),
+    ]
+    assert receiver.md5 == md5 and sum(receiver.chunks) == path.stat().st_size
 
 
 def test_a_completed_file_with_the_right_checksum_is_skipped(
@@ -148,13 +165,19 @@ def test_a_completed_file_with_the_right_checksum_is_skipped(
 def test_a_completed_file_with_another_checksum_is_replaced(
     client: ZenodoClient, rsps: responses.RequestsMock, tmp_path: Path
 ) -> None:
-    path, md5 = _file(tmp_path, 10)
+    path, md5 = _written(tmp_path, "data.bin", b"new contents")
+    receiver = Receiver()
     rsps.delete(f"{FILES}/data.bin", status=204)
     _expect_start(rsps)
-    rsps.add_callback("PUT", f"{FILES}/data.bin/content", callback=Receiver())
+    rsps.add_callback("PUT", f"{FILES}/data.bin/content", callback=receiver)
     _expect_commit(rsps, f"md5:{md5}")
     existing = {"key": "data.bin", "status": "completed", "checksum": "md5:old"}
-    upload_file(client, "r1", "data.bin", path, md5=md5, size=10, existing=existing)
+    entry = upload_file(client, "r1", "data.bin", path, md5=md5, size=12, existing=existing)
+    assert entry["checksum"] == f"md5:{md5}"
+    # The old file goes first, then the new bytes are uploaded and committed under the same key.
+    assert [c.request.method for c in rsps.calls] == ["DELETE", "POST", "PUT", "POST"]
+    assert json.loads(rsps.calls[1].request.body or b"[]") == [{"key": "data.bin"}]
+    assert receiver.md5 == md5 and receiver.headers["Content-Length"] == "12"
 
 
 def test_a_dropped_connection_starts_the_file_again_from_its_first_byte(
@@ -174,7 +197,7 @@ def test_a_dropped_connection_starts_the_file_again_from_its_first_byte(
     assert failing.chunks == [MB, MB] and complete.chunks == [MB] * 4 and complete.md5 == md5
     assert seen == [MB, MB, -2 * MB, MB, MB, MB, MB]
     assert [c.request.method for c in rsps.calls] == ["POST", "PUT", "POST", "PUT", "POST"]
-    assert clock.sleeps == []  # nothing to wait for: the new attempt is a new upload
+    assert clock.sleeps == [1.0]  # one back-off before the file is started again
 
 
 def test_a_transfer_the_server_failed_is_started_again(

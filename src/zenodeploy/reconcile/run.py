@@ -21,6 +21,7 @@ from zenodeploy.reconcile.shard import Shard
 from zenodeploy.reconcile.tokens import stored_token
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.retry import RetryPolicy
 from zenodeploy.zenodo.servers import base_url, resolve_token
 
 PRODUCTION = "zenodo"
@@ -79,22 +80,31 @@ def connect(settings: Settings) -> Iterator[Session]:
         yield Session(settings, manifest, resolution, server, client, lock)
 
 
+def pacing() -> tuple[RateLimiter, RetryPolicy]:
+    """The rate limiter and retry policy shared by every client of one run: real time, real
+    exponential back-off. The one seam for tests: ``tests/conftest.py`` (``fast_retries``)
+    replaces this function so that fault-injection tests never sleep through a back-off."""
+    return RateLimiter(), RetryPolicy()
+
+
 @contextlib.contextmanager
 def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
-    limiter, budget = RateLimiter(), settings.parallel
+    (limiter, retry), budget = pacing(), settings.parallel
     if server == "local":
         from zenodeploy.emulator import LOCAL_TOKEN, start
 
         with (
             start(manifest.base_dir / ".zenodeploy" / "local") as emulator,
-            ZenodoClient(emulator.url, LOCAL_TOKEN, limiter=limiter, max_in_flight=budget) as client,
+            ZenodoClient(
+                emulator.url, LOCAL_TOKEN, limiter=limiter, retry=retry, max_in_flight=budget
+            ) as client,
         ):
             yield client
         return
     token = resolve_token(
         server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env)
     )
-    with ZenodoClient(base_url(server), token, limiter=limiter, max_in_flight=budget) as client:
+    with ZenodoClient(base_url(server), token, limiter=limiter, retry=retry, max_in_flight=budget) as client:
         yield client
 
 

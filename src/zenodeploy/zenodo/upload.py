@@ -132,7 +132,8 @@ def upload_file(
                     url=f"{client.base_url}/api/records/{record_id}/draft/files",
                 )
             reporter.restart()
-            existing = None  # the server dropped the entry: start the file again
+            existing = None  # the server dropped the entry: start the file again, after a back-off
+            client.retry.wait(failed, status=None, server_wait=None)
             continue
         committed = client.commit_file(record_id, key)
         stored = str(committed.get("checksum", ""))
