@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -220,3 +221,23 @@ def test_ctrl_c_during_an_upload_exits_130_and_the_next_run_finishes(
     assert [h["metadata"]["title"] for h in hits] == ["Generated deposition 0"]
     files = server.get(f"/api/records/{hits[0]['id']}/draft/files")["entries"]
     assert sorted(e["key"] for e in files) == ["dep-000/part-0.csv", "dep-000/part-1.csv"]
+
+
+def test_an_hourly_limit_stops_the_run_with_the_time_to_come_back(
+    make_emulator: Callable[..., Emulator], manifest: Path
+) -> None:
+    """Zenodo's limits are per minute and per hour ("5000 per hour;100 per minute"): a spent hour
+    asks for a pause of up to 3600 s, which the run refuses past --max-wait instead of blocking
+    silently for an hour."""
+    emulator = make_emulator(rate_limit="3 per hour;100 per minute")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        cli, ["apply", str(manifest), "--server", emulator.url, "--yes", "--max-wait", "60"]
+    )
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1, result.output
+    assert "min pause before the next request" in result.output
+    assert re.search(
+        r"run the same command again after \d\d:\d\d UTC, or let it wait with --max-wait 3[56]\d\d",
+        result.output,
+    )

@@ -57,6 +57,14 @@ _RUN_OPTIONS = (
         help="Requests on the wire at once, uploads included (depositions share them).",
     ),
     click.option(
+        "--max-wait",
+        type=click.FloatRange(0),
+        default=900,
+        show_default=True,
+        metavar="SECONDS",
+        help="Longest pause a rate limit may impose; past it the run stops and says when to come back.",
+    ),
+    click.option(
         "--shard",
         metavar="I/N",
         callback=_shard,
@@ -77,13 +85,14 @@ def run_options(func: Callable[..., None]) -> Callable[..., None]:
         token_env: str | None,
         only: tuple[str, ...],
         parallel: int,
+        max_wait: float,
         shard: Shard | None,
         publish: bool | None = None,
         **rest: Any,
     ) -> None:
         from zenodeploy.reconcile.run import Settings
 
-        func(Settings(manifest, server, token_env, only, publish, parallel, shard), **rest)
+        func(Settings(manifest, server, token_env, only, publish, parallel, shard, max_wait), **rest)
 
     decorated: Callable[..., None] = wrapper
     for option in reversed(_RUN_OPTIONS):

@@ -31,6 +31,8 @@ PRODUCTION = "zenodo"
 class Settings:
     """One run's options as the command line gave them, built once and passed whole.
 
+    ``max_wait``: a rate-limit pause longer than this stops the run with the time to come back.
+
     ``server`` None means the manifest's; ``parallel`` is the run's one concurrency budget (requests
     on the wire, uploads included); ``shard`` (``--shard I/N``) keeps only that shard's keys and
     writes the lock to its fragment."""
@@ -42,6 +44,7 @@ class Settings:
     publish: bool | None = None
     parallel: int = 4
     shard: Shard | None = None
+    max_wait: float = 900.0  # the longest pause a server's rate limit may impose before the run stops
 
 
 @dataclass(slots=True)
@@ -90,6 +93,7 @@ def pacing() -> tuple[RateLimiter, RetryPolicy]:
 @contextlib.contextmanager
 def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
     (limiter, retry), budget = pacing(), settings.parallel
+    limiter.max_wait = settings.max_wait
     if server == "local":
         from zenodeploy.emulator import LOCAL_TOKEN, start
 

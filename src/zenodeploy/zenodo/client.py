@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
+import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -29,9 +31,9 @@ from requests.adapters import HTTPAdapter
 from zenodeploy import __version__
 from zenodeploy.errors import ApiError
 from zenodeploy.zenodo.endpoints import Endpoints
-from zenodeploy.zenodo.failures import error_for_exception, error_for_status, redact_url, scrub
+from zenodeploy.zenodo.failures import RateLimited, error_for_exception, error_for_status, redact_url, scrub
 from zenodeploy.zenodo.file_endpoints import FileEndpoints
-from zenodeploy.zenodo.ratelimit import RateLimiter
+from zenodeploy.zenodo.ratelimit import RateLimiter, WaitTooLong
 from zenodeploy.zenodo.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -182,7 +184,10 @@ class ZenodoClient(Endpoints, FileEndpoints):
         attempt = 0
         while True:
             attempt += 1
-            self.limiter.acquire()
+            try:
+                self.limiter.acquire()
+            except WaitTooLong as wait:
+                raise self._too_long(wait, method, shown) from None
             self._count(method)
             try:
                 body = data() if callable(data) else data
@@ -232,6 +237,17 @@ class ZenodoClient(Endpoints, FileEndpoints):
                 secret=self._token,
                 unknown_outcome="" if idempotent else unknown_outcome,
             )
+
+    def _too_long(self, wait: WaitTooLong, method: str, shown: str) -> RateLimited:
+        until = time.strftime("%H:%M UTC", time.gmtime(wait.until))
+        return RateLimited(
+            f"{self.base_url} asks for a {wait.seconds / 60:.0f} min pause before the next request (its "
+            f"rate limit for this token is spent). Nothing is lost: run the same command again after "
+            f"{until}, or let it wait with --max-wait {math.ceil(wait.seconds)}.",
+            status=429,
+            method=method,
+            url=shown,
+        )
 
     def _back_off(self, attempt: int, status: int, asked: float | None) -> None:
         """Wait before attempt ``attempt + 1``; ``asked`` is what the server asked for, if anything."""

@@ -15,10 +15,22 @@ each request, decides whether to wait so that a run never reaches a 429:
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Mapping
+
+log = logging.getLogger(__name__)
+
+
+class WaitTooLong(Exception):
+    """The server asked for a longer pause than the run allows (``--max-wait``)."""
+
+    def __init__(self, seconds: float, until: float) -> None:
+        super().__init__(f"the server's rate limit asks for a {seconds:.0f} s pause")
+        self.seconds, self.until = seconds, until
+
 
 # A Reset value below this is a number of seconds, not an epoch (some proxies send deltas).
 _EPOCH_THRESHOLD = 1_000_000_000
@@ -63,8 +75,10 @@ class RateLimiter:
         low_water: float = 0.25,
         probe_timeout: float = 30.0,
         poll: float = 0.05,
+        max_wait: float = math.inf,
     ) -> None:
         self._clock = clock
+        self.max_wait = max_wait
         self._sleep = sleep
         self._low_water = low_water
         self._probe_timeout = probe_timeout
@@ -114,14 +128,22 @@ class RateLimiter:
         return max(1, math.ceil(self._limit * self._low_water))
 
     def acquire(self) -> float:
-        """Block until one more request may be sent; returns the seconds waited."""
+        """Block until one more request may be sent; returns the seconds waited.
+
+        A wait longer than ``max_wait`` (an hourly limit can ask for up to an hour) raises
+        :class:`WaitTooLong` instead of blocking silently; waits over 10 s are logged."""
         waited = 0.0
         while True:
             with self._lock:
-                wait = self._wait_needed(self._clock())
+                now = self._clock()
+                wait = self._wait_needed(now)
                 if wait <= 0:
                     self.waited_seconds += waited
                     return waited
+            if wait > self.max_wait:
+                raise WaitTooLong(wait, now + wait)
+            if wait > 10 and waited == 0:
+                log.warning("waiting %.0f s: the server's rate limit asks for it", wait)
             self._sleep(wait)
             waited += wait
 
