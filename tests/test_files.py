@@ -235,3 +235,27 @@ def test_two_files_to_one_member_name_in_an_archive_are_refused(tree: Path) -> N
 def test_dotdot_after_a_wildcard_is_refused(tree: Path) -> None:
     with pytest.raises(FilesError, match=r"has `\.\.` after a wildcard"):
         resolve(tree, ["data/*/../a.csv"])
+
+
+def test_more_bytes_than_zenodo_takes_per_record_is_refused_before_hashing(tmp_path: Path) -> None:
+    """A record's bucket holds 50 GB on Zenodo (zenodo-rdm invenio.cfg): two sparse 26 GB files
+    are refused at once, without reading them."""
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    (tmp_path / "data").mkdir()
+    for name in ("a.bin", "b.bin"):
+        with (tmp_path / "data" / name).open("wb") as handle:
+            handle.truncate(26 * 1000**3)
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: big\n    title: Big files\n    resource_type: dataset\n"
+        "    creators: [{family: Doe, given: J}]\n    license: cc-by-4.0\n    description: d\n"
+        "    files: ['data/*.bin']\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1
+    assert "zenodeploy.yaml:9:" in result.output
+    assert "52.0 GB of files, but Zenodo takes at most 50 GB per record" in result.output

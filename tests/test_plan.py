@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -133,12 +134,13 @@ def test_plan_is_pure_it_reads_its_inputs_and_leaves_them_as_they_were() -> None
     r = remote(d, "published", title="Old", files={"a.zip": "f" * 32, "old.csv": "1" * 32})
     d_before, r_before = copy.deepcopy(d), copy.deepcopy(r)
     first = compute_plan(d, Observation("k", r, "lock"))
+    # No published file is wanted as it is: nothing is imported, so nothing needs deleting.
     assert [describe(a) for a in first.actions] == [
         "↻ new version of 1",
-        "- delete old.csv",
-        "+ replace a.zip (10 Bytes)",
+        "+ upload a.zip (10 Bytes)",
         '~ title: "Old" → "Spectra of aspirin"',
     ]
+    assert first.actions[0] == NewVersion("1", None, import_files=False)
     assert d == d_before and r == r_before  # neither the manifest's record nor the server's is changed
     assert compute_plan(d, Observation("k", r, "lock")).actions == first.actions  # so a re-plan agrees
 
@@ -146,3 +148,24 @@ def test_plan_is_pure_it_reads_its_inputs_and_leaves_them_as_they_were() -> None
 def test_deleting_all_files_is_planned_as_deletes() -> None:
     d = desired(files=())
     assert [type(a) for a in plan(d, remote(d))] == [Delete]
+
+
+def test_a_new_version_imports_the_previous_files_only_when_some_are_still_wanted() -> None:
+    keep = LocalFile("keep.csv", Path("keep.csv"), 10, "0" * 32)
+    d = desired(files=(keep, FILE))
+    r = remote(d, "published", files={"keep.csv": "0" * 32, "a.zip": "f" * 32, "old.csv": "1" * 32})
+    actions = plan(d, r)
+    assert actions[0] == NewVersion("1", None, import_files=True)
+    assert [describe(a) for a in actions[1:3]] == ["- delete old.csv", "+ replace a.zip (10 Bytes)"]
+
+
+def test_an_open_new_version_left_without_files_imports_them_again_and_syncs_against_them() -> None:
+    """A run stopped after importing and deleting: the pending draft has no files; the next run
+    imports once more and plans against what the import brings (no second run needed)."""
+    keep = LocalFile("keep.csv", Path("keep.csv"), 10, "0" * 32)
+    d = desired(files=(keep,))
+    r = remote(d, "published", files={"keep.csv": "0" * 32, "old.csv": "1" * 32})
+    empty = RecordDoc.parse({**r.doc.json, "id": "2", "files": {"enabled": True, "entries": []}})
+    actions = plan(d, replace(r, pending=empty))
+    assert actions[0] == NewVersion("1", None, "2", import_files=True)
+    assert [describe(a) for a in actions[1:]] == ["- delete old.csv"]

@@ -24,6 +24,8 @@ from zenodeploy.errors import FilesError
 from zenodeploy.model import LocalFile, Sample
 
 MAX_FILES = 100  # Zenodo's limit per record
+# zenodo-rdm invenio.cfg: FILES_REST_DEFAULT_QUOTA_SIZE (a record's bucket) is 50 GB.
+MAX_BYTES = 50 * 1000**3
 PACK_MODES = ("none", "per-sample", "single")
 
 
@@ -81,13 +83,13 @@ def resolve_deposition(
     zips.extend(sample_zips)
     _check_names(plain, zips)
     _check_count(len(plain) + len(zips), max_files, deposition, where)
+    sources = [p.source for p in plain] + [m.source for z in zips for m in z.members]
+    sources += [path for folder in folders for _, path in folder.files]
+    _check_quota(sources, where)
 
     own_cache = cache is None
     checksums = ChecksumCache() if cache is None else cache
     try:
-        sources = [p.source for p in plain] + [m.source for z in zips for m in z.members]
-        for folder in folders:
-            sources.extend(path for _, path in folder.files)
         digests = checksums.digests(sources)
         _check_empty(plain, digests)
         archives = {
@@ -118,6 +120,17 @@ def resolve_deposition(
         for f in folders
     )
     return Resolved(tuple(sorted(result, key=lambda f: f.name)), samples, tuple(warnings))
+
+
+def _check_quota(sources: Sequence[Path], where: str) -> None:
+    """Refuse before hashing what Zenodo would refuse half-way through the uploads."""
+    total = sum(path.stat().st_size for path in set(sources))
+    if total > MAX_BYTES:
+        raise FilesError(
+            f"{total / 1000**3:.1f} GB of files, but Zenodo takes at most 50 GB per record; split the "
+            "deposition, or ask Zenodo support for a larger quota first.",
+            path=f"{where}.files",
+        )
 
 
 def _sm(d: Digest) -> tuple[int, str]:

@@ -136,7 +136,7 @@ class _Runner:
                 plan.key,
                 replace(entry, parent_id=draft.parent_id or entry.parent_id, pending_id=target),
             )
-            if not draft.files and not _has_files(client, target):
+            if action.import_files and not draft.files and not _has_files(client, target):
                 client.files_import(target)  # links the previous version's files: no bytes re-sent
             return RecordDoc.parse(client.get_draft(target)), target
         if isinstance(action, UpdateMetadata):

@@ -32,6 +32,7 @@ class NewVersion:
     record_id: str
     doi: str | None
     pending_id: str | None = None  # continue this open new-version draft instead of asking for one
+    import_files: bool = False  # link the previous version's files first (some are still wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +156,23 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
                     f"'{desired.key}' is published and its files differ, but on_published: edit only changes metadata. Use on_published: new-version to publish the new files as a new version."
                 )
             ]
-        if remote.pending is not None:
+        # Importing links the previous version's files server-side (no bytes sent); it is worth a
+        # request only when some of them are still wanted as they are.
+        reuse = _reusable(desired.files, remote.published_files)
+        if remote.pending is not None and (remote.pending_files or not reuse):
             # An open new version (an earlier run, or the web UI): bring it up to date.
             sync = _file_sync(desired.files, remote.pending_files)
             if not sync and not meta and not desired.publish:
                 return [AddCommunities(communities)] if communities else []
             actions += [NewVersion(remote.record_id, remote.doi, remote.pending.id), *sync, *meta]
+        elif remote.pending is not None:
+            # An open new version with no files (a run stopped before or after importing, and then
+            # deleting, them): import again and sync against what the import brings.
+            actions.append(NewVersion(remote.record_id, remote.doi, remote.pending.id, import_files=True))
+            actions += [*_file_sync(desired.files, remote.published_files), *meta]
         else:
-            actions.append(NewVersion(remote.record_id, remote.doi))
-            actions += _file_sync(desired.files, remote.published_files)
+            actions.append(NewVersion(remote.record_id, remote.doi, import_files=reuse))
+            actions += _file_sync(desired.files, remote.published_files if reuse else {})
             # A new-version draft drops 'version' and resets the date (invenio-rdm-records: services/components/metadata.py): always send metadata.
             actions.append(meta[0] if meta else UpdateMetadata(()))
     elif meta:
@@ -208,6 +217,10 @@ def _metadata(
 
 def _files_differ(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> bool:
     return {f.name: f.md5 for f in local} != {k: f.md5 for k, f in remote.items()}
+
+
+def _reusable(local: tuple[LocalFile, ...], published: Mapping[str, RemoteFile]) -> bool:
+    return any((have := published.get(f.name)) is not None and have.md5 == f.md5 for f in local)
 
 
 def _file_sync(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> list[Action]:
