@@ -45,7 +45,7 @@ def test_cookies_from_the_server_are_never_kept_or_sent(
     client.get_record("1")
     client.get_record("2")
     assert "Cookie" not in rsps.calls[1].request.headers
-    assert len(client._session.cookies) == 0
+    assert len(client.http._session.cookies) == 0
 
 
 def test_a_client_without_token_sends_no_authorization(rsps: responses.RequestsMock) -> None:
@@ -100,7 +100,7 @@ def test_the_token_is_not_in_connection_errors(client: ZenodoClient, rsps: respo
         url,
         body=requests.ConnectionError(f"Max retries exceeded with url: /api/records/1?access_token={TOKEN}"),
     )
-    client.retry = type(client.retry)(max_attempts=1)
+    client.http.retry = type(client.retry)(max_attempts=1)
     with pytest.raises(ConnectionFailed) as info:
         client._request("GET", url, idempotent=True)
     assert TOKEN not in str(info.value)

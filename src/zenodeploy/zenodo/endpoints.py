@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from zenodeploy.errors import ApiError
@@ -33,8 +33,34 @@ def json_object(value: Any, what: str) -> JSON:
     return value
 
 
+class Transport(Protocol):
+    """What the endpoints send requests through (:class:`~zenodeploy.zenodo.transport.HttpTransport`).
+
+    ``request`` sends one logical request (several attempts when safe) and returns the parsed
+    JSON (None for an empty body); ``data`` may be a callable building a fresh body per attempt;
+    non-idempotent failures with an unknown outcome say the server may have ``unknown_outcome``."""
+
+    base_url: str
+
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        json: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        unknown_outcome: str = "created or changed something",
+    ) -> Any: ...
+
+
 class EndpointBase:
-    """What endpoint methods build on; ``_request`` is provided by :class:`~zenodeploy.zenodo.client.ZenodoClient`."""
+    """What endpoint methods build on: a :class:`Transport`."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
 
     def _request(
         self,
@@ -48,7 +74,16 @@ class EndpointBase:
         idempotent: bool,
         unknown_outcome: str = "created or changed something",
     ) -> Any:
-        raise NotImplementedError
+        return self.transport.request(
+            method,
+            path_or_url,
+            json=json,
+            data=data,
+            headers=headers,
+            params=params,
+            idempotent=idempotent,
+            unknown_outcome=unknown_outcome,
+        )
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> JSON:
         return json_object(self._request("GET", path, params=params, idempotent=True), f"GET {path}")
