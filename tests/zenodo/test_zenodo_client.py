@@ -62,14 +62,14 @@ def test_authorization_is_dropped_on_a_redirect_to_another_host(
     )
     rsps.get(f"{BASE}/api/records/2", status=302, headers={"Location": "https://files.elsewhere.test/x"})
     rsps.get("https://files.elsewhere.test/x", json={"ok": True})
-    assert client._request("GET", "/api/records/1/versions/latest", idempotent=True) == {"ok": True}
+    assert client.http.request("GET", "/api/records/1/versions/latest", idempotent=True) == {"ok": True}
     assert rsps.calls[1].request.headers["Authorization"] == f"Bearer {TOKEN}"  # same host: kept
     assert "Authorization" not in rsps.calls[2].request.headers
 
 
 def test_absolute_urls_on_another_host_are_refused_before_sending(client: ZenodoClient) -> None:
     with pytest.raises(ApiError, match=r"Refusing to send the access token to https://evil.test"):
-        client._request("GET", "https://evil.test/api/records?access_token=abc", idempotent=True)
+        client.http.request("GET", "https://evil.test/api/records?access_token=abc", idempotent=True)
     assert client.requests_made == {}
 
 
@@ -82,7 +82,7 @@ def test_the_token_appears_in_no_repr_message_or_url(
         json={"status": 500, "message": f"internal error near {TOKEN}"},
     )
     with pytest.raises(ServerFailed) as info:
-        client._request(
+        client.http.request(
             "GET", f"{BASE}/api/records/1/files?access_token={TOKEN}&page=2&Token=x&size=3", idempotent=True
         )
     error = info.value
@@ -102,7 +102,7 @@ def test_the_token_is_not_in_connection_errors(client: ZenodoClient, rsps: respo
     )
     client.http.retry = type(client.retry)(max_attempts=1)
     with pytest.raises(ConnectionFailed) as info:
-        client._request("GET", url, idempotent=True)
+        client.http.request("GET", url, idempotent=True)
     assert TOKEN not in str(info.value)
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert str(info.value) == (
@@ -282,5 +282,5 @@ def test_a_body_that_cannot_be_replayed_is_not_retried(
 ) -> None:
     rsps.put(f"{BASE}/api/records/1/draft/files/a/content", status=503)
     with pytest.raises(ServerFailed):
-        client._request("PUT", "/api/records/1/draft/files/a/content", data=iter([b"x"]), idempotent=True)
+        client.http.request("PUT", "/api/records/1/draft/files/a/content", data=iter([b"x"]), idempotent=True)
     assert len(rsps.calls) == 1

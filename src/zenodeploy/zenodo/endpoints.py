@@ -62,31 +62,8 @@ class EndpointBase:
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
 
-    def _request(
-        self,
-        method: str,
-        path_or_url: str,
-        *,
-        json: Any = None,
-        data: Any = None,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        idempotent: bool,
-        unknown_outcome: str = "created or changed something",
-    ) -> Any:
-        return self.transport.request(
-            method,
-            path_or_url,
-            json=json,
-            data=data,
-            headers=headers,
-            params=params,
-            idempotent=idempotent,
-            unknown_outcome=unknown_outcome,
-        )
-
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> JSON:
-        return json_object(self._request("GET", path, params=params, idempotent=True), f"GET {path}")
+        return json_object(self.transport.request("GET", path, params=params, idempotent=True), f"GET {path}")
 
     def _verified(self, error: OutcomeUnknown, check: Callable[[], JSON | None]) -> JSON:
         """Return what ``check`` reads when it shows the failed call took effect; else re-raise."""
@@ -108,7 +85,7 @@ class Endpoints(EndpointBase):
     def create_draft(self, record: Mapping[str, Any]) -> JSON:
         """POST /api/records. Never repeated: after an unknown outcome the caller re-observes
         (lock file, then a search of the account's drafts) instead of risking a duplicate."""
-        result = self._request(
+        result = self.transport.request(
             "POST", "/api/records", json=dict(record), idempotent=False, unknown_outcome="created a draft"
         )
         return json_object(result, "create")
@@ -122,17 +99,18 @@ class Endpoints(EndpointBase):
     def update_draft(self, record_id: str, record: Mapping[str, Any]) -> JSON:
         """PUT /api/records/{id}/draft: a full replace, so send complete metadata."""
         path = f"/api/records/{quote_id(record_id)}/draft"
-        return json_object(self._request("PUT", path, json=dict(record), idempotent=True), "update")
+        return json_object(self.transport.request("PUT", path, json=dict(record), idempotent=True), "update")
 
     def delete_draft(self, record_id: str) -> None:
-        self._request("DELETE", f"/api/records/{quote_id(record_id)}/draft", idempotent=True)
+        self.transport.request("DELETE", f"/api/records/{quote_id(record_id)}/draft", idempotent=True)
 
     def edit(self, record_id: str) -> JSON:
         """POST /api/records/{id}/draft: open a published record for editing; verified by reading the draft."""
         path = f"/api/records/{quote_id(record_id)}/draft"
         try:
             return json_object(
-                self._request("POST", path, idempotent=False, unknown_outcome="opened an edit"), "edit"
+                self.transport.request("POST", path, idempotent=False, unknown_outcome="opened an edit"),
+                "edit",
             )
         except OutcomeUnknown as error:
             return self._verified(error, lambda: self.get_draft(record_id))
@@ -144,7 +122,9 @@ class Endpoints(EndpointBase):
         :class:`OutcomeUnknown` stands and the next apply decides from a fresh observation."""
         path = f"/api/records/{quote_id(record_id)}/draft/actions/publish"
         try:
-            result = self._request("POST", path, idempotent=False, unknown_outcome="published the record")
+            result = self.transport.request(
+                "POST", path, idempotent=False, unknown_outcome="published the record"
+            )
             return json_object(result, "publish")
         except OutcomeUnknown as error:
             return self._verified(error, lambda: self._published(record_id))
@@ -169,11 +149,11 @@ class Endpoints(EndpointBase):
         what = "created a new version draft"
         try:
             return json_object(
-                self._request("POST", path, idempotent=False, unknown_outcome=what), "new version"
+                self.transport.request("POST", path, idempotent=False, unknown_outcome=what), "new version"
             )
         except OutcomeUnknown:
             return json_object(
-                self._request("POST", path, idempotent=False, unknown_outcome=what), "new version"
+                self.transport.request("POST", path, idempotent=False, unknown_outcome=what), "new version"
             )
 
     def latest_version(self, record_id: str) -> JSON:
@@ -222,7 +202,7 @@ class Endpoints(EndpointBase):
         """PUT .../draft/review: ask a community to include the draft on its first publish."""
         body = {"receiver": {"community": community_id}, "type": "community-submission"}
         path = f"/api/records/{quote_id(record_id)}/draft/review"
-        return json_object(self._request("PUT", path, json=body, idempotent=True), "review request")
+        return json_object(self.transport.request("PUT", path, json=body, idempotent=True), "review request")
 
     def submit_review(self, record_id: str, comment: str | None = None) -> JSON:
         """POST .../draft/actions/submit-review; verified by the review no longer being just created."""
@@ -230,7 +210,7 @@ class Endpoints(EndpointBase):
         body = {"payload": {"content": comment, "format": "html"}} if comment else {}
         try:
             return json_object(
-                self._request(
+                self.transport.request(
                     "POST", path, json=body, idempotent=False, unknown_outcome="submitted the review"
                 ),
                 "submit review",
@@ -247,7 +227,7 @@ class Endpoints(EndpointBase):
         """POST /api/records/{id}/communities for a published record (inclusion requests)."""
         body = {"communities": [{"id": c} for c in community_ids]}
         path = f"/api/records/{quote_id(record_id)}/communities"
-        result = self._request(
+        result = self.transport.request(
             "POST", path, json=body, idempotent=False, unknown_outcome="requested the inclusion"
         )
         return json_object(result, "add communities")

@@ -35,7 +35,7 @@ class FileEndpoints(EndpointBase):
         path = f"/api/records/{quote_id(record_id)}/draft/files"
         body = [{"key": k} for k in keys]
         try:
-            result = self._request(
+            result = self.transport.request(
                 "POST", path, json=body, idempotent=False, unknown_outcome="started the uploads"
             )
             return json_object(result, "start uploads")
@@ -57,7 +57,7 @@ class FileEndpoints(EndpointBase):
         ``__len__`` so that Content-Length is sent instead of chunked encoding."""
         path = f"/api/records/{quote_id(record_id)}/draft/files/{_key(key)}/content"
         headers = {"Content-Type": "application/octet-stream"}
-        result = self._request(
+        result = self.transport.request(
             "PUT",
             path,
             data=body,
@@ -71,7 +71,9 @@ class FileEndpoints(EndpointBase):
         """POST .../commit; verified by the file's status being ``completed``."""
         path = f"/api/records/{quote_id(record_id)}/draft/files/{_key(key)}/commit"
         try:
-            result = self._request("POST", path, idempotent=False, unknown_outcome="committed the file")
+            result = self.transport.request(
+                "POST", path, idempotent=False, unknown_outcome="committed the file"
+            )
             return json_object(result, "commit")
         except OutcomeUnknown as error:
 
@@ -82,7 +84,7 @@ class FileEndpoints(EndpointBase):
             return self._verified(error, check)
 
     def delete_file(self, record_id: str, key: str) -> None:
-        self._request(
+        self.transport.request(
             "DELETE", f"/api/records/{quote_id(record_id)}/draft/files/{_key(key)}", idempotent=True
         )
 
@@ -90,7 +92,9 @@ class FileEndpoints(EndpointBase):
         """POST .../draft/actions/files-import; verified by the draft now listing files."""
         path = f"/api/records/{quote_id(record_id)}/draft/actions/files-import"
         try:
-            result = self._request("POST", path, idempotent=False, unknown_outcome="imported the files")
+            result = self.transport.request(
+                "POST", path, idempotent=False, unknown_outcome="imported the files"
+            )
             return json_object(result, "files import")
         except OutcomeUnknown as error:
             return self._verified(error, lambda: self._with_entries(self.draft_files(record_id)))
