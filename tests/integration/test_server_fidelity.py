@@ -43,7 +43,7 @@ def set_title(manifest: Path, title: str) -> None:
 
 
 def test_a_concept_id_pin_edits_the_latest_version_and_locks_its_own_id(
-    emulator: Emulator, manifest: Path, run: Callable[..., Any]
+    emulator: Emulator, manifest: Path, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:
     """invenio-rdm-records resources/resources.py: GET /api/records/{parent id} redirects to the
     latest version; the pin must be followed to that record, not used as a record id."""
@@ -74,6 +74,10 @@ def test_a_concept_id_pin_edits_the_latest_version_and_locks_its_own_id(
     assert get(emulator, f"/api/records/{first['record_id']}")["metadata"]["title"] == "Hello Zenodo"
     assert lock_entry(manifest)["record_id"] == latest["record_id"]
     assert len({r["parent"]["id"] for r in my_records(emulator)}) == 1
+    emulator.reset_stats()
+    again = run(emulator, "apply", str(manifest), "--yes")["depositions"][0]
+    assert (again["record_id"], again["actions"]) == (latest["record_id"], [])
+    assert writes(emulator) == 0
 
 
 def test_a_title_fixed_by_ftfy_is_found_again_without_the_lock(

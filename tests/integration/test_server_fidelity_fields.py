@@ -110,6 +110,11 @@ def test_a_ror_affiliation_named_by_the_server_converges(
     assert [(a["id"], a["name"]) for a in affiliations] == [
         ("01ggx4157", "European Organization for Nuclear Research")
     ]
+    # Without the lock (a fresh CI checkout) no receipt of the first save hides a difference.
+    manifest.with_name("zenodeploy.yaml.lock").unlink()
+    emulator.reset_stats()
+    fresh = run(emulator, "apply", str(manifest), "--yes")["depositions"][0]
+    assert fresh["actions"] == [] and writes(emulator) == 0, fresh
 
 
 def test_a_field_the_server_drops_from_a_save_fails_the_deposition_before_publishing(
