@@ -133,15 +133,17 @@ def plans(session: Session) -> list[DepositionPlan]:
 
 
 def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
-    """Write lock entries for records found by search or moved on to a newer version since the
-    lock was written, so the next run reads the right record at once."""
+    """Write lock entries for records found by search, found by a pin the lock does not hold yet
+    (the record's own id: a concept id pin names its latest version), or moved on to a newer
+    version since the lock was written, so the next run reads the right record at once and the
+    receipts of its saves are kept."""
     for plan in plan_list:
         remote = plan.observation.remote
         if remote is None:
             continue
         entry = session.lock.get(session.server, plan.key)
         if plan.observation.found_by == "search" or (
-            entry is not None and entry.record_id != remote.record_id
+            entry.record_id != remote.record_id if entry is not None else plan.observation.found_by == "pin"
         ):
             session.lock.set(session.server, plan.key, remote.lock_entry())
 
