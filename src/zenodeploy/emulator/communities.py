@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from zenodeploy.emulator import search
+from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.records import Records, now
 from zenodeploy.emulator.replies import NOT_FOUND, PID_MISSING, VALIDATION, HttpError, forbidden
 from zenodeploy.emulator.store import Doc, Store
@@ -75,6 +76,7 @@ class Communities:
     def __init__(self, store: Store, specs: Iterable[CommunitySpec]) -> None:
         self.store = store
         self.records: Records | None = None  # wired after construction (records need us too)
+        self.drafts: Drafts | None = None
         for spec in specs:
             self.define(spec, replace=False)
 
@@ -380,7 +382,8 @@ class Communities:
         rec_id = req["topic"]["record"]
         v = records.version(rec_id)
         if req["type"] == "community-submission":
-            v = records.publish(None, rec_id, check_owner=False)
+            assert self.drafts is not None
+            v = self.drafts.publish(None, rec_id, check_owner=False)
         parent = self.store.get_parent(v["parent_id"]) or {}
         ids = parent.setdefault("communities", [])
         if req["receiver"]["community"] not in ids:

@@ -15,6 +15,7 @@ from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.communities import Communities, CommunitySpec
+from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
 from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
@@ -150,9 +151,11 @@ def start(
     blobs = BlobStore(data_dir / "blobs")
     comms = Communities(store, communities)
     records = Records(store, blobs, comms)
+    drafts = Drafts(records)
     comms.records = records
+    comms.drafts = drafts
     files = Files(records, blobs, max_files, max_file_size, quota_size)
-    table = handlers(records, files, comms)
+    table = handlers(records, drafts, files, comms)
     app = App(
         URL_MAP,
         table,
