@@ -14,6 +14,7 @@ from werkzeug.routing import Map, Rule
 from zenodeploy.emulator import search, serialize
 from zenodeploy.emulator.app import Call, Handler
 from zenodeploy.emulator.communities import Communities
+from zenodeploy.emulator.community_requests import CommunityRequests
 from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import Files
 from zenodeploy.emulator.page import record_page
@@ -88,7 +89,13 @@ def _boolean(args: Any, name: str) -> bool | None:
     raise HttpError(400, "A validation error occurred.", [(name, "Not a valid boolean.")])
 
 
-def handlers(records: Records, drafts: Drafts, files: Files, communities: Communities) -> dict[str, Handler]:
+def handlers(
+    records: Records,
+    drafts: Drafts,
+    files: Files,
+    communities: Communities,
+    community_requests: CommunityRequests,
+) -> dict[str, Handler]:
     """Endpoint name → handler, closing over the services (admin handlers are added by the server)."""
 
     def ok(body: Any, status: int = 200) -> Reply:
@@ -218,7 +225,7 @@ def handlers(records: Records, drafts: Drafts, files: Files, communities: Commun
         return Reply(status=204)
 
     def delete_review(call: Call, id: str) -> Reply:
-        communities.delete_review(_user(call), id)
+        community_requests.delete_review(_user(call), id)
         return Reply(status=204)
 
     return {
@@ -240,10 +247,12 @@ def handlers(records: Records, drafts: Drafts, files: Files, communities: Commun
         "file_commit": lambda c, id, key: ok(files.commit(_user(c), c.base, id, key)),
         "draft_file": lambda c, id, key: ok(files.read(c.user, c.base, id, key, True)),
         "file_delete": delete_file,
-        "review_put": lambda c, id: ok(communities.set_review(_user(c), c.base, id, c.json())),
-        "review_get": lambda c, id: ok(communities.get_review(_user(c), c.base, id)),
+        "review_put": lambda c, id: ok(community_requests.set_review(_user(c), c.base, id, c.json())),
+        "review_get": lambda c, id: ok(community_requests.get_review(_user(c), c.base, id)),
         "review_delete": delete_review,
-        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id, c.json()), 202),
+        "submit_review": lambda c, id: ok(
+            community_requests.submit_review(_user(c), c.base, id, c.json()), 202
+        ),
         "read_record": read_record,
         "record_files": lambda c, id: ok(files.list_record(c.base, id)),
         "record_file_content": lambda c, id, key: content(c, id, key, False),
@@ -251,11 +260,11 @@ def handlers(records: Records, drafts: Drafts, files: Files, communities: Commun
         "versions": versions,
         "new_version": lambda c, id: ok(drafts.new_version(_user(c), c.base, id), 201),
         "latest": latest,
-        "record_communities": lambda c, id: ok(communities.of_record(c.base, id)),
-        "include": lambda c, id: ok(communities.include(_user(c), c.base, id, c.json())),
+        "record_communities": lambda c, id: ok(community_requests.of_record(c.base, id)),
+        "include": lambda c, id: ok(community_requests.include(_user(c), c.base, id, c.json())),
         "user_records": user_records,
         "communities": all_communities,
         "community": community,
-        "read_request": lambda c, id: ok(communities.read_request(c.user, c.base, id)),
+        "read_request": lambda c, id: ok(community_requests.read_request(c.user, c.base, id)),
         "record_page": page,
     }
