@@ -1,4 +1,4 @@
-"""Community requests: draft reviews (``community-submission``), record inclusions (``community-inclusion``), decisions."""
+"""Community requests: reviews of drafts, inclusions of published records, curators' decisions."""
 
 from __future__ import annotations
 

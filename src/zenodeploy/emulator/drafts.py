@@ -1,4 +1,4 @@
-"""The write operations of ``/api/records``: drafts created, saved, discarded, edited, published, versioned; DOIs."""
+"""The write operations of ``/api/records``: create, save, discard, edit, publish, new version, DOI."""
 
 from __future__ import annotations
 
@@ -157,7 +157,8 @@ class Drafts:
             raise HttpError(404, "The persistent identifier is not registered.")
         siblings = self.store.versions_of(v["parent_id"])
         pending = [s for s in siblings if s["record"] is None and s["draft"] is not None]
-        if pending:  # InvenioRDM hands back the existing next draft (reference §6)
+        # an existing next draft is handed back: invenio-drafts-resources services/records/service.py
+        if pending:
             return self.records.document(base, pending[0], True)
         latest = max((s for s in siblings if s["record"] is not None), key=lambda s: s["idx"])["record"]
         metadata = {k: val for k, val in latest["metadata"].items() if k != "version"}

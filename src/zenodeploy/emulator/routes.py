@@ -1,4 +1,7 @@
-"""The URL map of the InvenioRDM REST API (reference §6) and the thin handlers behind it.
+"""The URL map of the InvenioRDM REST API and the thin handlers behind it.
+
+The routes follow invenio-drafts-resources: resources/records/config.py and invenio-rdm-records:
+resources/config.py.
 
 JSON is served in the RDM shape for ``application/vnd.inveniordm.v1+json`` and also for
 ``application/json``: real Zenodo answers a legacy "Zenodo JSON" shape there, which the

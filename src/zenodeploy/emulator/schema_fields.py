@@ -1,4 +1,4 @@
-"""The marshmallow fields the emulator's schemas share: sanitised text and HTML, EDTF dates, identifier sets."""
+"""Marshmallow fields the emulator's schemas share: sanitised text and HTML, EDTF dates, identifier sets."""
 
 from __future__ import annotations
 
