@@ -1,4 +1,4 @@
-"""A local InvenioRDM/Zenodo-compatible server for trials, tests and benchmarks (issue 3).
+"""A local InvenioRDM/Zenodo-compatible server for trials, tests and benchmarks.
 
 ``start(data_dir)`` returns a running ``Emulator`` (a context manager with ``.url``);
 ``zenodeploy emulator`` serves one from the command line. ``LOCAL_TOKEN`` is accepted by
@@ -6,8 +6,8 @@ default as the user "local". Admin endpoints live under ``/api/_emulator/`` (sta
 communities, access grants, deciding community requests) and are neither rate-limited nor
 counted in the stats.
 
-Behaviours chosen where the reference (``shared/reference/invenio-rdm-api.md``) is silent
-or marks them UNCONFIRMED — each follows the documented InvenioRDM behaviour:
+Behaviours the emulator settles where InvenioRDM's REST API documentation is silent or
+unconfirmed:
 
 - ``Accept: application/json`` gets RDM JSON too (Zenodo serves a legacy shape there).
 - Draft saves answer 200/201 with ``errors`` and store only the valid fields; missing

@@ -208,7 +208,7 @@ class App:
             return _error(HttpError(status, message), {**headers, **extra})
         reply = self.handlers[endpoint](call, **values)
         after = [f for f in firing if f.status is not None and f.after]
-        if after:  # the operation happened; the client only sees an error (reference §7.1)
+        if after:  # the operation happened; the client only sees an error, as when a reply is lost
             return _error(HttpError(after[0].status or 500, "Internal server error."), headers)
         reply.headers = {**reply.headers, **headers}
         return reply

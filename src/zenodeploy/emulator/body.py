@@ -2,7 +2,7 @@
 
 Unknown top-level keys are ignored, as invenio-rdm-records' ``RDMRecordSchema`` excludes them
 (``services/schemas/record.py``, ``unknown = EXCLUDE``): echoing a whole GET response is
-tolerated at the top level (reference §2.4). ``metadata`` and ``custom_fields`` go through
+tolerated at the top level. ``metadata`` and ``custom_fields`` go through
 ``validation.load_record``; ``access`` defaults to public record and files.
 """
 

@@ -1,4 +1,7 @@
-"""Draft and record files: the three-step upload, delete, files-import, downloads (reference §6).
+"""Draft and record files: the three-step upload, delete, files-import, downloads.
+
+The operations follow invenio-records-resources: services/files/service.py (init, content,
+commit, delete, read) and invenio-drafts-resources: services/records/service.py ``import_files``.
 
 File rows hold ``{key, status, size, md5, file_id, created, updated}``; bytes live in the
 content-addressed ``BlobStore``, so importing or publishing files links blobs, never copies.

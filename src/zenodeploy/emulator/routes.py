@@ -1,4 +1,7 @@
-"""The URL map of the InvenioRDM REST API (reference §6) and the thin handlers behind it.
+"""The URL map of the InvenioRDM REST API and the thin handlers behind it.
+
+The routes follow invenio-drafts-resources: resources/records/config.py and invenio-rdm-records:
+resources/config.py.
 
 JSON is served in the RDM shape for ``application/vnd.inveniordm.v1+json`` and also for
 ``application/json``: real Zenodo answers a legacy "Zenodo JSON" shape there, which the
@@ -14,6 +17,8 @@ from werkzeug.routing import Map, Rule
 from zenodeploy.emulator import search, serialize
 from zenodeploy.emulator.app import Call, Handler
 from zenodeploy.emulator.communities import Communities
+from zenodeploy.emulator.community_requests import CommunityRequests
+from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import Files
 from zenodeploy.emulator.page import record_page
 from zenodeploy.emulator.records import Records
@@ -87,7 +92,13 @@ def _boolean(args: Any, name: str) -> bool | None:
     raise HttpError(400, "A validation error occurred.", [(name, "Not a valid boolean.")])
 
 
-def handlers(records: Records, files: Files, communities: Communities) -> dict[str, Handler]:
+def handlers(
+    records: Records,
+    drafts: Drafts,
+    files: Files,
+    communities: Communities,
+    community_requests: CommunityRequests,
+) -> dict[str, Handler]:
     """Endpoint name → handler, closing over the services (admin handlers are added by the server)."""
 
     def ok(body: Any, status: int = 200) -> Reply:
@@ -192,7 +203,7 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         )
 
     def publish(call: Call, id: str) -> Reply:
-        v = records.publish(_user(call), id)
+        v = drafts.publish(_user(call), id)
         return ok(records.document(call.base, v, False), 202)
 
     def community(call: Call, id: str) -> Reply:
@@ -209,7 +220,7 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return Reply(stream=[html.encode()], content_type="text/html; charset=utf-8")
 
     def discard(call: Call, id: str) -> Reply:
-        records.discard(_user(call), id)
+        drafts.discard(_user(call), id)
         return Reply(status=204)
 
     def delete_file(call: Call, id: str, key: str) -> Reply:
@@ -217,21 +228,21 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         return Reply(status=204)
 
     def delete_review(call: Call, id: str) -> Reply:
-        communities.delete_review(_user(call), id)
+        community_requests.delete_review(_user(call), id)
         return Reply(status=204)
 
     return {
-        "create": lambda c: ok(records.create(_user(c), c.base, c.json()), 201),
+        "create": lambda c: ok(drafts.create(_user(c), c.base, c.json()), 201),
         "read_draft": lambda c, id: ok(
             records.document(c.base, records.with_draft(c.user, id, read=True), True)
         ),
-        "update_draft": lambda c, id: ok(records.update(_user(c), c.base, id, c.json())),
+        "update_draft": lambda c, id: ok(drafts.update(_user(c), c.base, id, c.json())),
         "discard": discard,
-        "edit": lambda c, id: ok(records.edit(_user(c), c.base, id), 201),
+        "edit": lambda c, id: ok(drafts.edit(_user(c), c.base, id), 201),
         "publish": publish,
         "files_import": lambda c, id: ok(files.import_files(_user(c), c.base, id), 201),
-        "reserve_doi": lambda c, id: ok(records.reserve_doi(_user(c), c.base, id, True), 201),
-        "discard_doi": lambda c, id: ok(records.reserve_doi(_user(c), c.base, id, False)),
+        "reserve_doi": lambda c, id: ok(drafts.reserve_doi(_user(c), c.base, id, True), 201),
+        "discard_doi": lambda c, id: ok(drafts.reserve_doi(_user(c), c.base, id, False)),
         "draft_files": lambda c, id: ok(files.list_draft(c.user, c.base, id)),
         "files_init": lambda c, id: ok(files.init(_user(c), c.base, id, c.json()), 201),
         "file_upload": upload,
@@ -239,22 +250,24 @@ def handlers(records: Records, files: Files, communities: Communities) -> dict[s
         "file_commit": lambda c, id, key: ok(files.commit(_user(c), c.base, id, key)),
         "draft_file": lambda c, id, key: ok(files.read(c.user, c.base, id, key, True)),
         "file_delete": delete_file,
-        "review_put": lambda c, id: ok(communities.set_review(_user(c), c.base, id, c.json())),
-        "review_get": lambda c, id: ok(communities.get_review(_user(c), c.base, id)),
+        "review_put": lambda c, id: ok(community_requests.set_review(_user(c), c.base, id, c.json())),
+        "review_get": lambda c, id: ok(community_requests.get_review(_user(c), c.base, id)),
         "review_delete": delete_review,
-        "submit_review": lambda c, id: ok(communities.submit_review(_user(c), c.base, id, c.json()), 202),
+        "submit_review": lambda c, id: ok(
+            community_requests.submit_review(_user(c), c.base, id, c.json()), 202
+        ),
         "read_record": read_record,
         "record_files": lambda c, id: ok(files.list_record(c.base, id)),
         "record_file_content": lambda c, id, key: content(c, id, key, False),
         "record_file": lambda c, id, key: ok(files.read(c.user, c.base, id, key, False)),
         "versions": versions,
-        "new_version": lambda c, id: ok(records.new_version(_user(c), c.base, id), 201),
+        "new_version": lambda c, id: ok(drafts.new_version(_user(c), c.base, id), 201),
         "latest": latest,
-        "record_communities": lambda c, id: ok(communities.of_record(c.base, id)),
-        "include": lambda c, id: ok(communities.include(_user(c), c.base, id, c.json())),
+        "record_communities": lambda c, id: ok(community_requests.of_record(c.base, id)),
+        "include": lambda c, id: ok(community_requests.include(_user(c), c.base, id, c.json())),
         "user_records": user_records,
         "communities": all_communities,
         "community": community,
-        "read_request": lambda c, id: ok(communities.read_request(c.user, c.base, id)),
+        "read_request": lambda c, id: ok(community_requests.read_request(c.user, c.base, id)),
         "record_page": page,
     }

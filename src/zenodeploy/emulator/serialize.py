@@ -3,7 +3,7 @@
 Links follow ``invenio_rdm_records/services/config.py``: a draft links ``self`` to
 ``/draft`` and ``self_html`` to ``/uploads/{id}``; a record links ``latest``, ``draft`` and
 ``latest_draft``. As on Zenodo, ``latest_draft`` is ``/records/{id}/draft`` and does not
-point to a pending new version (reference §7.3).
+point to a pending new version (invenio-rdm-records: services/config.py has no link to it).
 """
 
 from __future__ import annotations

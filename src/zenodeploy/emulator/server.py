@@ -15,6 +15,8 @@ from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
 from zenodeploy.emulator.blobs import BlobStore
 from zenodeploy.emulator.communities import Communities, CommunitySpec
+from zenodeploy.emulator.community_requests import CommunityRequests
+from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
 from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
@@ -48,9 +50,16 @@ class Emulator:
     """A running emulator; a context manager that stops it on exit."""
 
     def __init__(
-        self, server: BaseWSGIServer, app: App, store: Store, communities: Communities, records: Records
+        self,
+        server: BaseWSGIServer,
+        app: App,
+        store: Store,
+        communities: Communities,
+        records: Records,
+        community_requests: CommunityRequests,
     ) -> None:
         self._records = records
+        self._requests = community_requests
         self._server = server
         self._app = app
         self._store = store
@@ -110,10 +119,10 @@ class Emulator:
         self._app.faults.clear()
 
     def accept_request(self, request_id: str) -> dict[str, Any]:
-        return self._communities.decide(self.url, request_id, True)
+        return self._requests.decide(self.url, request_id, True)
 
     def decline_request(self, request_id: str) -> dict[str, Any]:
-        return self._communities.decide(self.url, request_id, False)
+        return self._requests.decide(self.url, request_id, False)
 
     def share(self, rec_id: str, user: str, permission: str = "edit") -> None:
         """Give ``user`` an access grant (view, preview, edit, manage) on ``rec_id``'s record."""
@@ -150,9 +159,10 @@ def start(
     blobs = BlobStore(data_dir / "blobs")
     comms = Communities(store, communities)
     records = Records(store, blobs, comms)
-    comms.records = records
+    drafts = Drafts(records)
+    reqs = CommunityRequests(records, drafts, comms)
     files = Files(records, blobs, max_files, max_file_size, quota_size)
-    table = handlers(records, files, comms)
+    table = handlers(records, drafts, files, comms, reqs)
     app = App(
         URL_MAP,
         table,
@@ -160,13 +170,15 @@ def start(
         RateLimiter(rate_limit),
         faults_mod.Faults(),
     )
-    table.update(_admin_handlers(app, comms, records))
+    table.update(_admin_handlers(app, comms, records, reqs))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     log.debug("emulator serving %s with data in %s", server.server_address, data_dir)
-    return Emulator(server, app, store, comms, records)
+    return Emulator(server, app, store, comms, records, reqs)
 
 
-def _admin_handlers(app: App, comms: Communities, records: Records) -> dict[str, Any]:
+def _admin_handlers(
+    app: App, comms: Communities, records: Records, reqs: CommunityRequests
+) -> dict[str, Any]:
     """``/api/_emulator/…`` (not part of Zenodo's API): stats, faults, access grants
     (``POST records/{id}/grants`` ``{"user": "bob", "permission": "edit"}``), communities
     (``GET``; ``POST`` a body like ``{"slug": "x", "review_policy": "open", "members":
@@ -212,12 +224,12 @@ def _admin_handlers(app: App, comms: Communities, records: Records) -> dict[str,
         "admin_stats_reset": reset,
         "admin_faults": faults,
         "admin_requests": lambda c: Reply(
-            body={"hits": [comms.request_json(c.base, r) for r in comms.store.all_requests()]}
+            body={"hits": [reqs.request_json(c.base, r) for r in reqs.store.all_requests()]}
         ),
         "admin_communities": communities,
         "admin_share": share,
-        "admin_accept": lambda c, id: Reply(body=comms.decide(c.base, id, True)),
-        "admin_decline": lambda c, id: Reply(body=comms.decide(c.base, id, False)),
+        "admin_accept": lambda c, id: Reply(body=reqs.decide(c.base, id, True)),
+        "admin_decline": lambda c, id: Reply(body=reqs.decide(c.base, id, False)),
     }
 
 
