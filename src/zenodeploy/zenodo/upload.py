@@ -77,7 +77,9 @@ def _prepare(
             try:
                 existing = client.get_draft_file(record_id, key)
             except NotFound:
-                raise error from None
+                # The entry of a failed transfer was being removed while we asked: start again.
+                client.start_uploads(record_id, [key])
+                return None
     if existing.get("status") != "completed":
         return None  # pending from an interrupted run: its content is simply sent again
     if existing.get("checksum") == expected:
