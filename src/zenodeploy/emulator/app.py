@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request
 
+from zenodeploy.emulator import text
 from zenodeploy.emulator.faults import Fault, Faults
 from zenodeploy.emulator.ratelimit import RateLimiter
 from zenodeploy.emulator.replies import HttpError, Reply
@@ -129,7 +130,9 @@ class App:
         tokens: Mapping[str, str],
         limiter: RateLimiter,
         faults: Faults,
+        html_tags: frozenset[str] | None = None,
     ) -> None:
+        self.html_tags = html_tags
         self.url_map = url_map
         self.handlers = handlers
         self.tokens = dict(tokens)
@@ -143,6 +146,7 @@ class App:
         admin = path.startswith("/api/_emulator/")
         kinds = () if admin else ("all", "uploads") if _is_upload(request) else ("all",)
         self.stats.enter(kinds)
+        policy = text.HTML_TAGS.set(self.html_tags) if self.html_tags is not None else None
         try:
             reply, route = self._dispatch(request, admin)
         except ConnectionError:
@@ -153,6 +157,8 @@ class App:
             raise
         finally:
             self.stats.leave(kinds)
+            if policy is not None:
+                text.HTML_TAGS.reset(policy)
         if not admin:
             with self.stats.lock:
                 self.stats.requests[request.method] += 1

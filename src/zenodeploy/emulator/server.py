@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -146,13 +146,16 @@ def start(
     max_file_size: int | None = ZENODO_MAX_FILE_SIZE,
     max_files: int | None = 100,
     quota_size: int | None = ZENODO_QUOTA,
+    html_tags: Iterable[str] | None = None,
 ) -> Emulator:
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
 
     ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
     ``rate_limit`` is requests per minute per client, a preset (``zenodo``, ``documented``)
     or a Flask-Limiter string such as ``"5000 per hour;100 per minute"`` (None: no limit
-    and no headers; see ``ratelimit.py``).
+    and no headers; see ``ratelimit.py``). ``html_tags`` serves an instance with its own
+    ``ALLOWED_HTML_TAGS`` instead of Zenodo's (invenio-config's defaults): a rewrite of
+    descriptions no client can predict.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(data_dir / "emulator.sqlite3")
@@ -169,6 +172,7 @@ def start(
         tokens if tokens is not None else {LOCAL_TOKEN: "local"},
         RateLimiter(rate_limit),
         faults_mod.Faults(),
+        frozenset(html_tags) if html_tags is not None else None,
     )
     table.update(_admin_handlers(app, comms, records, reqs))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)

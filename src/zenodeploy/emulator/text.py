@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import bleach
 from ftfy import fix_text
 
@@ -52,9 +54,14 @@ def sanitize_unicode(value: str) -> str:
     return fixed
 
 
+# The tags of the instance serving the current request: Zenodo's by default; another
+# InvenioRDM instance may set its own ALLOWED_HTML_TAGS (``start(html_tags=...)`` models one).
+HTML_TAGS: ContextVar[frozenset[str]] = ContextVar("html_tags", default=ALLOWED_HTML_TAGS)
+
+
 def sanitize_html(value: str) -> str:
-    """What a ``SanitizedHTML`` field stores for ``value`` on Zenodo."""
+    """What a ``SanitizedHTML`` field stores for ``value`` on Zenodo (or the configured instance)."""
     cleaned: str = bleach.clean(
-        sanitize_unicode(value), tags=ALLOWED_HTML_TAGS, attributes=ALLOWED_HTML_ATTRS, strip=True
+        sanitize_unicode(value), tags=HTML_TAGS.get(), attributes=ALLOWED_HTML_ATTRS, strip=True
     )
     return cleaned.strip()
