@@ -67,3 +67,26 @@ def test_a_doi_pin_finds_the_record(emulator: Emulator, manifest: Path) -> None:
     assert code == 0, err
     plan = json.loads(out)[0]
     assert plan["found_by"] == "pin" and plan["actions"] == []
+
+
+def test_a_record_found_only_by_title_is_not_versioned_or_published_without_adopt(
+    emulator: Emulator, manifest: Path, tmp_path: Path, writes: Callable[[Emulator], int]
+) -> None:
+    """Another project's published record with the same title: plan names the match and stops
+    short of a new version until --adopt (or import); nothing is written meanwhile."""
+    invoke(emulator, "apply", str(manifest), "--yes", "--publish")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "data.csv").write_text("x,y\n9,9\n", "utf-8")
+    copy = other / "zenodeploy.yaml"
+    copy.write_text(manifest.read_text("utf-8").replace("key: hello-zenodo", "key: copy"), "utf-8")
+    emulator.reset_stats()
+    code, out, err = invoke(emulator, "plan", str(copy))
+    assert code == 1
+    assert "'copy' matched record" in out and "only by its title" in out and "make a new version" in out
+    assert "zenodeploy import MANIFEST copy" in out and "--adopt copy" in out
+    code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish")
+    assert code == 1 and writes(emulator) == 0
+    code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish", "--adopt", "copy")
+    assert code == 0, err
+    assert "↻ new version" in out and writes(emulator) > 0

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from zenodeploy.reconcile.run import Settings
     from zenodeploy.reconcile.shard import Shard
 
+ADOPT = click.option(
+    "--adopt",
+    multiple=True,
+    metavar="KEY",
+    help="Let this deposition change the record its title matched (delete files, new version, publish).",
+)
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -88,11 +94,23 @@ def run_options(func: Callable[..., None]) -> Callable[..., None]:
         max_wait: float,
         shard: Shard | None,
         publish: bool | None = None,
+        adopt: tuple[str, ...] = (),
         **rest: Any,
     ) -> None:
         from zenodeploy.reconcile.run import Settings
 
-        func(Settings(manifest, server, token_env, only, publish, parallel, shard, max_wait), **rest)
+        settings = Settings(
+            manifest,
+            server=server,
+            token_env=token_env,
+            only=only,
+            publish=publish,
+            parallel=parallel,
+            shard=shard,
+            adopt=adopt,
+            max_wait=max_wait,
+        )
+        func(settings, **rest)
 
     decorated: Callable[..., None] = wrapper
     for option in reversed(_RUN_OPTIONS):
@@ -105,6 +123,7 @@ def run_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--publish", "publish", flag_value=True, default=None, help="Plan to publish every changed deposition."
 )
+@ADOPT
 @FORMAT
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 when nothing would change, 4 when changes are pending."
@@ -132,6 +151,7 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
 @cli.command()
 @run_options
 @click.option("--publish", "publish", flag_value=True, default=None, help="Publish every changed deposition.")
+@ADOPT
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (CI).")
 @FORMAT
 @handle_errors

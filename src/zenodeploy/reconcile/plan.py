@@ -7,7 +7,7 @@ asked and never when nothing changed; ``on_published: fail`` refuses to touch a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,12 @@ class Refuse:
 
 
 Action = Create | Edit | NewVersion | UpdateMetadata | Upload | Delete | Publish | AddCommunities | Refuse
+_RISK: dict[type, str] = {
+    Delete: "delete files",
+    NewVersion: "make a new version",
+    Publish: "publish",
+    Edit: "edit the published record",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +104,34 @@ class DepositionPlan:
         return next((a.reason for a in self.actions if isinstance(a, Refuse)), None)
 
 
-def compute_plan(desired: DesiredDeposition, observation: Observation) -> DepositionPlan:
+def compute_plan(
+    desired: DesiredDeposition, observation: Observation, *, adopt: bool = False
+) -> DepositionPlan:
+    """The actions that make the server match ``desired``. A record found only by its title is
+    never changed destructively (files deleted, a new version, a publish) unless ``adopt``."""
+    plan = _compute(desired, observation)
+    if observation.found_by != "search" or adopt or observation.remote is None:
+        return plan
+    risky = [a for a in plan.actions if isinstance(a, (Delete, NewVersion, Publish, Edit))]
+    if not risky:
+        return plan
+    return DepositionPlan(
+        desired, observation, (_not_adopted(desired, observation.remote, risky),), plan.notes
+    )
+
+
+def _not_adopted(desired: DesiredDeposition, remote: Remote, risky: Sequence[Action]) -> Refuse:
+    doc = remote.published or remote.doc
+    what = sorted({_RISK[type(a)] for a in risky})
+    return Refuse(
+        f"'{desired.key}' matched record {remote.record_id} ({remote.state}, created {doc.created[:10] or 'on an unknown day'}, "
+        f"{len(remote.files)} file{'' if len(remote.files) == 1 else 's'}) only by its title, and this run would {' and '.join(what)}. If it is this "
+        f"deposition's record, run 'zenodeploy import MANIFEST {desired.key} {remote.record_id}' or apply with "
+        f"--adopt {desired.key}; if not, change the title or pin another record with record:."
+    )
+
+
+def _compute(desired: DesiredDeposition, observation: Observation) -> DepositionPlan:
     remote = observation.remote
     if remote is None:
         actions: list[Action] = [Create(str(desired.record["metadata"].get("title", desired.key)))]

@@ -44,6 +44,7 @@ class Settings:
     publish: bool | None = None
     parallel: int = 4
     shard: Shard | None = None
+    adopt: tuple[str, ...] = ()  # keys whose record, found by title, may be changed destructively
     max_wait: float = 900.0  # the longest pause a server's rate limit may impose before the run stops
 
 
@@ -129,7 +130,11 @@ def plans(session: Session) -> list[DepositionPlan]:
     except LocatedError as exc:  # a pin that names no record: point at the manifest's line
         finding = session.manifest.finding(exc)
         raise ManifestError(f"{session.manifest.path} has 1 problem", [finding]) from None
-    return [compute_plan(d, o) for d, o in zip(session.resolution.depositions, observations, strict=True)]
+    adopted = set(session.settings.adopt)
+    return [
+        compute_plan(d, o, adopt=d.key in adopted)
+        for d, o in zip(session.resolution.depositions, observations, strict=True)
+    ]
 
 
 def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:

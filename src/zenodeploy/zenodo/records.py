@@ -39,6 +39,7 @@ class RecordDoc:
     is_latest: bool | None
     version_index: int
     title: str
+    created: str
     doi: str | None
     concept_doi: str | None
     html_url: str | None
@@ -67,6 +68,7 @@ class RecordDoc:
             is_latest=None if latest is None else bool(latest),
             version_index=int(versions.get("index") or 0),
             title=str(_obj(doc.get("metadata")).get("title") or ""),
+            created=str(doc.get("created") or ""),
             doi=_str(_obj(_obj(doc.get("pids")).get("doi")).get("identifier")),
             concept_doi=_str(_obj(_obj(parent.get("pids")).get("doi")).get("identifier")),
             html_url=_str(links.get("self_html") or links.get("html")),
