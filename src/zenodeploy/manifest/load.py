@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import LocatedError, ManifestError
-from zenodeploy.manifest import checks, schema, yamlpos
+from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.profile import profile_defaults
@@ -85,6 +85,7 @@ def load_manifest(
         )
         raise ManifestError(finding.format(), [finding])
     findings += schema.validate(data, positions)
+    findings += tokenvars.env_findings(data, positions)
     _fail_on_errors(findings, shown)
     return _build(path, data, positions, profile or {}, today or dt.date.today())
 

@@ -1,0 +1,121 @@
+"""A manifest from a pull request may be hostile: no token leaves through it, and parsing is bounded.
+
+Hostile payloads run ``zenodeploy validate`` in a child process, whose wall time and peak RSS are
+asserted with generous bounds (< 5 s, < 300 MB) and printed (``pytest -s`` shows the figures).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hostile import Measured, run_measured
+from zenodeploy.errors import ManifestError
+from zenodeploy.manifest.load import load_manifest
+from zenodeploy.reconcile.resolve import check, resolve
+
+HEAD = "version: 1\n"
+DEPOSITION = """depositions:
+  - key: study
+    title: A study of things
+    creators: [{name: Lab, type: organizational}]
+"""
+TOKEN = "s3cr3t-t0ken-value-0123456789"
+
+
+def write(tmp_path: Path, text: str, name: str = "zenodeploy.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def errors_of(path: Path, *, check_files: bool = True) -> list[str]:
+    findings, _ = check(path, check_files=check_files)
+    return [f.format() for f in findings if f.severity == "error"]
+
+
+def assert_bounded(measured: Measured, label: str) -> None:
+    print(f"\n{label}: {measured.seconds:.2f} s, peak {measured.peak_mb:.0f} MB, exit {measured.returncode}")
+    assert measured.returncode == 1, measured.output
+    assert measured.seconds < 5, measured
+    assert measured.peak_mb < 300, measured
+
+
+# --- secrets cannot be templated ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ZENODO_TOKEN", "ZENODO_SANDBOX_TOKEN", "GITHUB_TOKEN", "zenodo_token"])
+def test_token_variables_are_refused_under_env(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, f"{HEAD}env:\n  - RELEASE\n  - {name}\n{DEPOSITION}")
+    (error,) = errors_of(path, check_files=False)
+    assert error.startswith(f"{path}:4:5: env[1]: {name} holds an access token")
+
+
+def test_a_description_holding_a_token_value_is_refused_and_the_value_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The route around the name check: another variable with the same value as the token.
+    monkeypatch.setenv("ZENODO_SANDBOX_TOKEN", TOKEN)
+    monkeypatch.setenv("CI_KEY", TOKEN)
+    body = DEPOSITION + "    description: |\n      Built with {{ env.CI_KEY }}\n"
+    path = write(tmp_path, f"{HEAD}env: [CI_KEY]\n{body}")
+    (error,) = errors_of(path, check_files=False)
+    assert "depositions[0].description: this deposition would send the value of ZENODO_SANDBOX_TOKEN" in error
+    assert TOKEN not in error
+
+
+def test_a_templated_field_holding_the_token_named_by_token_env_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI_KEY", TOKEN)
+    body = DEPOSITION + '    version: "{{ env.CI_KEY }}"\n'
+    manifest = load_manifest(write(tmp_path, f"{HEAD}env: [CI_KEY]\n{body}"))
+    resolve(manifest, check_files=False)  # CI_KEY is not known to hold a token: accepted
+    with pytest.raises(ManifestError) as caught:
+        resolve(manifest, check_files=False, token_env="CI_KEY")
+    (finding,) = caught.value.findings
+    assert finding.path == "depositions[0].version" and "value of CI_KEY" in finding.message
+    with pytest.raises(ManifestError) as stored:
+        resolve(manifest, check_files=False, stored_token=TOKEN)
+    assert "the token stored for this server" in stored.value.findings[0].message
+    assert TOKEN not in str(stored.value.findings)
+
+
+# --- bounded parsing ------------------------------------------------------------------------
+
+
+def _laughs(anchor: str, indent: str) -> str:
+    rows = [f'{indent}{anchor}0: &{anchor}0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*{anchor}{level - 1}"] * 10)
+        rows.append(f"{indent}{anchor}{level}: &{anchor}{level} [{refs}]")
+    return "\n".join(rows) + "\n"
+
+
+def test_an_alias_bomb_under_vars_ends_at_once_with_a_located_error(tmp_path: Path) -> None:
+    path = write(tmp_path, f"{HEAD}vars:\n{_laughs('a', '  ')}{DEPOSITION}")
+    measured = run_measured(["validate", str(path)], tmp_path)
+    assert_bounded(measured, "alias bomb under vars")
+    assert f"{path}:7:" in measured.output and "alias bomb" in measured.output
+
+
+def test_an_alias_bomb_in_keywords_ends_at_once_with_a_located_error(tmp_path: Path) -> None:
+    laughs = _laughs("k", "      - ").replace(": &", "-&").replace("- k", "- ")
+    bomb = "\n".join("      - &" + row.split("-&", 1)[1] for row in laughs.splitlines()) + "\n"
+    path = write(tmp_path, f"{HEAD}{DEPOSITION}    keywords:\n{bomb}")
+    measured = run_measured(["validate", str(path)], tmp_path)
+    assert_bounded(measured, "alias bomb in keywords")
+    assert f"{path}:11:" in measured.output and "alias bomb" in measured.output
+
+
+def test_deep_nesting_is_a_located_error(tmp_path: Path) -> None:
+    path = write(tmp_path, f"{HEAD}vars:\n  deep: {'[' * 500}{']' * 500}\n{DEPOSITION}")
+    (error,) = errors_of(path, check_files=False)
+    assert error.startswith(f"{path}:3:") and "nested more than 100 deep" in error
+
+
+def test_a_few_aliases_still_work(tmp_path: Path) -> None:
+    people = "    creators: &people [{name: Lab, type: organizational}]\n"
+    text = f"{HEAD}depositions:\n  - key: a\n    title: First one\n{people}  - key: b\n    title: Second one\n    creators: *people\n"
+    assert errors_of(write(tmp_path, text), check_files=False) == []
