@@ -119,3 +119,56 @@ def test_a_few_aliases_still_work(tmp_path: Path) -> None:
     people = "    creators: &people [{name: Lab, type: organizational}]\n"
     text = f"{HEAD}depositions:\n  - key: a\n    title: First one\n{people}  - key: b\n    title: Second one\n    creators: *people\n"
     assert errors_of(write(tmp_path, text), check_files=False) == []
+
+
+# --- bounded rendering ----------------------------------------------------------------------
+
+TEMPLATE_PAYLOADS = {
+    "string repetition": ("{{ 'a' * 10**9 }}", "a string of 1,000,000,000 characters"),
+    "list repetition": ("{{ [1] * 10**9 }}", "a list of 1,000,000,000 items"),
+    "center filter": ("{{ 'a' | center(10**10) }}", "the width of |center"),
+    "center method": ("{{ 'a'.center(10**10) }}", "the width of center()"),
+    "format filter": ("{{ '%*d' | format(10**9, 1) }}", "a format width"),
+    "format method": ("{{ '{:>999999999}'.format(1) }}", "a format width"),
+    "indent": ("{{ 'a' | indent(10**9) }}", "the width of |indent"),
+    "lipsum": ("{{ lipsum(10**8) }}", "lipsum"),
+    "range": ("{{ range(10**9) | list | length }}", "a list of 1,000,000,000 items"),
+    "nested loops": (
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+        "ran for more than 1.5 s",
+    ),
+    "output size": (
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+        "renders more than 2,000,000 characters",
+    ),
+    "doubling macro": (
+        "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% endif %}{% endmacro %}{{ d('a', 40) }}",
+        "a string of 2,097,152 characters",
+    ),
+    "doubling namespace": (
+        "{% set ns = namespace(s='a') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+        "a string of 2,097,152 characters",
+    ),
+    "replace": ("{{ ('a' * 1000) | replace('a', 'b' * 1000000) }}", "a string of 1,000,000,000"),
+}
+
+
+@pytest.mark.parametrize("name", list(TEMPLATE_PAYLOADS))
+def test_a_hostile_template_ends_with_a_located_error_within_bounds(tmp_path: Path, name: str) -> None:
+    source, expected = TEMPLATE_PAYLOADS[name]
+    (tmp_path / "desc.md.j2").write_text(f"Intro\n{source}\n", "utf-8")
+    path = write(tmp_path, f"{HEAD}{DEPOSITION}    description: {{template: desc.md.j2}}\n")
+    measured = run_measured(["validate", str(path)], tmp_path)
+    assert_bounded(measured, f"template {name}")
+    assert f"{path}:6:18: depositions[0].description: desc.md.j2" in measured.output
+    assert expected in measured.output
+
+
+def test_ordinary_templates_are_not_bounded_in_practice(tmp_path: Path) -> None:
+    source = (
+        "{% for i in range(2000) %}| {{ i }} | {{ '%5d' | format(i) }} | {{ 'x' | center(20) }} |\n{% endfor %}"
+        "{{ lipsum(3) }} {{ ('ab' * 1000) | length }} {{ ([0] * 10) | length }}"
+    )
+    (tmp_path / "desc.md.j2").write_text(source, "utf-8")
+    path = write(tmp_path, f"{HEAD}{DEPOSITION}    description: {{template: desc.md.j2}}\n")
+    assert errors_of(path) == []
