@@ -103,7 +103,10 @@ def _build(
     base_dir = path.parent.resolve()
     shown = positions.file
     findings: list[Finding] = []
-    defaults, cited = expand_citation(data.get("defaults") or {}, base_dir, ("defaults",))
+    outside = bool(data.get("allow_outside", False))
+    defaults, cited = expand_citation(
+        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside
+    )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
     merged_defaults = _deep_merge(profile_defaults(profile), defaults)
@@ -133,7 +136,7 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
-            raw, cited = expand_citation(raw, base_dir, where)
+            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)
