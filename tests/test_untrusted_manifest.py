@@ -301,3 +301,22 @@ def test_an_unreadable_file_is_reported_at_its_files_entry_even_as_root(
     path = _files_manifest(tmp_path, "      - a.csv\n      - b.csv\n")
     (error,) = errors_of(path)
     assert error.startswith(f"{path}:8:9: depositions[0].files[1]: {tmp_path}/b.csv cannot be read")
+
+
+def test_invalid_utf8_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "zenodeploy.yaml"
+    path.write_bytes(f"{HEAD}{DEPOSITION}".replace("things", "th\xe9ngs").encode("latin-1"))
+    (error,) = errors_of(path, check_files=False)
+    assert error == f"{path}:4:25: invalid UTF-8 (byte 0xe9); save the manifest as UTF-8"
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just text\n", ""], ids=["list", "scalar", "empty"])
+def test_a_manifest_that_is_not_a_mapping_is_reported_once_by_apply(tmp_path: Path, text: str) -> None:
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    path = write(tmp_path, text)
+    result = CliRunner().invoke(cli, ["apply", str(path), "--yes"])
+    assert result.exit_code == 1
+    assert result.output.count("the manifest must be a YAML mapping") == 1, result.output

@@ -64,13 +64,26 @@ def load_manifest(
     """Load and validate ``path``; raise ``ManifestError`` carrying every finding when anything is wrong."""
     shown = str(path)
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ManifestError(
             f"{shown}: no such file. Check the path, or create one with 'zenodeploy init'."
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ManifestError(f"{shown}: cannot read the manifest ({exc}).") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        finding = Finding(
+            shown,
+            raw.count(b"\n", 0, exc.start) + 1,
+            column,
+            "",
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the manifest as UTF-8",
+        )
+        raise ManifestError(finding.format(), [finding]) from None
     try:
         data, positions, findings = yamlpos.load(text, shown)
     except yamlpos.YamlError as exc:
