@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from fake_clock import FakeClock
 from zenodeploy.emulator import Emulator
 from zenodeploy.emulator.server import LOCAL_TOKEN
-from zenodeploy.errors import ApiError
+from zenodeploy.errors import ApiError, FilesError
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.ratelimit import RateLimiter
@@ -96,3 +98,57 @@ def test_the_emulators_validation_errors_arrive_as_field_errors(local: ZenodoCli
     assert info.value.status == 400 and info.value.field_errors
     assert str(info.value).startswith(f"POST /api/records/{draft['id']}/draft/actions/publish failed (400): ")
     assert str(info.value).endswith("Fix the manifest and run apply again.")
+
+
+# A file that changes while it is uploaded fails at once (a shrinking one used to leave the server
+# waiting for the rest of its Content-Length: 5 attempts of a 300 s timeout).
+CHUNK = 64 * 1024
+DATA = bytes(range(256)) * 4096  # 1 MiB
+
+
+def _shrink(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.truncate(len(DATA) // 2)
+
+
+def _modify(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(len(DATA) - 10)
+        handle.write(b"X" * 10)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def _grow(path: Path) -> None:
+    with path.open("ab") as handle:
+        handle.write(b"more")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [(_shrink, "ended after 524,288 of 1,048,576 bytes"), (_modify, "was modified"), (_grow, "was modified")],
+    ids=["shrinks", "modified in place", "grows"],
+)
+def test_a_file_changed_during_its_upload_fails_at_once(
+    local: ZenodoClient, tmp_path: Path, change: Callable[[Path], None], expected: str
+) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(DATA)
+    md5 = hashlib.md5(DATA, usedforsecurity=False).hexdigest()
+    draft = local.create_draft(RECORD)
+    sent: list[int] = []
+
+    def progress(n: int) -> None:
+        sent.append(n)
+        if len(sent) == 2:  # after the second chunk is read, before the rest
+            change(path)
+
+    start = time.perf_counter()
+    with pytest.raises(FilesError) as caught:
+        upload_file(
+            local, draft["id"], "data.bin", path, md5=md5, size=len(DATA), progress=progress, chunk_size=CHUNK
+        )
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5, elapsed
+    assert f"{path} {expected} while it was being uploaded" in str(caught.value)
+    assert local.requests_made["PUT"] == 1  # no retry storm

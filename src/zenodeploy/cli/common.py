@@ -31,7 +31,8 @@ def handle_errors(func: F) -> F:
                 from zenodeploy.cli import report
 
                 click.echo(report.findings(exc.findings, "text"), err=True)
-            click.echo(f"error: {exc}", err=True)
+            if str(exc) not in {f.format() for f in exc.findings}:  # not the one finding said again
+                click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except ZenodeployError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -202,11 +202,20 @@ def _hash_in_threads(
     return [r for r in results if r is not None]
 
 
+class UnreadableFile(FilesError):
+    """A file that cannot be read or hashed; ``source`` is its path, so the caller can point at
+    the manifest entry that selected it."""
+
+    def __init__(self, message: str, source: str) -> None:
+        super().__init__(message)
+        self.source = source
+
+
 def _stat(path: str) -> os.stat_result:
     try:
         return os.stat(path)  # noqa: PTH116 - a string path: this runs once per file per resolve
     except OSError as exc:
-        raise FilesError(f"{path} cannot be read ({exc.strerror}); check that it exists.") from exc
+        raise UnreadableFile(f"{path} cannot be read ({exc.strerror}); check that it exists.", path) from exc
 
 
 def _hash_stable(item: tuple[str, os.stat_result]) -> tuple[os.stat_result, str, bool]:
@@ -217,9 +226,13 @@ def _hash_stable(item: tuple[str, os.stat_result]) -> tuple[os.stat_result, str,
         try:
             md5 = md5_file(Path(path))
         except OSError as exc:
-            raise FilesError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from exc
+            raise UnreadableFile(
+                f"{path} cannot be read ({exc.strerror}); check its permissions.", path
+            ) from exc
         after = _stat(path)
         if _key(after) == _key(before):
             return after, md5, after.st_mtime_ns < started - RACY_WINDOW_NS
         before = after
-    raise FilesError(f"{path} kept changing while its checksum was computed; run again once it is written.")
+    raise UnreadableFile(
+        f"{path} kept changing while its checksum was computed; run again once it is written.", path
+    )

@@ -11,13 +11,14 @@ deterministic archives.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zenodeploy.content.archive import Member, build_archive
-from zenodeploy.content.checksums import ChecksumCache, Digest, cache_dir
+from zenodeploy.content.checksums import ChecksumCache, Digest, UnreadableFile, cache_dir
 from zenodeploy.content.samples import SampleFolder, select_samples
 from zenodeploy.content.selection import Planned, PlannedZip, Scope, select_entry
 from zenodeploy.errors import FilesError
@@ -90,7 +91,13 @@ def resolve_deposition(
     own_cache = cache is None
     checksums = ChecksumCache() if cache is None else cache
     try:
-        digests = checksums.digests(sources)
+        try:
+            digests = checksums.digests(sources)
+        except UnreadableFile as exc:  # point at the entry that selected the file, not at 1:1
+            entries = {str(p.source): p.where for p in plain} | {
+                str(m.source): m.where for z in zips for m in z.members
+            }
+            raise FilesError(str(exc), path=entries.get(exc.source, f"{where}.files")) from None
         _check_empty(plain, digests)
         archives = {
             z.remote: build_archive(_members(z, digests), build_dir or cache_dir() / "archives") for z in zips
@@ -187,6 +194,8 @@ def _check_names(plain: Sequence[Planned], zips: Sequence[PlannedZip]) -> None:
     items = [(p.remote, p.origin, p.where) for p in plain] + [
         (z.remote, f"{z.origin} (zip)", z.where) for z in zips
     ]
+    for remote, origin, where in items + [(m.remote, m.origin, m.where) for z in zips for m in z.members]:
+        _check_remote_name(remote, origin, where)
     for remote, origin, where in items:
         if remote in seen:
             raise FilesError(
@@ -205,6 +214,25 @@ def _check_names(plain: Sequence[Planned], zips: Sequence[PlannedZip]) -> None:
                     path=member.where,
                 )
             inside[member.remote] = member.origin
+
+
+def _check_remote_name(remote: str, origin: str, where: str) -> None:
+    """Names as Zenodo can store and show them: no control characters, no backslash."""
+    bad = next((c for c in remote if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        what = "a line break" if bad in "\n\r\u2028\u2029" else f"the control character {bad!r}"
+        raise FilesError(
+            f"The remote name {remote!r} of {origin} contains {what}; Zenodo cannot store such a name "
+            "and plans would show it garbled. Rename the file, or give it a name with `as:`.",
+            path=where,
+        )
+    if "\\" in remote:
+        raise FilesError(
+            f"The remote name {remote!r} of {origin} contains a backslash, which is not a folder "
+            "separator (use `/`) and Zenodo shows it as part of the name. Rename the file, or give "
+            "it a name with `as:`.",
+            path=where,
+        )
 
 
 def _check_count(count: int, limit: int | None, deposition: Mapping[str, Any], where: str) -> None:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zenodeploy.errors import FilesError
+
 _MAGIC = re.compile(r"[*?\[]")
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
 
@@ -89,12 +91,13 @@ def _wants_dots(glob: str) -> bool:
     return any(part.startswith(".") and part not in (".", "..") for part in glob.split("/"))
 
 
-def walk(root: Path, glob: str, *, folders: bool = False) -> list[Match]:
+def walk(root: Path, glob: str, *, folders: bool = False, where: str = "") -> list[Match]:
     """The files (or, with ``folders``, the folders) under ``root`` whose path relative to
     ``root`` matches ``glob``, sorted by that path. An empty ``glob`` means every file.
 
     Hidden and VCS folders are not entered unless ``glob`` names a dotted segment. Folder
-    links are followed once per real folder, so a link cycle ends.
+    links are followed once per real folder, so a link cycle ends. A folder that cannot be read
+    is a ``FilesError`` at ``where`` (never skipped: its files would be left out without a word).
     """
     glob = glob or "**"
     regex = translate(glob)
@@ -109,8 +112,15 @@ def walk(root: Path, glob: str, *, folders: bool = False) -> list[Match]:
         seen.add(real_folder)
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            return
+        except FileNotFoundError:
+            if depth == 0:
+                return  # the root is missing: the caller says the pattern matches nothing
+            raise FilesError(f"{folder} disappeared while it was being listed; run again.", where) from None
+        except OSError as exc:
+            raise FilesError(
+                f"{folder} cannot be read ({exc.strerror}); fix its permissions, or leave it out with `exclude:`.",
+                where,
+            ) from None
         for entry in entries:
             child_rel = rel + entry.name
             link = entry.is_symlink()
@@ -137,7 +147,7 @@ def is_inside(path: str, folder: str) -> bool:
 
 def normal_remote(name: str) -> str | None:
     """A remote name with ``/`` separators, no empty or ``.`` segments; None if it has ``..``."""
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = [p for p in name.split("/") if p not in ("", ".")]  # a backslash is refused later, not split
     if not parts or ".." in parts:
         return None
     return "/".join(parts)

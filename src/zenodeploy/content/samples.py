@@ -212,7 +212,7 @@ def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:
         if not root.is_dir():
             return []
         return [Match(str(root), os.path.realpath(root), root.name, root.is_symlink())]
-    return walk(root, glob, folders=True)
+    return walk(root, glob, folders=True, where=here)
 
 
 def _choose(found: Mapping[str, SampleFolder], spec: Mapping[str, Any], where: str) -> set[str]:

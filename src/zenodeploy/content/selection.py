@@ -11,13 +11,25 @@ deposition allows it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.content.globs import Match, is_inside, normal_remote, split_literal, translate, walk
+from zenodeploy.content.globs import (
+    Match,
+    has_magic,
+    is_inside,
+    normal_remote,
+    split_literal,
+    translate,
+    walk,
+)
 from zenodeploy.errors import FilesError
+
+# A last segment that reads like a file name (`data.csv`): a folder named so is worth a word.
+_FILE_LIKE = re.compile(r"(?:^|/)[^/]+\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 PLACEHOLDERS = ("path", "name", "stem", "ext", "parent")
 
@@ -101,9 +113,9 @@ def find(pattern: str, under: Path, scope: Scope, where: str) -> tuple[Path, lis
         raise FilesError(f"`{pattern}` has `..` after a wildcard; put `..` only before it.", path=where)
     root = scope.folder(literal or ".", under, "The path", where)
     if glob:
-        return root, walk(root, glob)
+        return root, walk(root, glob, where=where)
     if root.is_dir():
-        return root, walk(root, "")
+        return root, walk(root, "", where=where)
     if root.exists() or root.is_symlink():
         real = os.path.realpath(root)
         return root.parent, [Match(str(root), real, root.name, root.is_symlink(), not root.exists())]
@@ -149,6 +161,12 @@ def select_entry(
     pattern = str(options["path"])
     source_root = scope.folder(str(options.get("from") or "."), base, "The folder `from:`", here)
     root, matches = find(pattern, source_root, scope, here)
+    warnings: list[str] = []
+    if not has_magic(pattern) and _FILE_LIKE.search(pattern.rstrip("/")) and (source_root / pattern).is_dir():
+        warnings.append(
+            f"files[{index}]: `{pattern}` is a folder, not a file: its contents are selected "
+            f"({len(matches)} files). Write `{pattern.rstrip('/')}/**` to say so, or fix the path."
+        )
     excludes = options.get("exclude") or []
     compiled = [
         translate(ex, hide_dots=False) for ex in ([excludes] if isinstance(excludes, str) else excludes)
@@ -173,7 +191,6 @@ def select_entry(
         planned.append(
             Planned(remote_name(template, rel, here), Path(match.path), f"{label} ({match.path})", here)
         )
-    warnings: list[str] = []
     if not planned:
         what = "matches no file" if matches == [] else "selects nothing once `exclude` is applied"
         hint = _hint(pattern, base, source_root, scope)

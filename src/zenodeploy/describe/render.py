@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from zenodeploy.describe.bounds import BoundedSandbox, LimitExceeded, render_bounded
 from zenodeploy.describe.context import EnvVars
 from zenodeploy.describe.filters import (
     affiliation_names,
@@ -67,11 +68,11 @@ def _builtin_source(template: str) -> tuple[str, str, Callable[[], bool]]:
 
 @functools.lru_cache(maxsize=32)
 def make_environment(base_dir: Path | None = None) -> SandboxedEnvironment:
-    """The one environment factory: sandboxed, strict about undefined names, no autoescape.
+    """The one environment factory: sandboxed and bounded, strict about undefined names, no autoescape.
 
     ``{% include %}``/``{% extends %}`` reach only files inside ``base_dir`` and ``builtin:`` names.
     """
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=_ManifestLoader(base_dir),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -159,7 +160,7 @@ def _render(
     template: jinja2.Template, context: dict[str, Any], display: str, base_dir: Path | None, path: str
 ) -> str:
     try:
-        return template.render(context)
+        return render_bounded(template, context)
     except jinja2.TemplateNotFound as exc:
         where = _location(exc, display, base_dir)
         raise TemplateError(f"{where}: {_not_found_message(exc, None, base_dir)}", path) from None
@@ -204,6 +205,10 @@ def _message(exc: BaseException, display: str, base_dir: Path | None) -> str:
                 "manifest and set it, or test it with `is defined`."
             )
         return f"{where}: {text}. Define it under vars: or fix the name (test optional fields with `is defined`)."
+    if isinstance(exc, LimitExceeded):
+        return f"{where}: {text}. Templates are bounded: make the template do less"
+    if isinstance(exc, MemoryError | RecursionError):
+        return f"{where}: the template needs too much memory or recursion. Make it do less"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"{where}: syntax error: {text}. Fix the template."
     if isinstance(exc, jinja2.exceptions.SecurityError):

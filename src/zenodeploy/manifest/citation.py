@@ -33,15 +33,17 @@ class _CffError(Exception):
 
 
 def expand_citation(
-    deposition_raw: dict[str, Any], base_dir: Path, where: PathT
+    deposition_raw: dict[str, Any], base_dir: Path, where: PathT, *, allow_outside: bool = False
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Return ``deposition_raw`` with every ``{from: <file>}`` field filled from that CITATION.cff.
 
     ``where`` is the JSON path of the deposition (``("depositions", 0)`` or ``("defaults",)``);
     problems carry absolute paths. A field whose file or value is missing is dropped from the
     result and reported as an error; an explicit field that differs from the file's value is
-    kept and reported as a warning.
+    kept and reported as a warning. Like files and templates, a source outside ``base_dir`` (an
+    absolute path, ``..``, a symlink out) needs ``allow_outside`` (the deposition's own key wins).
     """
+    allow_outside = bool(deposition_raw.get("allow_outside", allow_outside))
     sources = {
         f: v for f, v in deposition_raw.items() if f in FIELDS and isinstance(v, Mapping) and "from" in v
     }
@@ -54,7 +56,7 @@ def expand_citation(
         path = (*where, field)
         del out[field]
         try:
-            cff = _load(base_dir, str(spec["from"]))
+            cff = _load(base_dir, str(spec["from"]), allow_outside)
         except _CffError as exc:
             problems.append((path, str(exc), "error"))
             continue
@@ -70,8 +72,13 @@ def expand_citation(
     return out, problems
 
 
-def _load(base_dir: Path, name: str) -> Mapping[str, Any]:
+def _load(base_dir: Path, name: str, allow_outside: bool) -> Mapping[str, Any]:
     path = (base_dir / name).resolve()
+    if not allow_outside and not path.is_relative_to(base_dir.resolve()):
+        raise _CffError(
+            f"{name} is outside the manifest's folder; 'from:' reads files next to the manifest only. "
+            "Copy it there, or set 'allow_outside: true' if this is intended"
+        )
     try:
         info = path.stat()
     except OSError:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import LocatedError, ManifestError
-from zenodeploy.manifest import checks, schema, yamlpos
+from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.profile import profile_defaults
@@ -64,13 +64,26 @@ def load_manifest(
     """Load and validate ``path``; raise ``ManifestError`` carrying every finding when anything is wrong."""
     shown = str(path)
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ManifestError(
             f"{shown}: no such file. Check the path, or create one with 'zenodeploy init'."
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ManifestError(f"{shown}: cannot read the manifest ({exc}).") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        finding = Finding(
+            shown,
+            raw.count(b"\n", 0, exc.start) + 1,
+            column,
+            "",
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the manifest as UTF-8",
+        )
+        raise ManifestError(finding.format(), [finding]) from None
     try:
         data, positions, findings = yamlpos.load(text, shown)
     except yamlpos.YamlError as exc:
@@ -85,6 +98,7 @@ def load_manifest(
         )
         raise ManifestError(finding.format(), [finding])
     findings += schema.validate(data, positions)
+    findings += tokenvars.env_findings(data, positions)
     _fail_on_errors(findings, shown)
     return _build(path, data, positions, profile or {}, today or dt.date.today())
 
@@ -102,7 +116,10 @@ def _build(
     base_dir = path.parent.resolve()
     shown = positions.file
     findings: list[Finding] = []
-    defaults, cited = expand_citation(data.get("defaults") or {}, base_dir, ("defaults",))
+    outside = bool(data.get("allow_outside", False))
+    defaults, cited = expand_citation(
+        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside
+    )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
     merged_defaults = _deep_merge(profile_defaults(profile), defaults)
@@ -132,7 +149,7 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
-            raw, cited = expand_citation(raw, base_dir, where)
+            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)

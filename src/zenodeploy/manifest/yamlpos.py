@@ -15,6 +15,12 @@ _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
+#: Values an alias may stand for in all, counted as copies (a tree under ``&a`` used by ``*a``
+#: twice counts twice): nested aliases ("billion laughs") would otherwise make every later walk
+#: over the data (schema, templates) exponential. A real manifest uses a few hundred at most.
+MAX_ALIAS_VALUES = 100_000
+MAX_DEPTH = 100  # nested mappings and lists; a manifest needs about ten
+
 
 class _Loader(_Base):  # type: ignore[valid-type, misc]
     """Safe loading, but dates stay strings: EDTF dates and ISO dates are text in the API."""
@@ -71,6 +77,10 @@ class Positions:
         )
 
 
+class _Budget(yaml.MarkedYAMLError):
+    """Too many values behind aliases, or nesting too deep: said plainly, not as a syntax error."""
+
+
 class YamlError(Exception):
     """A YAML document could not be parsed; carries the finding."""
 
@@ -104,6 +114,10 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Finding]]:
     findings: list[Finding] = []
     try:
         data = _Builder(loader, positions, findings).document()
+    except _Budget as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlError(Finding(file, line, col, "", str(exc.problem))) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -144,6 +158,10 @@ class _Builder:
         self.values, self.keys = positions.values, positions.keys
         self.file, self.findings = positions.file, findings
         self.anchors: dict[str, Any] = {}
+        self.sizes: dict[str, int] = {}  # values under each anchor, aliases inside counted as copies
+        self.count = 0  # values built so far, aliases counted as copies
+        self.alias_values = 0
+        self.depth = 0
         self.resolvers = type(loader).yaml_implicit_resolvers
 
     def document(self) -> Any:
@@ -186,7 +204,10 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise yaml.MarkedYAMLError(problem=f"unknown alias '*{event.anchor}'", problem_mark=mark)
+            self._count_alias(event.anchor, mark)
             return self.anchors[event.anchor]
+        first = self.count
+        self.count += 1
         if isinstance(event, yaml.ScalarEvent):
             out: Any = self.scalar(event)
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
@@ -194,12 +215,35 @@ class _Builder:
                 raise yaml.MarkedYAMLError(
                     problem=f"the tag {event.tag} is not supported here", problem_mark=mark
                 )
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Budget(
+                    problem=f"lists and mappings are nested more than {MAX_DEPTH} deep here; a manifest needs far fewer levels",
+                    problem_mark=mark,
+                )
             out = self.sequence(path) if isinstance(event, yaml.SequenceStartEvent) else self.mapping(path)
+            self.depth -= 1
         else:  # pragma: no cover - the parser never yields anything else here
             raise yaml.MarkedYAMLError(problem="unexpected YAML structure", problem_mark=mark)
         if getattr(event, "anchor", None):
             self.anchors[str(event.anchor)] = out
+            self.sizes[str(event.anchor)] = self.count - first
         return out
+
+    def _count_alias(self, anchor: str, mark: Any) -> None:
+        """Count the values behind ``*anchor`` as if copied; refuse past ``MAX_ALIAS_VALUES``."""
+        size = self.sizes[anchor]  # an anchor is known only once its value is built: never recursive
+        self.count += size
+        self.alias_values += size
+        if self.alias_values > MAX_ALIAS_VALUES:
+            raise _Budget(
+                problem=(
+                    f"the YAML aliases up to '*{anchor}' stand for more than {MAX_ALIAS_VALUES:,} values "
+                    "(nested anchors multiply: an alias bomb); refusing to expand them. Write the values out "
+                    "or use fewer levels of aliases"
+                ),
+                problem_mark=mark,
+            )
 
     def sequence(self, path: PathT) -> list[Any]:
         out: list[Any] = []

@@ -14,6 +14,7 @@ from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.load import Deposition, Manifest
 from zenodeploy.manifest.metadata import to_rdm
+from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
 from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
 
@@ -32,14 +33,20 @@ def resolve(
     check_files: bool = True,
     publish: bool | None = None,
     now: dt.datetime | None = None,
+    token_env: str | None = None,
+    stored_token: str | None = None,
 ) -> Resolution:
     """Resolve every selected deposition; raise ``ManifestError`` with all findings if any fails.
 
     ``server`` is the server the run talks to (the manifest's when None): a ``record:`` map of
     pins gives the pin for it. ``publish`` overrides each deposition's ``publish:`` when given
-    (``--publish``).
+    (``--publish``). A deposition whose fields, description or file names hold the value of a
+    token variable (``token_env`` too) or the ``stored_token`` the run will use is refused.
     """
     server = server or manifest.server
+    secrets = secrets_from_env(server, [token_env] if token_env else [])
+    if stored_token:
+        secrets.setdefault(stored_token, "the token stored for this server (zenodeploy login)")
     cache = ChecksumCache() if check_files else None
     git = git_info(manifest.base_dir)
     out: list[DesiredDeposition] = []
@@ -48,6 +55,7 @@ def resolve(
         for dep in manifest.select(only):
             try:
                 desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
+                refuse_secrets(dep, desired, secrets)
             except LocatedError as exc:
                 findings.append(manifest.finding(exc))
                 continue
@@ -124,6 +132,30 @@ def _resolve_one(
         source_path=where,
     )
     return desired, warnings
+
+
+def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping[str, str]) -> None:
+    """Raise ``LocatedError`` (never showing the value) when ``desired`` would send a secret.
+
+    ``secrets`` maps each secret to what it is (a variable name, or "the access token of this run").
+    """
+    if not secrets:
+        return
+    described = desired.description.markdown if desired.description else ""
+    leak = (
+        find_secret(dep.data, secrets, dep.path)
+        or find_secret(described, secrets, (*dep.path, "description"))
+        or find_secret(desired.record, secrets, (*dep.path, "description"))
+        or find_secret([f.name for f in desired.files], secrets, (*dep.path, "files"))
+    )
+    if leak is not None:
+        path, name = leak
+        raise LocatedError(
+            f"this deposition would send the value of {name} (an access token) to the server, where it "
+            "may become public; zenodeploy refuses to send it. Remove the token from the manifest's "
+            "values and templates",
+            format_path(path),
+        )
 
 
 def _pin(value: Any, server: str) -> str | None:

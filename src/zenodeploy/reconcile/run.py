@@ -71,7 +71,20 @@ def load(settings: Settings) -> tuple[Manifest, str, Resolution]:
         only = settings.shard.select(d.key for d in manifest.select(only))
         if not only:
             return manifest, server, Resolution((), manifest.warnings)
-    return manifest, server, resolve(manifest, server=server, only=only, publish=settings.publish)
+    # The token the run will send is checked against what it would publish (env tokens in resolve).
+    stored = None if server == "local" else stored_token(server, token_env=settings.token_env)
+    return (
+        manifest,
+        server,
+        resolve(
+            manifest,
+            server=server,
+            only=only,
+            publish=settings.publish,
+            token_env=settings.token_env,
+            stored_token=stored,
+        ),
+    )
 
 
 @contextlib.contextmanager

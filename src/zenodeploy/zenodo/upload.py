@@ -7,6 +7,7 @@ a time, with a Content-Length header (no chunked encoding, which some proxies re
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,24 @@ class _FileBody:
         return self._size
 
     def __iter__(self) -> Iterator[bytes]:
+        """Exactly ``size`` bytes, or ``FilesError`` at once: a file that ends early would leave the
+        server waiting for the rest of its Content-Length until the request times out."""
         digest = hashlib.md5(usedforsecurity=False)
+        sent = 0
         with self._path.open("rb") as handle:
-            while chunk := handle.read(self._chunk_size):
+            before = os.fstat(handle.fileno())
+            while sent < self._size and (chunk := handle.read(min(self._chunk_size, self._size - sent))):
+                sent += len(chunk)
                 digest.update(chunk)
                 self._on_chunk(len(chunk))
                 yield chunk
+            after = os.fstat(handle.fileno())
+        if sent < self._size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            now = f"ended after {sent:,} of {self._size:,} bytes" if sent < self._size else "was modified"
+            raise FilesError(
+                f"{self._path} {now} while it was being uploaded; stopped this upload. "
+                "Run apply again once the file is stable."
+            )
         self.md5 = digest.hexdigest()
 
 
