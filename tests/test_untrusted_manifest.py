@@ -177,46 +177,15 @@ def test_ordinary_templates_are_not_bounded_in_practice(tmp_path: Path) -> None:
 
 # --- files: unreadable, outside, badly named ------------------------------------------------
 
-needs_permissions = pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files of mode 000"
-)
-
 
 def _files_manifest(tmp_path: Path, files: str) -> Path:
     return write(tmp_path, f"{HEAD}{DEPOSITION}    files:\n{files}")
 
 
-@needs_permissions
-def test_an_unreadable_folder_under_a_glob_is_a_located_error(tmp_path: Path) -> None:
-    (tmp_path / "d" / "locked").mkdir(parents=True)
-    (tmp_path / "d" / "ok.csv").write_text("a\n")
-    (tmp_path / "d" / "locked" / "hidden.csv").write_text("b\n")
-    (tmp_path / "d" / "locked").chmod(0)
-    try:
-        path = _files_manifest(tmp_path, "      - 'd/**'\n")
-        (error,) = errors_of(path)
-    finally:
-        (tmp_path / "d" / "locked").chmod(0o755)
-    assert error.startswith(f"{path}:7:9: depositions[0].files[0]: {tmp_path}/d/locked cannot be read")
-
-
-@needs_permissions
-def test_an_unreadable_file_is_reported_at_its_files_entry(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("a\n")
-    (tmp_path / "b.csv").write_text("b\n")
-    (tmp_path / "b.csv").chmod(0)
-    try:
-        path = _files_manifest(tmp_path, "      - a.csv\n      - b.csv\n")
-        (error,) = errors_of(path)
-    finally:
-        (tmp_path / "b.csv").chmod(0o644)
-    assert error.startswith(f"{path}:8:9: depositions[0].files[1]: {tmp_path}/b.csv cannot be read")
-
-
 def test_an_unreadable_folder_is_refused_by_the_walk_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The same check as above where mode 000 does not stop root: the listing fails.
+    # Mode 000 does not stop root (CI runs as root), so the listing itself is made to fail.
     from zenodeploy.content import globs
 
     (tmp_path / "d" / "locked").mkdir(parents=True)
