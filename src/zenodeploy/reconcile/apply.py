@@ -30,7 +30,7 @@ from zenodeploy.reconcile.receipts import Receipt, receipts
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.records import RecordDoc
-from zenodeploy.zenodo.upload import upload_file
+from zenodeploy.zenodo.upload import start_all, upload_file
 
 
 class Progress(Protocol):
@@ -185,11 +185,17 @@ class _Runner:
 
     def _uploads(self, target: str, uploads: list[Upload], doc: RecordDoc | None) -> None:
         current = doc.files if doc else {}
+        # One POST starts every new key; per file only the content PUT and the commit remain.
+        started = start_all(self.client, target, [u.file.name for u in uploads if u.file.name not in current])
 
         def one(action: Upload) -> None:
             f = action.file
             have = current.get(f.name)
-            existing = {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"} if have else None
+            existing = (
+                {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"}
+                if have
+                else started.get(f.name)
+            )
             progress = self.progress
 
             def report(sent: int) -> None:
