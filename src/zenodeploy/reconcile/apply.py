@@ -91,6 +91,10 @@ class _Runner:
         outcome = Outcome(plan.key)
         doc: RecordDoc | None = remote.doc if remote else None
         target = remote.record_id if remote else None  # the draft that writes go to
+        entry = self.lock.get(self.server, plan.key)
+        if plan.actions and entry is not None and entry.revision_id:
+            # Until the outcome of these writes is recorded, no search hit stands for a GET.
+            self.lock.set(self.server, plan.key, replace(entry, revision_id=None, updated=None))
         try:
             uploads: list[Upload] = []
             for action in plan.actions:
@@ -191,11 +195,8 @@ class _Runner:
         def one(action: Upload) -> None:
             f = action.file
             have = current.get(f.name)
-            existing = (
-                {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"}
-                if have
-                else started.get(f.name)
-            )
+            done = {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"} if have else None
+            existing = done or started.get(f.name)
             progress = self.progress
 
             def report(sent: int) -> None:
@@ -245,6 +246,8 @@ class _Runner:
                     outcome.concept_doi,
                     requests=previous.requests if previous else (),
                     receipts=previous.receipts if previous else (),
+                    revision_id=doc.revision_id,
+                    updated=doc.updated,
                 ),
             )
 

@@ -35,6 +35,10 @@ class LockEntry:
     # Write receipts: for each field the server stored differently from what was sent,
     # (field, fingerprint of what was sent, fingerprint of what the server stored).
     receipts: tuple[tuple[str, str, str], ...] = ()
+    # The published record as last written or read (its ``revision_id`` and ``updated``): a
+    # search hit that is exactly this save stands for a GET; any other is read again.
+    revision_id: str | None = None
+    updated: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
