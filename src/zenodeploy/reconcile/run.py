@@ -80,8 +80,11 @@ def connect(settings: Settings) -> Iterator[Session]:
     main = lock_path(settings.manifest)
     shard = settings.shard
     lock = Lock.layered(main, shard.fragment(settings.manifest)) if shard else Lock.load(main)
-    with _client(server, manifest, settings) as client:
-        yield Session(settings, manifest, resolution, server, client, lock)
+    try:
+        with _client(server, manifest, settings) as client:
+            yield Session(settings, manifest, resolution, server, client, lock)
+    finally:
+        lock.compact()  # after a kill -9 the journal stays, and the next load replays it
 
 
 def pacing() -> tuple[RateLimiter, RetryPolicy]:
