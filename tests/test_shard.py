@@ -82,6 +82,9 @@ def test_layered_lock_reads_main_then_fragment_and_writes_only_the_fragment(tmp_
     assert (lock.get("s", "a"), lock.get("s", "b")) == (LockEntry("1"), LockEntry("20"))
     lock.set("s", "a", LockEntry("1"))  # unchanged: nothing written
     lock.set("s", "c", LockEntry("3"))
+    assert Lock.load(fragment).get("s", "c") == LockEntry("3")  # durable at once, in the journal
+    lock.compact()
+    assert not lock.journal.exists()
     assert json.loads(fragment.read_text())["servers"] == {
         "s": {"b": {"record_id": "20"}, "c": {"record_id": "3"}}
     }

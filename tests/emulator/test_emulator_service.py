@@ -59,6 +59,13 @@ def test_user_records_search(api: Api) -> None:
     assert too_big.status_code == 400
 
 
+def test_user_records_search_by_any_of_several_ids(api: Api) -> None:
+    ids = [api("POST", "/records", json=MINIMAL).json()["id"] for _ in range(3)]
+    query = f'id:("{ids[0]}" OR {ids[2]} OR "999999") is_draft:true'
+    found = api("GET", "/user/records", params={"q": query, "allversions": "true"}).json()
+    assert sorted(h["id"] for h in found["hits"]["hits"]) == sorted([ids[0], ids[2]])
+
+
 def test_user_records_hide_superseded_versions(api: Api) -> None:
     v1 = api.published()
     v2 = api("POST", f"/records/{v1['id']}/versions").json()

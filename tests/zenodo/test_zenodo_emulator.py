@@ -18,7 +18,7 @@ from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.ratelimit import RateLimiter
 from zenodeploy.zenodo.retry import RetryPolicy
-from zenodeploy.zenodo.upload import upload_file
+from zenodeploy.zenodo.upload import start_all, upload_file
 
 RECORD = {
     "metadata": {
@@ -59,6 +59,25 @@ def test_create_upload_publish_and_find_again(local: ZenodoClient, tmp_path: Pat
     assert [r["id"] for r in local.search_user_records(None, size=1)] == [draft["id"]]
     with pytest.raises(NotFound):
         local.get_draft(draft["id"])
+
+
+def test_start_all_reuses_a_pending_entry_and_starts_the_other_keys_together(
+    local: ZenodoClient, emulator: Emulator, tmp_path: Path
+) -> None:
+    draft = local.create_draft(RECORD)
+    local.start_uploads(draft["id"], ["b.csv"])  # an interrupted run left b.csv pending
+    emulator.reset_stats()
+    started = start_all(local, draft["id"], ["a.csv", "b.csv", "c.csv"])
+    assert {k: e["status"] for k, e in started.items()} == dict.fromkeys(
+        ("a.csv", "b.csv", "c.csv"), "pending"
+    )
+    routes = emulator.stats()["routes"]
+    # the refused list, one listing, then only the keys the draft lacked
+    assert routes == {"POST /api/records/{id}/draft/files": 2, "GET /api/records/{id}/draft/files": 1}
+    for key, entry in started.items():
+        path, md5 = _write(tmp_path, key, key.encode() * 10)
+        upload_file(local, draft["id"], key, path, md5=md5, size=len(key) * 10, existing=entry)
+    assert emulator.stats()["routes"]["POST /api/records/{id}/draft/files"] == 2
 
 
 def test_publish_answered_500_after_it_happened_is_a_success_without_a_second_publish(

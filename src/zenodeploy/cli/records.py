@@ -120,5 +120,6 @@ def lock_merge(manifest: Path, fragments: tuple[Path, ...], delete: bool) -> Non
     for part in parts:
         if delete:
             part.unlink()
+            part.with_name(part.name + ".journal").unlink(missing_ok=True)  # merged with it
         click.echo(f"merged {part}{' (deleted)' if delete else ''}")
     click.echo(f"wrote {merged.path}")

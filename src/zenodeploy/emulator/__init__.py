@@ -35,7 +35,8 @@ unconfirmed:
 - Affiliations given by a known ROR id are read back with ROR's name (``ror.py``).
 - ``/api/user/records`` hides superseded versions unless ``allversions`` is true, shows
   the draft of a record that has one, and is immediately consistent.
-- Search ``q``: free words over title, description, subjects; ``field.path:"value"`` exact.
+- Search ``q``: free words over title, description, subjects; ``field.path:"value"`` exact;
+  ``field.path:(a OR b)`` any of the values.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """``GET /api/user/records`` and ``/api/records/{id}/versions``: query, sort and paginate.
 
 ``q`` supports free-text words (matched case-insensitively in the title, description and
-subject/keyword strings) and ``field.path:"exact value"`` or ``field.path:value`` terms
-(a list along the path matches when any element does); all terms are ANDed. The search
+subject/keyword strings), ``field.path:"exact value"`` or ``field.path:value`` terms
+(a list along the path matches when any element does) and ``field.path:(a OR "b c")`` groups
+(any of the values: Lucene query-string syntax, which InvenioRDM hands to OpenSearch as a
+``query_string`` query, invenio-records-resources ``services/records/queryparser/query.py``);
+all terms are ANDed. The search
 index of Zenodo is eventually consistent; this one is immediate.
 """
 
@@ -27,6 +30,7 @@ _SORTS: dict[str, tuple[str, bool]] = {
     "version": ("version", True),
 }
 _TERM = re.compile(r"^([A-Za-z_][\w.]*):(.+)$")
+_ANY_OF = re.compile(r"([A-Za-z_][\w.]*):\(([^()]*)\)")
 
 
 def page_params(args: Mapping[str, str], default_sort: str) -> tuple[int, int, str]:
@@ -53,11 +57,10 @@ def page_params(args: Mapping[str, str], default_sort: str) -> tuple[int, int, s
 
 def matcher(q: str) -> Callable[[Doc], bool]:
     """A predicate over RDM documents for the query string ``q``."""
-    try:
-        tokens = shlex.split(q)
-    except ValueError:
-        tokens = q.split()
     checks: list[Callable[[Doc], bool]] = []
+    for path, group in _ANY_OF.findall(q):
+        checks.append(_any_of(path.split("."), [v for v in _split(group) if v != "OR"]))
+    tokens = _split(_ANY_OF.sub(" ", q))
     for token in tokens:
         term = _TERM.match(token)
         if term:
@@ -66,6 +69,17 @@ def matcher(q: str) -> Callable[[Doc], bool]:
         else:
             checks.append(_word(token.lower()))
     return lambda d: all(c(d) for c in checks)
+
+
+def _split(q: str) -> list[str]:
+    try:
+        return shlex.split(q)
+    except ValueError:
+        return q.split()
+
+
+def _any_of(path: list[str], wanted: list[str]) -> Callable[[Doc], bool]:
+    return lambda d: any(_eq(v, w) for v in _values(d, path) for w in wanted)
 
 
 def _term(path: list[str], wanted: str) -> Callable[[Doc], bool]:

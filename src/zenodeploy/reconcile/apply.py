@@ -30,7 +30,7 @@ from zenodeploy.reconcile.receipts import Receipt, receipts
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.records import RecordDoc
-from zenodeploy.zenodo.upload import upload_file
+from zenodeploy.zenodo.upload import start_all, upload_file
 
 
 class Progress(Protocol):
@@ -91,6 +91,10 @@ class _Runner:
         outcome = Outcome(plan.key)
         doc: RecordDoc | None = remote.doc if remote else None
         target = remote.record_id if remote else None  # the draft that writes go to
+        entry = self.lock.get(self.server, plan.key)
+        if plan.actions and entry is not None and entry.revision_id:
+            # Until the outcome of these writes is recorded, no search hit stands for a GET.
+            self.lock.set(self.server, plan.key, replace(entry, revision_id=None, updated=None))
         try:
             uploads: list[Upload] = []
             for action in plan.actions:
@@ -185,11 +189,14 @@ class _Runner:
 
     def _uploads(self, target: str, uploads: list[Upload], doc: RecordDoc | None) -> None:
         current = doc.files if doc else {}
+        # One POST starts every new key; per file only the content PUT and the commit remain.
+        started = start_all(self.client, target, [u.file.name for u in uploads if u.file.name not in current])
 
         def one(action: Upload) -> None:
             f = action.file
             have = current.get(f.name)
-            existing = {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"} if have else None
+            done = {"key": f.name, "status": "completed", "checksum": f"md5:{have.md5}"} if have else None
+            existing = done or started.get(f.name)
             progress = self.progress
 
             def report(sent: int) -> None:
@@ -239,6 +246,8 @@ class _Runner:
                     outcome.concept_doi,
                     requests=previous.requests if previous else (),
                     receipts=previous.receipts if previous else (),
+                    revision_id=doc.revision_id,
+                    updated=doc.updated,
                 ),
             )
 

@@ -2,8 +2,11 @@
 
 JSON, keys sorted, one entry per (server, key), so diffs in review stay small:
 ``{"version": 1, "servers": {"sandbox": {"my-key": {"record_id": "123", "parent_id": "122", ...}}}}``.
-It is written after every step that creates something, so a crash right after a create
-never loses the new record's id.
+Every change is appended to the journal ``<manifest>.lock.journal`` (one JSON line, fsynced)
+as it is made, so a crash right after a create never loses the new record's id, at a cost
+that does not grow with the lock. Loading replays the journal over the lock (a line torn by a
+crash is ignored: its write never completed); ``compact`` rewrites the lock and removes the
+journal, at the end of every run.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ class LockEntry:
     # Write receipts: for each field the server stored differently from what was sent,
     # (field, fingerprint of what was sent, fingerprint of what the server stored).
     receipts: tuple[tuple[str, str, str], ...] = ()
+    # The published record as last written or read (its ``revision_id`` and ``updated``): a
+    # search hit that is exactly this save stands for a GET; any other is read again.
+    revision_id: str | None = None
+    updated: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
@@ -75,6 +82,7 @@ class Lock:
         self, path: Path, servers: dict[str, dict[str, LockEntry]] | None = None, base: Lock | None = None
     ) -> None:
         self.path = path
+        self.journal = path.with_name(path.name + ".journal")
         self._servers: dict[str, dict[str, LockEntry]] = servers or {}
         self._mutex = threading.Lock()
         self._base = base
@@ -87,6 +95,12 @@ class Lock:
 
     @classmethod
     def load(cls, path: Path) -> Lock:
+        lock = cls._read(path)
+        lock._replay()
+        return lock
+
+    @classmethod
+    def _read(cls, path: Path) -> Lock:
         try:
             data = json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
@@ -112,11 +126,39 @@ class Lock:
         return {**below, **self._servers.get(server, {})}
 
     def set(self, server: str, key: str, entry: LockEntry) -> None:
+        """Record ``entry``; durable on return (one fsynced line appended to the journal)."""
         with self._mutex:
             if self.get(server, key) == entry:
                 return
             self._servers.setdefault(server, {})[key] = entry
-            self._write()
+            line = json.dumps({"server": server, "key": key, "entry": entry.to_json()}, sort_keys=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.journal.open("a", encoding="utf-8") as handle:
+                handle.write("\n" + line)  # the newline first: a line torn by a crash stays alone
+                handle.flush()
+                os.fsync(handle.fileno())
+
+    def _replay(self) -> None:
+        try:
+            lines = self.journal.read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ConfigError(f"cannot read the lock journal {self.journal} ({exc}).") from None
+        for line in filter(None, lines):
+            try:
+                change = json.loads(line)
+                entry = LockEntry.from_json(change["entry"])
+                self._servers.setdefault(str(change["server"]), {})[str(change["key"])] = entry
+            except (ValueError, KeyError, TypeError):
+                continue  # torn by a crash mid-append: that write never returned
+
+    def compact(self) -> None:
+        """Fold the journal into the lock file (atomic rename), then remove the journal."""
+        with self._mutex:
+            if self.journal.exists():
+                self._write()
+                self.journal.unlink(missing_ok=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,6 +186,7 @@ class Lock:
     def save(self) -> None:
         with self._mutex:
             self._write()
+            self.journal.unlink(missing_ok=True)
 
 
 def merge(target: Path, fragments: Iterable[Path]) -> Lock:

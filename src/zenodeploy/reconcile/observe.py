@@ -16,6 +16,7 @@ from typing import Any, Literal
 from zenodeploy.errors import ConflictError, LocatedError
 from zenodeploy.manifest.metadata import normal_text
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
@@ -72,6 +73,7 @@ class Remote:
         return self.pending.files if self.pending else {}
 
     def lock_entry(self) -> LockEntry:
+        settled = self.state == "published" and self.pending is None  # what a search hit can stand for
         return LockEntry(
             record_id=self.record_id,
             parent_id=self.parent_id,
@@ -80,6 +82,8 @@ class Remote:
             pending_id=self.pending.id if self.pending else None,
             requests=self.requests,
             receipts=self.receipts,
+            revision_id=self.doc.revision_id if settled else None,
+            updated=self.doc.updated if settled else None,
         )
 
 
@@ -125,8 +129,9 @@ def observe(
     lock: Lock,
     server: str,
     communities: CommunityIds | None = None,
+    index: Index | None = None,
 ) -> Observation:
-    """Find and read the record ``desired`` manages (GET only)."""
+    """Find and read the record ``desired`` manages (GET only; none when ``index`` has it unchanged)."""
     ids = (communities or CommunityIds(client, server)).of(desired) if desired.communities else {}
     entry = lock.get(server, desired.key)
     if desired.pin:
@@ -135,6 +140,8 @@ def observe(
         if pinned is None:
             raise LocatedError(_no_record(desired.pin, server, client), where)
         found: Observation = Observation(desired.key, pinned, "pin")
+    elif entry is not None and (hit := index.unchanged(entry) if index else None) is not None:
+        found = Observation(desired.key, Remote(entry.record_id, "published", hit, hit.files, hit), "lock")
     elif entry is not None and (remote := read(client, entry.record_id, entry.pending_id)) is not None:
         found = Observation(desired.key, remote, "lock")
     else:

@@ -64,4 +64,5 @@ def shard_of(key: str, count: int) -> int:
 
 def fragments(manifest: Path) -> list[Path]:
     """Every lock fragment beside ``manifest`` (``<manifest>.lock.shard-*``), sorted by name."""
-    return sorted(manifest.parent.glob(f"{glob.escape(manifest.name)}.lock.shard-*"))
+    found = manifest.parent.glob(f"{glob.escape(manifest.name)}.lock.shard-*")
+    return sorted(p for p in found if not p.name.endswith(".journal"))  # a crashed shard's journal

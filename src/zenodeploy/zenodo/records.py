@@ -49,6 +49,8 @@ class RecordDoc:
     file_entries: int  # entries of any status (pending uploads too)
     default_preview: str | None
     errors: tuple[FieldError, ...]
+    revision_id: str | None  # with ``updated``: which save of the document this is
+    updated: str | None
     json: Mapping[str, Any] = field(repr=False)
 
     @classmethod
@@ -86,6 +88,8 @@ class RecordDoc:
                 for e in doc.get("errors") or ()
                 if isinstance(e, Mapping)
             ),
+            revision_id=None if doc.get("revision_id") is None else str(doc["revision_id"]),
+            updated=_str(doc.get("updated")),
             json=doc,
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,33 @@ def _prepare(
     client.delete_file(record_id, key)
     client.start_uploads(record_id, [key])
     return None
+
+
+def start_all(client: ZenodoClient, record_id: str, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """Start the uploads of ``keys`` in one POST; return each key's entry, for :func:`upload_file`.
+
+    The server refuses the whole list when one key already has an entry (400 "File with key X
+    already exists.", a pending upload of an interrupted run): the draft's listing is then read
+    once and only the keys it lacks are started; the listed entries are returned as they are
+    (a pending one is reused, a completed one is kept or replaced by :func:`upload_file`)."""
+    if not keys:
+        return {}
+    try:
+        started = _entries(client.start_uploads(record_id, keys))
+    except ApiError as error:
+        if error.status != 400:
+            raise
+        listed = _entries(client.draft_files(record_id))
+        missing = [k for k in keys if k not in listed]
+        if len(missing) == len(keys):
+            raise  # not a clash with existing entries (too many files, a refused key…)
+        started = {**listed, **(_entries(client.start_uploads(record_id, missing)) if missing else {})}
+    return {k: started.get(k) or {"key": k, "status": "pending"} for k in keys}
+
+
+def _entries(listing: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    entries = listing.get("entries") or []
+    return {str(e["key"]): e for e in entries if isinstance(e, Mapping) and "key" in e}
 
 
 def upload_file(
