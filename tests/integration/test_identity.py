@@ -90,3 +90,24 @@ def test_a_record_found_only_by_title_is_not_versioned_or_published_without_adop
     code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish", "--adopt", "copy")
     assert code == 0, err
     assert "↻ new version" in out and writes(emulator) > 0
+
+
+def test_a_glob_over_everything_never_uploads_the_tools_own_files(
+    emulator: Emulator, manifest: Path, writes: Callable[[Emulator], int]
+) -> None:
+    """files: ['**/*'] with publish: three applies make one record and one version; the
+    manifest, its lock (and journal) are never uploaded, so nothing changes between runs."""
+    text = manifest.read_text("utf-8").replace("files: [data.csv]", "files: ['**/*']\n    publish: true")
+    manifest.write_text(text, "utf-8")
+    outcomes = []
+    for _ in range(3):
+        emulator.reset_stats()
+        code, _out, err = invoke(emulator, "apply", str(manifest), "--yes")
+        assert code == 0, err
+        outcomes.append(writes(emulator))
+    assert outcomes[1:] == [0, 0]
+    lock = json.loads(manifest.with_name("zenodeploy.yaml.lock").read_text())
+    record = next(iter(lock["servers"].values()))["hello-zenodo"]["record_id"]
+    stored = requests.get(f"{emulator.url}/api/records/{record}", headers=AUTH, timeout=10).json()
+    assert sorted(stored["files"]["entries"]) == ["data.csv"]
+    assert stored["versions"]["index"] == 1

@@ -11,6 +11,7 @@ deterministic archives.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ def resolve_deposition(
     cache: ChecksumCache | None = None,
     build_dir: Path | None = None,
     max_files: int | None = MAX_FILES,
+    manifest: Path | None = None,
 ) -> Resolved:
     """Resolve one loaded deposition (a plain dict) against the manifest's folder ``base_dir``.
 
@@ -60,10 +62,11 @@ def resolve_deposition(
     ``allow_outside`` is the manifest-wide default, overridden by the deposition's own key.
     ``cache`` defaults to the user's checksum cache; archives go to ``build_dir``
     (default ``<cache dir>/archives``). ``max_files`` is the server's per-record limit
-    (None: no limit).
+    (None: no limit). ``manifest``, its lock and the lock's journal and fragments never go in.
     """
     base = base_dir.resolve()
-    scope = Scope(base, bool(deposition.get("allow_outside", allow_outside)))
+    own = os.path.abspath(manifest) if manifest is not None else None  # noqa: PTH100 - lexical
+    scope = Scope(base, bool(deposition.get("allow_outside", allow_outside)), own)
     plain: list[Planned] = []
     zips: list[PlannedZip] = []
     warnings: list[str] = []

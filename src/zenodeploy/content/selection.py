@@ -62,6 +62,16 @@ class Scope:
 
     base: Path  # resolved manifest folder
     allow_outside: bool
+    manifest: str | None = None  # the manifest's absolute path: it and its lock are never data
+
+    def is_own(self, path: str) -> bool:
+        """Whether ``path`` is zenodeploy's own state: the manifest, its lock, the lock's journal
+        and shard fragments (``.zenodeploy/`` and ``.git/`` are hidden from wildcards already)."""
+        if self.manifest is None:
+            return False
+        real = os.path.abspath(path)  # noqa: PTH100 - lexical, like the manifest's own path
+        lock = f"{self.manifest}.lock"
+        return real in (self.manifest, lock, f"{lock}.journal") or real.startswith(f"{lock}.shard-")
 
     def check(self, match: Match, shown: str, where: str) -> None:
         """Refuse a selected file whose real location is outside the manifest's folder."""
@@ -185,6 +195,13 @@ def select_entry(
         rel = f"{prefix}/{match.rel}" if prefix else match.rel
         if compiled and _excluded(rel, compiled):
             continue
+        if scope.is_own(match.path):
+            if has_magic(pattern):
+                continue  # never uploaded, whatever the glob
+            raise FilesError(
+                f"{match.path} is zenodeploy's own manifest or lock file, not data; remove it from `files`.",
+                path=here,
+            )
         scope.check(match, match.path, here)
         if match.broken:
             raise FilesError(f"{match.path} is a broken symbolic link; fix or remove it.", path=here)

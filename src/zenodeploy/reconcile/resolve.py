@@ -94,6 +94,7 @@ def _resolve_one(
             where=where,
             allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
             cache=cache,
+            manifest=manifest.path,
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
