@@ -84,7 +84,9 @@ def test_an_unknown_community_stops_the_plan_at_its_line_before_any_write(
 ) -> None:
     manifest.write_text(manifest.read_text().replace("communities: [chemistry]", "communities: [chemistri]"))
     emulator.reset_stats()
-    result = CliRunner().invoke(cli, ["apply", str(manifest), "--server", emulator.url, "--yes"])
+    result = CliRunner().invoke(
+        cli, ["apply", str(manifest), "--server", emulator.url, "--token-env", "ZENODO_TOKEN", "--yes"]
+    )
     assert result.exit_code == 1
     line = next(n for n, t in enumerate(manifest.read_text().splitlines(), 1) if "communities:" in t)
     assert f"zenodeploy.yaml:{line}:" in result.stderr

@@ -72,7 +72,17 @@ def test_bulk_apply_under_100_per_minute_never_gets_429(
     limited = make_emulator(rate_limit=100)
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
     manifest = write_manifest(tmp_path / "bulk", 20)
-    args = ["apply", str(manifest), "--server", limited.url, "--yes", "--format", "json"]
+    args = [
+        "apply",
+        str(manifest),
+        "--server",
+        limited.url,
+        "--token-env",
+        "ZENODO_TOKEN",
+        "--yes",
+        "--format",
+        "json",
+    ]
     first = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     stats = limited.stats()
@@ -132,7 +142,19 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def start_apply(manifest: Path, url: str, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "zenodeploy", "apply", str(manifest), "--server", url, "--yes", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "zenodeploy",
+        "apply",
+        str(manifest),
+        "--server",
+        url,
+        "--token-env",
+        "ZENODO_TOKEN",
+        "--yes",
+        *extra,
+    ]
     env = {**os.environ, "ZENODO_TOKEN": LOCAL_TOKEN}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -232,7 +254,18 @@ def test_an_hourly_limit_stops_the_run_with_the_time_to_come_back(
     emulator = make_emulator(rate_limit="3 per hour;100 per minute")
     started = time.monotonic()
     result = CliRunner().invoke(
-        cli, ["apply", str(manifest), "--server", emulator.url, "--yes", "--max-wait", "60"]
+        cli,
+        [
+            "apply",
+            str(manifest),
+            "--server",
+            emulator.url,
+            "--token-env",
+            "ZENODO_TOKEN",
+            "--yes",
+            "--max-wait",
+            "60",
+        ],
     )
     assert time.monotonic() - started < 30
     assert result.exit_code == 1, result.output

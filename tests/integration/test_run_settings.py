@@ -74,7 +74,18 @@ def test_parallel_n_bounds_uploads_in_flight_across_depositions(
     manifest.write_text("version: 1\ndepositions:\n" + "".join(entries), "utf-8")
     emulator.add_fault(method="PUT", path_regex="/content$", latency=0.15, times=1000)
     result = CliRunner().invoke(
-        cli, ["apply", str(manifest), "--server", emulator.url, "--yes", "--parallel", str(parallel)]
+        cli,
+        [
+            "apply",
+            str(manifest),
+            "--server",
+            emulator.url,
+            "--token-env",
+            "ZENODO_TOKEN",
+            "--yes",
+            "--parallel",
+            str(parallel),
+        ],
     )
     assert result.exit_code == 0, result.output
     peaks = emulator.stats()["peak_in_flight"]
