@@ -27,6 +27,7 @@ from zenodeploy.reconcile.plan import (
 )
 from zenodeploy.reconcile.pool import SharedPool, run_all
 from zenodeploy.reconcile.receipts import Receipt, receipts
+from zenodeploy.reconcile.twins import LeftToOtherRun, Twins
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.records import RecordDoc
@@ -84,7 +85,7 @@ class _Runner:
         self, client: ZenodoClient, lock: Lock, server: str, uploads: SharedPool, progress: Progress | None
     ) -> None:
         self.client, self.lock, self.server, self.upload_pool = client, lock, server, uploads
-        self.progress = progress
+        self.progress, self.twins = progress, Twins(client)  # one per apply: it knows what this run created
 
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
@@ -105,6 +106,10 @@ class _Runner:
             if uploads:
                 self._uploads(str(target), uploads, doc)
             outcome.actions += [u for u in plan.actions if isinstance(u, Upload)]
+        except LeftToOtherRun as left:  # the other run's record stays: the lock points at it
+            kept = left.kept
+            self.lock.set(self.server, plan.key, LockEntry(kept.id, kept.parent_id))
+            return replace(outcome, state="left to another run", record_id=kept.id, url=kept.html_url)
         except ZenodeployError as exc:
             outcome.error = str(exc)
         self._finish(outcome, plan, doc, target)
@@ -114,12 +119,9 @@ class _Runner:
         self, plan: DepositionPlan, action: Action, doc: RecordDoc | None, target: str | None
     ) -> tuple[RecordDoc | None, str | None]:
         client, desired = self.client, plan.desired
+        title = str(desired.record["metadata"].get("title", ""))
         if isinstance(action, Create):
-            created = RecordDoc.parse(client.create_draft(_body(desired.record, None)))
-            entry = LockEntry(record_id=created.id, parent_id=created.parent_id)
-            self.lock.set(
-                self.server, plan.key, replace(entry, receipts=receipts(desired.record, created.json))
-            )
+            created = self.twins.create(plan.key, title, lambda: self._create(plan))
             return _saved(created, desired), created.id
         if isinstance(action, Edit):
             return RecordDoc.parse(client.edit(action.record_id)), action.record_id
@@ -148,6 +150,7 @@ class _Runner:
                 client.delete_file(str(target), action.name)
             return doc, target
         if isinstance(action, Publish):
+            self.twins.before_publish(plan.key, doc, title)
             if action.communities:
                 # First publish into a community: InvenioRDM's review flow; the curators'
                 # acceptance publishes the draft. Further communities are asked for afterwards.
@@ -165,6 +168,12 @@ class _Runner:
             return doc, target
         assert isinstance(action, Refuse)
         raise ConflictError(action.reason)
+
+    def _create(self, plan: DepositionPlan) -> RecordDoc:
+        created = RecordDoc.parse(self.client.create_draft(_body(plan.desired.record, None)))
+        entry = LockEntry(created.id, created.parent_id, receipts=receipts(plan.desired.record, created.json))
+        self.lock.set(self.server, plan.key, entry)
+        return created
 
     def _keep_receipts(self, key: str, kept: tuple[Receipt, ...]) -> None:
         entry = self.lock.get(self.server, key)
