@@ -204,6 +204,8 @@ class App:
         if before:
             status = before[0].status or 500
             extra = self.limiter.peek_headers(key) if status == 429 else {}
+            if before[0].retry_after is not None:
+                extra["Retry-After"] = f"{before[0].retry_after:g}"
             message = self.limiter.describe() if status == 429 else "Internal server error."
             return _error(HttpError(status, message), {**headers, **extra})
         reply = self.handlers[endpoint](call, **values)

@@ -100,10 +100,13 @@ class Emulator:
         drop_after_bytes: int | None = None,
         after: bool = False,
         latency: float = 0.0,
+        retry_after: float | None = None,
     ) -> None:
         """Inject a fault into the ``nth`` (and ``times - 1`` following) matching requests."""
         self._app.faults.add(
-            faults_mod.Fault(method.upper(), path_regex, nth, times, status, drop_after_bytes, after, latency)
+            faults_mod.Fault(
+                method.upper(), path_regex, nth, times, status, drop_after_bytes, after, latency, retry_after
+            )
         )
 
     def clear_faults(self) -> None:
