@@ -34,7 +34,9 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def open_requests(emulator: Emulator) -> list[dict]:
     import requests
 
-    listing = requests.get(f"{emulator.url}/api/_emulator/requests", timeout=10).json()
+    listing = requests.get(
+        f"{emulator.url}/api/_emulator/requests", headers=emulator.admin_headers, timeout=10
+    ).json()
     hits = listing["hits"]
     return [r for r in hits if r["status"] == "submitted"]
 

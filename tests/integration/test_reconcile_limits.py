@@ -101,12 +101,20 @@ def test_bulk_apply_under_100_per_minute_never_gets_429(
     assert all(o["actions"] == [] for o in json.loads(second.stdout)["depositions"])
 
 
+ADMIN = "admin-secret"
+ADMIN_AUTH = {"Authorization": f"Bearer {ADMIN}"}
+
+
 class ServerProcess:
     """``zenodeploy emulator`` in a subprocess; its admin endpoints drive faults and stats."""
 
     def __init__(self, data: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "zenodeploy", "emulator", "--port", "0", "--data", str(data)],
+            [
+                sys.executable,
+                "-m",
+                *("zenodeploy", "emulator", "--port", "0", "--data", str(data), "--admin-token", ADMIN),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -116,7 +124,9 @@ class ServerProcess:
         assert self.url.startswith("http://127.0.0.1:"), self.url
 
     def admin(self, method: str, path: str, body: dict | None = None) -> dict:
-        answer = requests.request(method, f"{self.url}/api/_emulator/{path}", json=body, timeout=10)
+        answer = requests.request(
+            method, f"{self.url}/api/_emulator/{path}", json=body, headers=ADMIN_AUTH, timeout=10
+        )
         answer.raise_for_status()
         return dict(answer.json())
 

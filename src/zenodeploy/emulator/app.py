@@ -7,6 +7,7 @@ at debug level as method, path (never the query string, which may hold a token) 
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import socket
@@ -129,7 +130,10 @@ class App:
         tokens: Mapping[str, str],
         limiter: RateLimiter,
         faults: Faults,
+        *,
+        admin_token: str,
     ) -> None:
+        self.admin_token = admin_token  # required by /api/_emulator/*: faults and stats steer tests
         self.url_map = url_map
         self.handlers = handlers
         self.tokens = dict(tokens)
@@ -170,6 +174,7 @@ class App:
             rule, values = adapter.match(return_rule=True)
             route = rule.rule.replace("<path:", "<").replace("<", "{").replace(">", "}")
             if admin:
+                self._check_admin(request)
                 return self.handlers[str(rule.endpoint)](self._call(request), **values), route
             key = f"{request.user_agent.string}|{request.remote_addr}"
             verdict = self.limiter.hit(key)
@@ -214,6 +219,15 @@ class App:
             return _error(HttpError(after[0].status or 500, "Internal server error."), headers)
         reply.headers = {**reply.headers, **headers}
         return reply
+
+    def _check_admin(self, request: Request) -> None:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self.admin_token}".encode()):
+            raise HttpError(
+                403,
+                "The emulator's admin endpoints need its admin token: send 'Authorization: Bearer <admin "
+                "token>' (printed by 'zenodeploy emulator'; Emulator.admin_token in Python).",
+            )
 
     def _call(self, request: Request) -> Call:
         token = request.args.get("access_token", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -56,6 +57,7 @@ class Emulator:
         self._store = store
         self._communities = communities
         self.url = f"http://{server.host}:{server.port}"
+        self.admin_token = app.admin_token
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -82,6 +84,11 @@ class Emulator:
         """Block until the server stops (the CLI serves until Ctrl-C)."""
         while self._thread.is_alive():
             self._thread.join(0.5)
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The header ``/api/_emulator/*`` requests need (the in-process helpers below need none)."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
 
     def stats(self) -> dict[str, Any]:
         return self._app.stats.as_dict()
@@ -140,8 +147,11 @@ def start(
     max_file_size: int | None = ZENODO_MAX_FILE_SIZE,
     max_files: int | None = 100,
     quota_size: int | None = ZENODO_QUOTA,
+    admin_token: str | None = None,
 ) -> Emulator:
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
+
+    ``admin_token`` guards ``/api/_emulator/*`` (default: a random one, ``Emulator.admin_token``).
 
     ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
     ``rate_limit`` is requests per minute per client, a preset (``zenodo``, ``documented``)
@@ -162,6 +172,7 @@ def start(
         tokens if tokens is not None else {LOCAL_TOKEN: "local"},
         RateLimiter(rate_limit),
         faults_mod.Faults(),
+        admin_token=admin_token or secrets.token_urlsafe(24),
     )
     table.update(_admin_handlers(app, comms, records))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
