@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from click.testing import CliRunner
+from concurrent_applies import write_project  # bench/ is the script's folder
 
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator, start
@@ -41,17 +42,6 @@ class BlockEveryoneOn503(RateLimiter):
         if status == 503 and asked is not None:
             self.block(asked)
         return asked
-
-
-def write_manifest(base: Path, count: int) -> Path:
-    lines = ["version: 1", "defaults:", "  resource_type: dataset", "  license: cc-by-4.0"]
-    lines += ["  creators:", "    - {family: Doe, given: Jane}", "depositions:"]
-    for i in range(count):
-        (base / f"d{i:03d}.csv").write_text(f"deposition,value\n{i},{i * i}\n")
-        lines += [f"  - key: dep-{i:03d}", f"    title: Fault soak deposition {i}"]
-        lines += [f"    description: Deposition {i}.", f"    files: [d{i:03d}.csv]"]
-    (base / "zenodeploy.yaml").write_text("\n".join(lines) + "\n")
-    return base / "zenodeploy.yaml"
 
 
 def fault_mix(seed: int, count: int, rate: float) -> list[Rule]:
@@ -112,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, limiter in (("before", BlockEveryoneOn503), ("after", RateLimiter)):
         with tempfile.TemporaryDirectory() as tmp:
             base = Path(tmp)
-            manifest = write_manifest(base, args.depositions)
+            manifest = write_project(base / "project", args.depositions)
             with start(base / "server") as emulator:
                 for method, nth, status, retry_after in rules:
                     emulator.add_fault(method, ".", nth=nth, status=status, retry_after=retry_after)

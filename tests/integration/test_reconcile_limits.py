@@ -263,20 +263,8 @@ def test_an_hourly_limit_stops_the_run_with_the_time_to_come_back(
     silently for an hour."""
     emulator = make_emulator(rate_limit="3 per hour;100 per minute")
     started = time.monotonic()
-    result = CliRunner().invoke(
-        cli,
-        [
-            "apply",
-            str(manifest),
-            "--server",
-            emulator.url,
-            "--token-env",
-            "ZENODO_TOKEN",
-            "--yes",
-            "--max-wait",
-            "60",
-        ],
-    )
+    target = ["--server", emulator.url, "--token-env", "ZENODO_TOKEN"]
+    result = CliRunner().invoke(cli, ["apply", str(manifest), *target, "--yes", "--max-wait", "60"])
     assert time.monotonic() - started < 30
     assert result.exit_code == 1, result.output
     assert "min pause before the next request" in result.output
