@@ -59,6 +59,7 @@ def run_apply(
     seconds, the server's request counts by method and the JSON summary."""
     emulator.reset_stats()
     command = [sys.executable, "-m", "zenodeploy", "apply", str(manifest), "--server", emulator.url]
+    command += ["--token-env", "ZENODO_TOKEN"]  # sent to another server only when named
     command += ["--yes", "--format", "json", "--parallel", str(parallel), *(["--publish"] if publish else [])]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)

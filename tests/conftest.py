@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,11 @@ def _run(emulator: Emulator, *args: str, exit_codes: Collection[int] | None = (0
     """``zenodeploy ARGS --server <emulator> --format json`` in-process (exceptions propagate).
 
     Asserts the exit code is one of ``exit_codes`` (None: any) and returns the JSON printed on
-    stdout, or None when stdout is not JSON (a failed run)."""
+    stdout, or None when stdout is not JSON (a failed run). A token in ``ZENODO_TOKEN`` is passed
+    the explicit way (``--token-env``): by itself it is only ever sent to zenodo.org."""
+    token = ["--token-env", "ZENODO_TOKEN"] if os.environ.get("ZENODO_TOKEN") else []
     result = CliRunner().invoke(
-        cli, [*args, "--server", emulator.url, "--format", "json"], catch_exceptions=False
+        cli, [*args, "--server", emulator.url, *token, "--format", "json"], catch_exceptions=False
     )
     if exit_codes is not None:
         assert result.exit_code in exit_codes, result.output

@@ -201,7 +201,7 @@ def test_token_env_names_the_servers_variable(capsys: pytest.CaptureFixture[str]
     for server, name in [
         ("sandbox", "ZENODO_SANDBOX_TOKEN"),
         ("zenodo", "ZENODO_TOKEN"),
-        ("https://x.org", "ZENODO_TOKEN"),
+        ("https://x.org", "ZENODEPLOY_TOKEN"),
     ]:
         assert github.main(["token-env", server]) == 0
         assert capsys.readouterr().out == f"{name}\n"

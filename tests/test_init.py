@@ -131,7 +131,9 @@ def test_init_through_prompts_then_validate_and_apply_to_the_emulator(
     manifest = str(project / "zenodeploy.yaml")
     assert CliRunner().invoke(cli, ["validate", manifest]).exit_code == 0
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
-    applied = CliRunner().invoke(cli, ["apply", manifest, "--server", emulator.url, "--yes"])
+    applied = CliRunner().invoke(
+        cli, ["apply", manifest, "--server", emulator.url, "--token-env", "ZENODO_TOKEN", "--yes"]
+    )
     assert applied.exit_code == 0, applied.output
     with ZenodoClient(emulator.url, LOCAL_TOKEN) as client:
         (record,) = list(client.search_user_records(None))
@@ -139,5 +141,8 @@ def test_init_through_prompts_then_validate_and_apply_to_the_emulator(
     assert record["metadata"]["title"] == "Title of the dataset"
     assert record["metadata"]["creators"][0]["person_or_org"]["family_name"] == "Doe"
     assert sorted(e["key"] for e in files["entries"]) == ["data/README.md", "data/table.csv"]
-    again = CliRunner().invoke(cli, ["plan", manifest, "--server", emulator.url, "--detailed-exitcode"])
+    again = CliRunner().invoke(
+        cli,
+        ["plan", manifest, "--server", emulator.url, "--token-env", "ZENODO_TOKEN", "--detailed-exitcode"],
+    )
     assert again.exit_code == 0, again.output  # nothing left to change

@@ -271,6 +271,7 @@ def test_open_review_policy_publishes_a_curators_submission_at_once(api: Api, em
     created = requests.post(
         f"{emulator.url}/api/_emulator/communities",
         json={"slug": "open-lab", "review_policy": "open", "members": {"local": "curator"}},
+        headers=emulator.admin_headers,
         timeout=10,
     )
     assert created.status_code == 201
@@ -360,6 +361,7 @@ def test_user_records_include_records_shared_with_the_user(tmp_path: Path) -> No
         shared = requests.post(
             f"{emu.url}/api/_emulator/records/{theirs['id']}/grants",
             json={"user": "me", "permission": "edit"},
+            headers=emu.admin_headers,
             timeout=10,
         )
         assert shared.status_code == 201

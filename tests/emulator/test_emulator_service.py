@@ -90,7 +90,10 @@ def test_rate_limit_headers_and_429(make_emulator: MakeEmulator) -> None:
     assert refused.json() == {"status": 429, "message": "3 per 1 minute"}
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert requests.get(f"{emu.url}/api/_emulator/stats", timeout=10).status_code == 200  # admin: no limit
+    assert (
+        requests.get(f"{emu.url}/api/_emulator/stats", headers=emu.admin_headers, timeout=10).status_code
+        == 200
+    )  # admin: no limit
 
 
 def test_restart_keeps_state(make_emulator: MakeEmulator, tmp_path: Path) -> None:
@@ -169,6 +172,7 @@ def test_fault_latency_and_forced_429_via_admin_endpoint(api: Api, emulator: Emu
     added = requests.post(
         f"{emulator.url}/api/_emulator/faults",
         json={"method": "GET", "path_regex": "/user/records", "status": 429, "times": 2, "latency": 0.2},
+        headers=emulator.admin_headers,
         timeout=10,
     )
     assert added.status_code == 201
@@ -184,13 +188,15 @@ def test_stats(api: Api, emulator: Emulator) -> None:
     draft = api("POST", "/records", json=MINIMAL).json()
     api.upload(draft["id"], "a.txt", b"12345")
     api("POST", f"/records/{draft['id']}/draft/actions/publish")
-    stats = requests.get(f"{emulator.url}/api/_emulator/stats", timeout=10).json()
+    stats = requests.get(
+        f"{emulator.url}/api/_emulator/stats", headers=emulator.admin_headers, timeout=10
+    ).json()
     assert stats["routes"]["POST /api/records/{id}/draft/actions/publish"] == 1
     assert stats["routes"]["PUT /api/records/{id}/draft/files/{key}/content"] == 1
     assert stats["requests"]["POST"] == 4 and stats["requests"]["PUT"] == 1
     assert stats["responses"]["202"] == 1
     assert stats["bytes_received"] >= 5
-    requests.post(f"{emulator.url}/api/_emulator/stats/reset", timeout=10)
+    requests.post(f"{emulator.url}/api/_emulator/stats/reset", headers=emulator.admin_headers, timeout=10)
     assert emulator.stats()["requests"] == {}
 
 
@@ -210,7 +216,11 @@ def test_community_review_accept_and_decline(api: Api, emulator: Emulator) -> No
         assert submitted.status_code == 202 and submitted.json()["status"] == "submitted"
         assert api("GET", f"/records/{draft['id']}/draft").json()["status"] == "in_review"
         drafts.append((draft["id"], submitted.json()["id"]))
-    accepted = requests.post(f"{emulator.url}/api/_emulator/requests/{drafts[0][1]}/accept", timeout=10)
+    accepted = requests.post(
+        f"{emulator.url}/api/_emulator/requests/{drafts[0][1]}/accept",
+        headers=emulator.admin_headers,
+        timeout=10,
+    )
     assert accepted.json()["status"] == "accepted"
     record = api("GET", f"/records/{drafts[0][0]}").json()
     assert record["is_published"] and record["parent"]["communities"]["ids"] == [community["id"]]
@@ -258,3 +268,52 @@ def test_cli_prints_url_first_and_serves(tmp_path: Path) -> None:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "stats"),
+        ("POST", "stats/reset"),
+        ("POST", "faults"),
+        ("DELETE", "faults"),
+        ("GET", "requests"),
+        ("POST", "requests/1/accept"),
+        ("POST", "communities"),
+    ],
+)
+def test_admin_endpoints_need_the_admin_token(emulator: Emulator, method: str, path: str) -> None:
+    url = f"{emulator.url}/api/_emulator/{path}"
+    body = {"method": "GET", "path_regex": ".", "status": 500, "times": 99}
+    for headers in ({}, {"Authorization": f"Bearer {LOCAL_TOKEN}"}, {"Authorization": "Bearer x"}):
+        refused = requests.request(method, url, json=body, headers=headers, timeout=10)
+        assert refused.status_code == 403
+        assert "admin endpoints need its admin token" in refused.json()["message"]
+    assert emulator._app.faults.describe() == []
+    allowed = requests.get(f"{emulator.url}/api/_emulator/stats", headers=emulator.admin_headers, timeout=10)
+    assert allowed.status_code == 200
+
+
+def test_cli_admin_token_and_size_limits(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "zenodeploy", "emulator", "--data", str(tmp_path)]
+    command += ["--max-file-size", "8", "--quota", "10"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = process.stdout.readline().strip()
+        admin = process.stderr.readline().strip().rpartition(": ")[2]
+        assert requests.get(f"{url}/api/_emulator/stats", timeout=10).status_code == 403
+        auth = {"Authorization": f"Bearer {admin}"}
+        assert requests.get(f"{url}/api/_emulator/stats", headers=auth, timeout=10).status_code == 200
+        api = Api(url, LOCAL_TOKEN)
+        draft = api("POST", "/records", json=MINIMAL).json()
+        files = f"/records/{draft['id']}/draft/files"
+        api("POST", files, json=[{"key": "big.bin"}])
+        big = api("PUT", f"{files}/big.bin/content", data=b"x" * 9)
+        assert big.status_code == 400 and big.json()["message"] == "Maximum file size exceeded."
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()

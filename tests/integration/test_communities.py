@@ -34,7 +34,9 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def open_requests(emulator: Emulator) -> list[dict]:
     import requests
 
-    listing = requests.get(f"{emulator.url}/api/_emulator/requests", timeout=10).json()
+    listing = requests.get(
+        f"{emulator.url}/api/_emulator/requests", headers=emulator.admin_headers, timeout=10
+    ).json()
     hits = listing["hits"]
     return [r for r in hits if r["status"] == "submitted"]
 
@@ -84,7 +86,9 @@ def test_an_unknown_community_stops_the_plan_at_its_line_before_any_write(
 ) -> None:
     manifest.write_text(manifest.read_text().replace("communities: [chemistry]", "communities: [chemistri]"))
     emulator.reset_stats()
-    result = CliRunner().invoke(cli, ["apply", str(manifest), "--server", emulator.url, "--yes"])
+    result = CliRunner().invoke(
+        cli, ["apply", str(manifest), "--server", emulator.url, "--token-env", "ZENODO_TOKEN", "--yes"]
+    )
     assert result.exit_code == 1
     line = next(n for n, t in enumerate(manifest.read_text().splitlines(), 1) if "communities:" in t)
     assert f"zenodeploy.yaml:{line}:" in result.stderr

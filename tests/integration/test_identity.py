@@ -23,7 +23,7 @@ def draft_titled(emulator: Emulator, title: str) -> str:
 
 
 def invoke(emulator: Emulator, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [*args, "--server", emulator.url])
+    result = CliRunner().invoke(cli, [*args, "--server", emulator.url, "--token-env", "ZENODO_TOKEN"])
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -72,7 +72,17 @@ def test_bulk_apply_under_100_per_minute_never_gets_429(
     limited = make_emulator(rate_limit=100)
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
     manifest = write_manifest(tmp_path / "bulk", 20)
-    args = ["apply", str(manifest), "--server", limited.url, "--yes", "--format", "json"]
+    args = [
+        "apply",
+        str(manifest),
+        "--server",
+        limited.url,
+        "--token-env",
+        "ZENODO_TOKEN",
+        "--yes",
+        "--format",
+        "json",
+    ]
     first = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     stats = limited.stats()
@@ -91,12 +101,20 @@ def test_bulk_apply_under_100_per_minute_never_gets_429(
     assert all(o["actions"] == [] for o in json.loads(second.stdout)["depositions"])
 
 
+ADMIN = "admin-secret"
+ADMIN_AUTH = {"Authorization": f"Bearer {ADMIN}"}
+
+
 class ServerProcess:
     """``zenodeploy emulator`` in a subprocess; its admin endpoints drive faults and stats."""
 
     def __init__(self, data: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "zenodeploy", "emulator", "--port", "0", "--data", str(data)],
+            [
+                sys.executable,
+                "-m",
+                *("zenodeploy", "emulator", "--port", "0", "--data", str(data), "--admin-token", ADMIN),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -106,7 +124,9 @@ class ServerProcess:
         assert self.url.startswith("http://127.0.0.1:"), self.url
 
     def admin(self, method: str, path: str, body: dict | None = None) -> dict:
-        answer = requests.request(method, f"{self.url}/api/_emulator/{path}", json=body, timeout=10)
+        answer = requests.request(
+            method, f"{self.url}/api/_emulator/{path}", json=body, headers=ADMIN_AUTH, timeout=10
+        )
         answer.raise_for_status()
         return dict(answer.json())
 
@@ -132,7 +152,19 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def start_apply(manifest: Path, url: str, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "zenodeploy", "apply", str(manifest), "--server", url, "--yes", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "zenodeploy",
+        "apply",
+        str(manifest),
+        "--server",
+        url,
+        "--token-env",
+        "ZENODO_TOKEN",
+        "--yes",
+        *extra,
+    ]
     env = {**os.environ, "ZENODO_TOKEN": LOCAL_TOKEN}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -231,9 +263,8 @@ def test_an_hourly_limit_stops_the_run_with_the_time_to_come_back(
     silently for an hour."""
     emulator = make_emulator(rate_limit="3 per hour;100 per minute")
     started = time.monotonic()
-    result = CliRunner().invoke(
-        cli, ["apply", str(manifest), "--server", emulator.url, "--yes", "--max-wait", "60"]
-    )
+    target = ["--server", emulator.url, "--token-env", "ZENODO_TOKEN"]
+    result = CliRunner().invoke(cli, ["apply", str(manifest), *target, "--yes", "--max-wait", "60"])
     assert time.monotonic() - started < 30
     assert result.exit_code == 1, result.output
     assert "min pause before the next request" in result.output

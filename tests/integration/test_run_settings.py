@@ -73,9 +73,8 @@ def test_parallel_n_bounds_uploads_in_flight_across_depositions(
     manifest = project / "zenodeploy.yaml"
     manifest.write_text("version: 1\ndepositions:\n" + "".join(entries), "utf-8")
     emulator.add_fault(method="PUT", path_regex="/content$", latency=0.15, times=1000)
-    result = CliRunner().invoke(
-        cli, ["apply", str(manifest), "--server", emulator.url, "--yes", "--parallel", str(parallel)]
-    )
+    target = ["--server", emulator.url, "--token-env", "ZENODO_TOKEN"]
+    result = CliRunner().invoke(cli, ["apply", str(manifest), *target, "--yes", "--parallel", str(parallel)])
     assert result.exit_code == 0, result.output
     peaks = emulator.stats()["peak_in_flight"]
     assert peaks["uploads"] == parallel  # the budget is used ...

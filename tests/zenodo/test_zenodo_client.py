@@ -18,6 +18,7 @@ from zenodeploy.zenodo.failures import (
     OutcomeUnknown,
     PermissionDenied,
     ServerFailed,
+    scrub,
 )
 
 
@@ -284,3 +285,19 @@ def test_a_body_that_cannot_be_replayed_is_not_retried(
     with pytest.raises(ServerFailed):
         client.http.request("PUT", "/api/records/1/draft/files/a/content", data=iter([b"x"]), idempotent=True)
     assert len(rsps.calls) == 1
+
+
+def test_a_short_token_is_redacted_only_as_a_whole_token(rsps: responses.RequestsMock) -> None:
+    """A 3-character token must not mangle the words of a message that happen to contain it."""
+    with ZenodoClient(BASE, "ver", retry=type(ZenodoClient(BASE, None).retry)(max_attempts=1)) as short:
+        rsps.get(
+            f"{BASE}/api/records/1",
+            status=500,
+            json={"status": 500, "message": "the server is overloaded; token ver was refused"},
+        )
+        with pytest.raises(ServerFailed) as info:
+            short.get_record("1")
+    assert "the server is overloaded; token *** was refused" in str(info.value)
+    assert scrub("access_token=ver&x ver, version", "ver") == "access_token=***&x ***, version"
+    long = "A" * 20
+    assert scrub(f"glued{long}glued", long) == "glued***glued"  # a long one goes wherever it is

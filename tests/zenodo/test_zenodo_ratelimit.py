@@ -89,6 +89,27 @@ def test_a_429_holds_every_caller_for_retry_after(clock: FakeClock) -> None:
     assert clock.sleeps == [12.0]
 
 
+@pytest.mark.parametrize("status", [503, 500, 502])
+def test_a_5xx_retry_after_pauses_only_the_request_that_got_it(clock: FakeClock, status: int) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    assert limiter.release(status, {"Retry-After": "30"}) == 30.0  # for that request's own retry
+    assert limiter.acquire() == 0.0  # every other request goes at once
+    assert clock.sleeps == []
+
+
+def test_a_503_retry_after_delays_its_retry_while_others_go_on(
+    client: ZenodoClient, clock: FakeClock, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{BASE}/api/records/1", status=503, headers={"Retry-After": "17"})
+    rsps.get(f"{BASE}/api/records/1", json={})
+    rsps.get(f"{BASE}/api/records/2", json={})
+    client.get_record("1")
+    assert clock.sleeps == [17.0]  # the retry of record 1 waited as asked…
+    client.get_record("2")
+    assert clock.sleeps == [17.0] and client.limiter.waited_seconds == 0.0  # …and held nobody
+
+
 def test_a_429_asking_for_no_wait_still_holds_a_second_and_a_2xx_never_holds(clock: FakeClock) -> None:
     limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
     limiter.acquire()

@@ -64,7 +64,7 @@ def test_each_named_server_reads_its_own_variable_then_the_profile() -> None:
     assert (
         resolve_token("https://sandbox.zenodo.org", token_env=None, profile_token=None, environ=env) == "sand"
     )
-    assert resolve_token("https://rdm.example.org", token_env=None, profile_token=None, environ=env) == "prod"
+    assert resolve_token("https://rdm.example.org", token_env=None, profile_token="p", environ=env) == "p"
     assert resolve_token("zenodo", token_env=None, profile_token="p", environ={"ZENODO_TOKEN": " "}) == "p"
 
 

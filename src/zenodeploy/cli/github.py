@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.zenodo.servers import token_env_name
+from zenodeploy.zenodo.servers import OTHER_TOKEN_ENV, token_env_name
 
 OUTPUTS = {"doi": "doi", "concept-doi": "concept_doi", "record-url": "url"}
 
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env.add_argument("server")
     args = parser.parse_args(argv)
     if args.command == "token-env":
-        print(token_env_name(args.server))  # the name, never the value
+        print(token_env_name(args.server) or OTHER_TOKEN_ENV)  # the name, never the value
         return 0
     report(args.apply, args.plan, args.title, os.environ if environ is None else environ)
     return 0

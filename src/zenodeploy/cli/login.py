@@ -135,9 +135,10 @@ def login(server: str, token: str | None, *, check: bool) -> LoginResult:
     if token is None:
         found = current_token(server)
         if found is None:
+            var = token_env_name(server)
             raise ConfigError(
-                f"No token for {server} to check: run 'zenodeploy login --server {server}' first, "
-                f"or set {token_env_name(server)}."
+                f"No token for {server} to check: run 'zenodeploy login --server {server}' first"
+                + (f", or set {var}." if var else " (ZENODO_TOKEN is only ever sent to zenodo.org).")
             )
         return LoginResult(None, check_token(server, found[0], source=found[1]), None)
     result = check_token(server, token, source="the token given") if check else None

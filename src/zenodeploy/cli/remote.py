@@ -153,12 +153,16 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
 @click.option("--publish", "publish", flag_value=True, default=None, help="Publish every changed deposition.")
 @ADOPT
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (CI).")
+@click.option(
+    "--wait", is_flag=True, help="When another apply of this manifest runs on this machine, wait for it."
+)
 @FORMAT
 @handle_errors
-def apply(settings: Settings, yes: bool, fmt: str) -> None:
+def apply(settings: Settings, yes: bool, wait: bool, fmt: str) -> None:
     """Make the server match the manifest: create, update, upload, publish when asked.
 
-    Idempotent: a second run with an unchanged manifest writes nothing.
+    Idempotent: a second run with an unchanged manifest writes nothing. One apply of a manifest
+    runs at a time on a machine; another stops at once, or queues with --wait.
 
     \b
     Example:
@@ -166,8 +170,16 @@ def apply(settings: Settings, yes: bool, fmt: str) -> None:
     """
     from zenodeploy.reconcile import run
     from zenodeploy.reconcile.apply import apply_plans
+    from zenodeploy.reconcile.runlock import exclusive
 
-    with run.connect(settings) as session:
+    def waiting(message: str) -> None:
+        click.echo(message, err=True)
+
+    scope = str(settings.shard or "")
+    with (
+        exclusive(settings.manifest, scope=scope, wait=wait, waiting=waiting),
+        run.connect(settings) as session,
+    ):
         plans = run.plans(session)
         run.adopt(session, plans)
         if fmt == "text":

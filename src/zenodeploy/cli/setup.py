@@ -139,6 +139,13 @@ def logout(server: str | None) -> None:
 @click.option("--token", "tokens", multiple=True, metavar="TOKEN[=USER]", help="Accepted token (repeatable).")
 @click.option("--rate-limit", default="off", metavar="N|zenodo|documented|off", help="Requests per minute.")
 @click.option("--community", "communities", multiple=True, metavar="SLUG", help="A community (repeatable).")
+@click.option(
+    "--admin-token", metavar="TOKEN", help="Token for /api/_emulator/* (default: a random one, printed)."
+)
+@click.option(
+    "--max-file-size", type=click.IntRange(1), metavar="BYTES", help="Largest file (default: 50 GB)."
+)
+@click.option("--quota", type=click.IntRange(1), metavar="BYTES", help="Bytes per record (default: 50 GB).")
 @handle_errors
 def emulator(
     host: str,
@@ -147,20 +154,30 @@ def emulator(
     tokens: tuple[str, ...],
     rate_limit: str,
     communities: tuple[str, ...],
+    admin_token: str | None,
+    max_file_size: int | None,
+    quota: int | None,
 ) -> None:
     """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first.
+
+    Its admin endpoints (/api/_emulator/: faults, stats, deciding requests) need the admin token,
+    sent as 'Authorization: Bearer TOKEN'.
 
     \b
     Example:
       zenodeploy emulator --port 5000 --data .emulator
-      ZENODO_TOKEN=zenodeploy-local zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000
+      MY_TOKEN=zenodeploy-local zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000 --token-env MY_TOKEN
     """
     from zenodeploy.emulator import server as emulator_server
 
     settings = emulator_server.cli_settings(data, tokens, rate_limit, communities)
-    running = emulator_server.start(host=host, port=port, **settings)
+    limits = {"max_file_size": max_file_size, "quota_size": quota}
+    settings.update({k: v for k, v in limits.items() if v is not None})
+    running = emulator_server.start(host=host, port=port, admin_token=admin_token, **settings)
     click.echo(running.url)
     sys.stdout.flush()
+    if not admin_token:
+        click.echo(f"admin token for /api/_emulator/*: {running.admin_token}", err=True)
     try:
         running.wait()
     except KeyboardInterrupt:

@@ -3,8 +3,9 @@
 ``start(data_dir)`` returns a running ``Emulator`` (a context manager with ``.url``);
 ``zenodeploy emulator`` serves one from the command line. ``LOCAL_TOKEN`` is accepted by
 default as the user "local". Admin endpoints live under ``/api/_emulator/`` (stats, faults,
-communities, access grants, deciding community requests) and are neither rate-limited nor
-counted in the stats.
+communities, access grants, deciding community requests), need the emulator's admin token
+(``Authorization: Bearer <Emulator.admin_token>``; the ``Emulator`` methods work in-process and
+need none), and are neither rate-limited nor counted in the stats.
 
 Behaviours the emulator settles where InvenioRDM's REST API documentation is silent or
 unconfirmed:

@@ -7,6 +7,7 @@ at debug level as method, path (never the query string, which may hold a token) 
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import socket
@@ -130,8 +131,11 @@ class App:
         tokens: Mapping[str, str],
         limiter: RateLimiter,
         faults: Faults,
+        *,
+        admin_token: str,
         html_tags: frozenset[str] | None = None,
     ) -> None:
+        self.admin_token = admin_token  # required by /api/_emulator/*: faults and stats steer tests
         self.html_tags = html_tags
         self.url_map = url_map
         self.handlers = handlers
@@ -176,6 +180,7 @@ class App:
             rule, values = adapter.match(return_rule=True)
             route = rule.rule.replace("<path:", "<").replace("<", "{").replace(">", "}")
             if admin:
+                self._check_admin(request)
                 return self.handlers[str(rule.endpoint)](self._call(request), **values), route
             key = f"{request.user_agent.string}|{request.remote_addr}"
             verdict = self.limiter.hit(key)
@@ -210,6 +215,8 @@ class App:
         if before:
             status = before[0].status or 500
             extra = self.limiter.peek_headers(key) if status == 429 else {}
+            if before[0].retry_after is not None:
+                extra["Retry-After"] = f"{before[0].retry_after:g}"
             message = self.limiter.describe() if status == 429 else "Internal server error."
             return _error(HttpError(status, message), {**headers, **extra})
         reply = self.handlers[endpoint](call, **values)
@@ -218,6 +225,15 @@ class App:
             return _error(HttpError(after[0].status or 500, "Internal server error."), headers)
         reply.headers = {**reply.headers, **headers}
         return reply
+
+    def _check_admin(self, request: Request) -> None:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self.admin_token}".encode()):
+            raise HttpError(
+                403,
+                "The emulator's admin endpoints need its admin token: send 'Authorization: Bearer <admin "
+                "token>' (printed by 'zenodeploy emulator'; Emulator.admin_token in Python).",
+            )
 
     def _call(self, request: Request) -> Call:
         token = request.args.get("access_token", "")

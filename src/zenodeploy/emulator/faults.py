@@ -3,7 +3,9 @@
 A rule matches a method (``*`` for any) and a regular expression searched in the path. It
 fires on the ``nth`` matching request and the ``times - 1`` after it. ``status`` answers that
 status (before the operation runs, or after it when ``after``), ``drop_after_bytes`` cuts the
-connection once that many body bytes arrived, ``latency`` sleeps before handling.
+connection once that many body bytes arrived, ``latency`` sleeps before handling, and
+``retry_after`` adds a ``Retry-After`` header to the status answered (a 503 of a restarting
+node, or a 429, as Zenodo's proxies and Flask-Limiter send them).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Fault:
     drop_after_bytes: int | None = None
     after: bool = False
     latency: float = 0.0
+    retry_after: float | None = None  # a Retry-After header (seconds) on the status answered
     seen: int = 0
     fired: int = 0
     _pattern: re.Pattern[str] = field(init=False, repr=False)
@@ -77,6 +80,7 @@ class Faults:
 def from_json(data: dict[str, Any]) -> Fault:
     """A rule from the admin endpoint's JSON body (unknown keys refused by the dataclass)."""
     allowed = {"method", "path_regex", "nth", "times", "status", "drop_after_bytes", "after", "latency"}
+    allowed.add("retry_after")
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")

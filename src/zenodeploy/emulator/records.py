@@ -116,7 +116,8 @@ class Records:
                 "is_latest": bool(published)
                 and v["idx"] == max(published)
                 and not (is_draft and v["record"] is None),
-                "is_latest_draft": v["idx"] == max(s["idx"] for s in siblings),
+                # A version deleted since the row was read leaves no siblings to compare with.
+                "is_latest_draft": v["idx"] == max((s["idx"] for s in siblings), default=v["idx"]),
             },
             "is_published": v["record"] is not None,
             "is_draft": is_draft,

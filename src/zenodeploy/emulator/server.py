@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -65,6 +66,7 @@ class Emulator:
         self._store = store
         self._communities = communities
         self.url = f"http://{server.host}:{server.port}"
+        self.admin_token = app.admin_token
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -92,6 +94,11 @@ class Emulator:
         while self._thread.is_alive():
             self._thread.join(0.5)
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The header ``/api/_emulator/*`` requests need (the in-process helpers below need none)."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
     def stats(self) -> dict[str, Any]:
         return self._app.stats.as_dict()
 
@@ -109,10 +116,13 @@ class Emulator:
         drop_after_bytes: int | None = None,
         after: bool = False,
         latency: float = 0.0,
+        retry_after: float | None = None,
     ) -> None:
         """Inject a fault into the ``nth`` (and ``times - 1`` following) matching requests."""
         self._app.faults.add(
-            faults_mod.Fault(method.upper(), path_regex, nth, times, status, drop_after_bytes, after, latency)
+            faults_mod.Fault(
+                method.upper(), path_regex, nth, times, status, drop_after_bytes, after, latency, retry_after
+            )
         )
 
     def clear_faults(self) -> None:
@@ -147,8 +157,11 @@ def start(
     max_files: int | None = 100,
     quota_size: int | None = ZENODO_QUOTA,
     html_tags: Iterable[str] | None = None,
+    admin_token: str | None = None,
 ) -> Emulator:
     """Serve the emulator on ``host:port`` (0 = any free port) with its state under ``data_dir``.
+
+    ``admin_token`` guards ``/api/_emulator/*`` (default: a random one, ``Emulator.admin_token``).
 
     ``tokens`` maps token → user name (default: ``LOCAL_TOKEN`` → ``"local"``);
     ``rate_limit`` is requests per minute per client, a preset (``zenodo``, ``documented``)
@@ -172,7 +185,8 @@ def start(
         tokens if tokens is not None else {LOCAL_TOKEN: "local"},
         RateLimiter(rate_limit),
         faults_mod.Faults(),
-        frozenset(html_tags) if html_tags is not None else None,
+        admin_token=admin_token or secrets.token_urlsafe(24),
+        html_tags=frozenset(html_tags) if html_tags is not None else None,
     )
     table.update(_admin_handlers(app, comms, records, reqs))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)

@@ -11,7 +11,7 @@ from typing import Any
 
 from zenodeploy.manifest.yamlpos import PathT, Positions
 from zenodeploy.model import Finding
-from zenodeploy.zenodo.servers import DEFAULT_TOKEN_ENV, TOKEN_ENV, token_env_name
+from zenodeploy.zenodo.servers import OTHER_TOKEN_ENV, TOKEN_ENV, token_env_name
 
 # Any variable named like a token (GITHUB_TOKEN, ZENODO_TOKEN_ARCHIVE, MY_TOKEN) is refused too:
 # whatever zenodeploy or another tool of the CI job reads a credential from.
@@ -23,9 +23,9 @@ MIN_SECRET_LENGTH = 8
 
 def token_env_names(server: str | None = None) -> set[str]:
     """Every environment variable zenodeploy reads a token from (for ``server`` as well when given)."""
-    names = {DEFAULT_TOKEN_ENV, *TOKEN_ENV.values()}
-    if server:
-        names.add(token_env_name(server))
+    names = {OTHER_TOKEN_ENV, *TOKEN_ENV.values()}
+    if server and (own := token_env_name(server)):
+        names.add(own)
     return names
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
-from zenodeploy.manifest.metadata import unowned
-from zenodeploy.model import DesiredDeposition
 from zenodeploy.reconcile.lock import Lock, LockEntry
+from zenodeploy.reconcile.payload import body_for, kept_all
 from zenodeploy.reconcile.plan import (
     Action,
     AddCommunities,
@@ -27,6 +25,7 @@ from zenodeploy.reconcile.plan import (
 )
 from zenodeploy.reconcile.pool import SharedPool, run_all
 from zenodeploy.reconcile.receipts import Receipt, receipts
+from zenodeploy.reconcile.twins import LeftToOtherRun, Twins
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
 from zenodeploy.zenodo.records import RecordDoc
@@ -84,7 +83,7 @@ class _Runner:
         self, client: ZenodoClient, lock: Lock, server: str, uploads: SharedPool, progress: Progress | None
     ) -> None:
         self.client, self.lock, self.server, self.upload_pool = client, lock, server, uploads
-        self.progress = progress
+        self.progress, self.twins = progress, Twins(client)  # one per apply: it knows what this run created
 
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
@@ -109,6 +108,10 @@ class _Runner:
             if uploads:
                 self._uploads(str(target), uploads, doc)
             outcome.actions += [u for u in plan.actions if isinstance(u, Upload)]
+        except LeftToOtherRun as left:  # the other run's record stays: the lock points at it
+            kept = left.kept
+            self.lock.set(self.server, plan.key, LockEntry(kept.id, kept.parent_id))
+            return replace(outcome, state="left to another run", record_id=kept.id, url=kept.html_url)
         except ZenodeployError as exc:
             outcome.error = str(exc)
         self._finish(outcome, plan, doc, target)
@@ -118,13 +121,10 @@ class _Runner:
         self, plan: DepositionPlan, action: Action, doc: RecordDoc | None, target: str | None
     ) -> tuple[RecordDoc | None, str | None]:
         client, desired = self.client, plan.desired
+        title = str(desired.record["metadata"].get("title", ""))
         if isinstance(action, Create):
-            created = RecordDoc.parse(client.create_draft(_body(desired.record, None)))
-            entry = LockEntry(record_id=created.id, parent_id=created.parent_id)
-            self.lock.set(
-                self.server, plan.key, replace(entry, receipts=receipts(desired.record, created.json))
-            )
-            return _saved(created, desired), created.id
+            created = self.twins.create(plan.key, title, lambda: self._create(plan))
+            return kept_all(created, desired), created.id
         if isinstance(action, Edit):
             return RecordDoc.parse(client.edit(action.record_id)), action.record_id
         if isinstance(action, NewVersion):
@@ -144,14 +144,15 @@ class _Runner:
                 client.files_import(target)  # links the previous version's files: no bytes re-sent
             return RecordDoc.parse(client.get_draft(target)), target
         if isinstance(action, UpdateMetadata):
-            saved = RecordDoc.parse(client.update_draft(str(target), _body(desired.record, doc)))
+            saved = RecordDoc.parse(client.update_draft(str(target), body_for(desired.record, doc)))
             self._keep_receipts(plan.key, receipts(desired.record, saved.json))
-            return _saved(saved, desired), target
+            return kept_all(saved, desired), target
         if isinstance(action, Delete):
             with contextlib.suppress(NotFound):  # gone already: a previous run got this far
                 client.delete_file(str(target), action.name)
             return doc, target
         if isinstance(action, Publish):
+            self.twins.before_publish(plan.key, doc, title)
             if action.communities:
                 # First publish into a community: InvenioRDM's review flow; the curators'
                 # acceptance publishes the draft. Further communities are asked for afterwards.
@@ -169,6 +170,12 @@ class _Runner:
             return doc, target
         assert isinstance(action, Refuse)
         raise ConflictError(action.reason)
+
+    def _create(self, plan: DepositionPlan) -> RecordDoc:
+        created = RecordDoc.parse(self.client.create_draft(body_for(plan.desired.record, None)))
+        entry = LockEntry(created.id, created.parent_id, receipts=receipts(plan.desired.record, created.json))
+        self.lock.set(self.server, plan.key, entry)
+        return created
 
     def _keep_receipts(self, key: str, kept: tuple[Receipt, ...]) -> None:
         entry = self.lock.get(self.server, key)
@@ -254,45 +261,3 @@ class _Runner:
 
 def _has_files(client: ZenodoClient, record_id: str) -> bool:
     return bool(client.draft_files(record_id).get("entries"))
-
-
-def _body(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]:
-    """The full-replace PUT body: our managed fields over the fields we do not manage.
-
-    InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
-    manifest does not own are carried over from the server's current document (owned ones it
-    leaves out are dropped: see ``metadata.OWNED``); only
-    ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
-    """
-    remote = doc.json if doc else {}
-    metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
-    if not metadata.get("publication_date"):
-        metadata["publication_date"] = dt.date.today().isoformat()
-    return {
-        "metadata": metadata,
-        "access": {"record": "public", "files": "public", **record.get("access", {})},
-        "custom_fields": {
-            **unowned("custom_fields", remote.get("custom_fields")),
-            **(record.get("custom_fields") or {}),
-        },
-        # The server resets what a PUT leaves out, the preview file chosen on the website included.
-        "files": {
-            "enabled": True,
-            **({"default_preview": doc.default_preview} if doc and doc.default_preview else {}),
-        },
-    }
-
-
-def _saved(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:
-    """``doc`` when the server kept everything we sent. A draft save answers 200/201 even when it
-    drops invalid fields, listing them in ``errors`` (invenio-drafts-resources:
-    ``services/records/service.py``, ``update_draft`` with ``raise_errors=False``); that fails
-    the deposition before anything is published. Files not uploaded yet are expected here."""
-    dropped = [e for e in doc.errors if not e.field.startswith("files")]
-    if not dropped:
-        return doc
-    details = "; ".join(f"{e.field}: {' '.join(e.messages)}" for e in dropped)
-    raise ConflictError(
-        f"'{desired.key}' ({desired.source_path}): the server did not store {details}. Correct the "
-        f"manifest and apply again; draft {doc.id} keeps the rest and nothing was published."
-    )

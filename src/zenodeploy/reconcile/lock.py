@@ -11,10 +11,13 @@ journal, at the end of every run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -95,6 +98,7 @@ class Lock:
 
     @classmethod
     def load(cls, path: Path) -> Lock:
+        sweep(path)
         lock = cls._read(path)
         lock._replay()
         return lock
@@ -187,6 +191,31 @@ class Lock:
         with self._mutex:
             self._write()
             self.journal.unlink(missing_ok=True)
+
+
+# ``_write``'s temporary files: ``mkstemp`` adds 8 characters of this alphabet to the prefix.
+_TEMP_SUFFIX = re.compile(r"[a-z0-9_]{8}")
+STALE_AFTER = 60.0  # seconds; a write takes milliseconds, so an older temporary file lost its writer
+
+
+def sweep(path: Path, now: float | None = None) -> list[Path]:
+    """Delete temporary files a killed writer (``kill -9`` between create and rename) left
+    beside ``path``; only those older than ``STALE_AFTER``, so a live writer is never disturbed."""
+    prefix = f".{path.name}."
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return []
+    for candidate in candidates:
+        if not _TEMP_SUFFIX.fullmatch(candidate.name[len(prefix) :]):
+            continue
+        with contextlib.suppress(OSError):
+            if now - candidate.lstat().st_mtime > STALE_AFTER:
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 def merge(target: Path, fragments: Iterable[Path]) -> Lock:

@@ -124,7 +124,10 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
             yield client
         return
     token = resolve_token(
-        server, token_env=settings.token_env, profile_token=stored_token(server, token_env=settings.token_env)
+        server,
+        token_env=settings.token_env,
+        profile_token=stored_token(server, token_env=settings.token_env),
+        server_given=settings.server is not None,
     )
     with ZenodoClient(base_url(server), token, limiter=limiter, retry=retry, max_in_flight=budget) as client:
         yield client

@@ -3,6 +3,7 @@
 ``zenodeploy login`` stores; :func:`stored_token` reads, and is what the reconcile code passes
 as ``profile_token`` to :func:`zenodeploy.zenodo.servers.resolve_token`. Environment variables
 always win: when the server's variable (or ``--token-env``) is set, storage is not even read.
+A stored token is bound to its server's URL, so it is the way to keep a token for another URL.
 
 Tokens are keyed by the server's base URL (``sandbox`` and ``https://sandbox.zenodo.org`` are
 the same entry). The keyring entry is service ``zenodeploy``, user name = base URL. The file
@@ -50,7 +51,7 @@ def env_token(
     """The name of the environment variable that provides the token for ``server``, if it is set."""
     env = os.environ if environ is None else environ
     name = token_env or token_env_name(server)
-    return name if env.get(name, "").strip() else None
+    return name if name and env.get(name, "").strip() else None
 
 
 def stored_token(

@@ -119,7 +119,8 @@ class Endpoints(EndpointBase):
         """POST .../draft/actions/publish, never repeated (publish may answer 5xx
         after it succeeded). After a 5xx or lost connection, the record counts as published when
         ``GET /api/records/{id}`` shows it published and its draft is gone; otherwise the
-        :class:`OutcomeUnknown` stands and the next apply decides from a fresh observation."""
+        :class:`OutcomeUnknown` stands and the next apply decides from a fresh observation. A 404
+        (no draft) with the record published likewise counts: another run published it."""
         path = f"/api/records/{quote_id(record_id)}/draft/actions/publish"
         try:
             result = self.transport.request(
@@ -128,6 +129,11 @@ class Endpoints(EndpointBase):
             return json_object(result, "publish")
         except OutcomeUnknown as error:
             return self._verified(error, lambda: self._published(record_id))
+        except NotFound:  # no draft: published meanwhile by another run working on the same record?
+            published = self._published(record_id)
+            if published is None:
+                raise
+            return published
 
     def _published(self, record_id: str) -> JSON | None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -67,9 +68,19 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
 
 
+#: A secret this long is replaced wherever it occurs: no word contains one by chance.
+_ANYWHERE = 16
+
+
 def scrub(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` replaced (a last line of defence)."""
-    return text.replace(secret, "***") if secret else text
+    """``text`` with ``secret`` replaced by ``***`` (a last line of defence): as a whole token
+    (not inside a longer run of letters and digits, so a short token cannot mangle the words of
+    a message), and anywhere at all once it is ``_ANYWHERE`` characters or longer."""
+    if not secret:
+        return text
+    if len(secret) >= _ANYWHERE:
+        return text.replace(secret, "***")
+    return re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
 
 
 def _sentence(text: str) -> str:

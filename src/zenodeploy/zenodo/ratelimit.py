@@ -9,7 +9,9 @@ each request, decides whether to wait so that a run never reaches a 429:
 * little left: spread the remaining budget evenly over the time until the reset;
 * nothing left: block until the reset, then let a single probe through and hold the others
   until its response tells the new budget (a moving window frees slots one by one);
-* after a 429 (or a 503 with ``Retry-After``): block everyone for the time the server asked.
+* after a 429: block everyone for the time the server asked (the budget is shared);
+* a 5xx's ``Retry-After`` (a 503 while a node restarts) concerns that request only: it is
+  returned to the caller, which waits before repeating it, and nobody else is held.
 """
 
 from __future__ import annotations
@@ -150,9 +152,9 @@ class RateLimiter:
     def release(self, status: int | None, headers: Mapping[str, str] | None) -> float | None:
         """Record the outcome of a request started with :meth:`acquire`.
 
-        Returns the seconds a 429 or 503 asked everyone to wait (``Retry-After``, or for a
-        429 the time until ``X-RateLimit-Reset``; at least 1 s for a 429), already applied
-        as a block on all callers; ``None`` when the response asked for nothing."""
+        Returns the seconds a 429 or 5xx asked to wait (``Retry-After``, or for a 429 the time
+        until ``X-RateLimit-Reset``, at least 1 s); for a 429 already applied as a block on all
+        callers, for a 5xx left to the one request; ``None`` when the response asked for nothing."""
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)
             if headers is None:
@@ -170,13 +172,15 @@ class RateLimiter:
                 self._reset_at = reset_at
             elif self._reset_at is None:
                 self._remaining = None  # no budget advertised (any more): nothing to pace by
-            if status not in (429, 503):
+            if status is None or (status != 429 and status < 500):
                 return None
             asked = parse_retry_after(headers.get("Retry-After"), now)
-            if asked is None and status == 429 and reset_at is not None:
+            if status != 429:
+                return asked  # a failing server: only the request that got it waits
+            if asked is None and reset_at is not None:
                 asked = max(0.0, reset_at - now)
             if asked is not None:
-                asked = max(asked, 1.0) if status == 429 else asked
+                asked = max(asked, 1.0)
                 self._blocked_until = max(self._blocked_until, now + asked)
             return asked
 

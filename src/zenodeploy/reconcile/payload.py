@@ -1,0 +1,54 @@
+"""What a save sends (the full-replace body) and how its answer is judged (fields the server dropped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from zenodeploy.errors import ConflictError
+from zenodeploy.manifest.metadata import unowned
+from zenodeploy.model import DesiredDeposition
+from zenodeploy.zenodo.records import RecordDoc
+
+
+def body_for(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]:
+    """The full-replace PUT body: our managed fields over the fields we do not manage.
+
+    InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
+    manifest does not own are carried over from the server's current document (owned ones it
+    leaves out are dropped: see ``metadata.OWNED``); only
+    ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
+    """
+    remote = doc.json if doc else {}
+    metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
+    if not metadata.get("publication_date"):
+        metadata["publication_date"] = dt.date.today().isoformat()
+    return {
+        "metadata": metadata,
+        "access": {"record": "public", "files": "public", **record.get("access", {})},
+        "custom_fields": {
+            **unowned("custom_fields", remote.get("custom_fields")),
+            **(record.get("custom_fields") or {}),
+        },
+        # The server resets what a PUT leaves out, the preview file chosen on the website included.
+        "files": {
+            "enabled": True,
+            **({"default_preview": doc.default_preview} if doc and doc.default_preview else {}),
+        },
+    }
+
+
+def kept_all(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:
+    """``doc`` when the server kept everything we sent. A draft save answers 200/201 even when it
+    drops invalid fields, listing them in ``errors`` (invenio-drafts-resources:
+    ``services/records/service.py``, ``update_draft`` with ``raise_errors=False``); that fails
+    the deposition before anything is published. Files not uploaded yet are expected here."""
+    dropped = [e for e in doc.errors if not e.field.startswith("files")]
+    if not dropped:
+        return doc
+    details = "; ".join(f"{e.field}: {' '.join(e.messages)}" for e in dropped)
+    raise ConflictError(
+        f"'{desired.key}' ({desired.source_path}): the server did not store {details}. Correct the "
+        f"manifest and apply again; draft {doc.id} keeps the rest and nothing was published."
+    )
