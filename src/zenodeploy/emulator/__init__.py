@@ -24,7 +24,10 @@ unconfirmed:
 - Committing an empty file is a 400; more than ``max_files`` (100) entries is a 400; a body
   over the bucket's limit (quota left or ``max_file_size``, 50 GB each as on Zenodo) is a 400
   "Bucket quota exceeded." / "Maximum file size exceeded."; a content PUT whose body ends
-  early, or on a committed file, removes the entry and answers 200 with ``errors``.
+  early, or on a committed file, removes the entry and answers 200 with ``errors``. A body
+  longer than its Content-Length (bytes past it already waiting, not a request line), or a
+  chunked one longer than the ``size`` declared at init, is a 400 "File is bigger than
+  expected." and the connection is closed; ``bytes_received`` counts body bytes read.
 - ``files.default_preview`` is reset by every draft PUT that does not send it.
 - ``GET /api/records/{parent id}`` redirects (302) to the latest published version.
 - Ids are integers from one sequence shared by parents and records (the parent id is

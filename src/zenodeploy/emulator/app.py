@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request
 
-from zenodeploy.emulator import text
+from zenodeploy.emulator import text, wire
 from zenodeploy.emulator.faults import Fault, Faults
 from zenodeploy.emulator.ratelimit import RateLimiter
 from zenodeploy.emulator.replies import HttpError, Reply
@@ -60,6 +60,12 @@ class Call:
         if self.request.environ.get("wsgi.input_terminated"):
             return None  # chunked: read to the end
         return self.request.content_length or 0
+
+    def surplus(self) -> bool:
+        return wire.surplus(self.request.environ)
+
+    def close_after(self) -> None:
+        wire.close_after(self.request.environ)
 
     def drop_connection(self) -> None:
         """Reset the TCP connection now (the fault of a dropped upload); raises ConnectionResetError.
@@ -145,6 +151,8 @@ class App:
         self.stats = Stats()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = wire.CountingInput(environ["wsgi.input"])  # the stats count the bytes actually read
+        environ["wsgi.input"] = body
         request = Request(environ)
         path = request.path
         admin = path.startswith("/api/_emulator/")
@@ -157,6 +165,7 @@ class App:
             with self.stats.lock:
                 self.stats.requests[request.method] += 1
                 self.stats.responses["dropped"] += 1
+                self.stats.bytes_received += body.count
             log.debug("%s %s -> connection dropped", request.method, path)
             raise
         finally:
@@ -168,7 +177,7 @@ class App:
                 self.stats.requests[request.method] += 1
                 self.stats.routes[f"{request.method} {route}"] += 1
                 self.stats.responses[str(reply.status)] += 1
-                self.stats.bytes_received += _bytes_read(environ)
+                self.stats.bytes_received += body.count
         log.debug("%s %s -> %s", request.method, path, reply.status)
         return _respond(reply, start_response)
 
@@ -253,13 +262,6 @@ def _error(exc: HttpError, headers: Mapping[str, str]) -> Reply:
 def _is_upload(request: Request) -> bool:
     """A file's content being sent: ``PUT /api/records/{id}/draft/files/{key}/content``."""
     return request.method == "PUT" and request.path.endswith("/content")
-
-
-def _bytes_read(environ: dict[str, Any]) -> int:
-    counter = environ.get("zenodeploy.bytes_read")
-    if counter is not None:
-        return int(counter)
-    return int(environ.get("CONTENT_LENGTH") or 0)
 
 
 def _respond(reply: Reply, start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -22,6 +22,10 @@ CHUNK = 1024 * 1024
 
 class BodyTooLarge(Exception):
     """The body passed the configured byte limit."""
+
+
+class BodyOverrun(Exception):
+    """The body is longer than advertised (its Content-Length, or the size declared for the key)."""
 
 
 class BodyIncomplete(Exception):
@@ -54,6 +58,8 @@ class BlobStore:
         length: int | None,
         *,
         limit: int | None = None,
+        expected: int | None = None,
+        overrun: Callable[[], bool] | None = None,
         drop_after: int | None = None,
         on_drop: object = None,
     ) -> Blob:
@@ -61,6 +67,9 @@ class BlobStore:
 
         ``drop_after`` stops after that many bytes and calls ``on_drop()`` (which cuts the
         connection) before raising ``BodyIncomplete``: the fault injector's dropped upload.
+        A body past ``limit`` raises ``BodyTooLarge``; past ``expected`` (a chunked body's
+        declared size), or with ``overrun()`` true once ``length`` bytes were read (more bytes
+        already waiting), ``BodyOverrun`` (invenio-files-rest storage/base.py ``_write_stream``).
         """
         md5 = hashlib.md5(usedforsecurity=False)
         buf = bytearray(CHUNK)
@@ -89,6 +98,10 @@ class BlobStore:
                     size += got
                     if limit is not None and size > limit:
                         raise BodyTooLarge(str(limit))
+                    if expected is not None and size > expected:
+                        raise BodyOverrun(str(expected))
+                if length is not None and overrun is not None and overrun():
+                    raise BodyOverrun(str(length))
             digest = md5.hexdigest()
             final = self.path(digest)
             final.parent.mkdir(parents=True, exist_ok=True)

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from zenodeploy.emulator import serialize
-from zenodeploy.emulator.blobs import BlobStore, BodyIncomplete, BodyTooLarge
+from zenodeploy.emulator.blobs import BlobStore, BodyIncomplete, BodyOverrun, BodyTooLarge
 from zenodeploy.emulator.records import Records, now
 from zenodeploy.emulator.replies import NOT_FOUND, HttpError
 from zenodeploy.emulator.store import Doc
 
 LOCKED = "Bucket is locked for modifications."
 TRANSFER_FAILED = "File upload transfer failed."
+BIGGER = "File is bigger than expected."  # invenio-files-rest errors.py UnexpectedFileSizeError
 TOO_MANY = "Uploading selected files will result in exceeding the max amount per record."
 ZENODO_QUOTA = 50 * 10**9  # zenodo-rdm invenio.cfg RDM_FILES_DEFAULT_QUOTA_SIZE
 ZENODO_MAX_FILE_SIZE = 50 * 10**9  # zenodo-rdm invenio.cfg RDM_FILES_DEFAULT_MAX_FILE_SIZE
@@ -98,6 +99,10 @@ class Files:
             raise HttpError(
                 400, "A validation error occurred.", [("key", "Missing data for required field.")]
             )
+        for entry in body:  # an optional declared size: a whole number of bytes
+            size = entry.get("size")
+            if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+                raise HttpError(400, "A validation error occurred.", [("size", "Not a valid integer.")])
         with self.store.tx():
             existing = {f["key"] for f in self.store.files(rec_id, True)}
             # invenio-records-resources services/files/components/metadata.py ``init_files``:
@@ -122,6 +127,7 @@ class Files:
                         "created": now(),
                         "updated": now(),
                         "size": None,
+                        "declared_size": entry.get("size"),
                         "md5": None,
                         "file_id": str(uuid.uuid4()),
                     },
@@ -139,6 +145,7 @@ class Files:
         *,
         drop_after: int | None = None,
         on_drop: Callable[[], None] | None = None,
+        overrun: Callable[[], bool] | None = None,
     ) -> Doc:
         """Stream the body into a blob, then (only then) record its size and md5 on the entry.
 
@@ -149,8 +156,13 @@ class Files:
         ClientDisconnected, OSError) — the file entry is removed from the draft
         (``files.delete(..., remove_rf=True)``) and the answer is **200** with the entry and
         ``"errors": "File upload transfer failed."`` (a string). Limits are refused before
-        anything is stored: 400 with the bucket's reason (invenio-files-rest
-        storage/base.py ``check_sizelimit``, transfer/base.py).
+        anything is stored: 400 with the bucket's reason (invenio-records-resources
+        transfer/base.py ``set_file_content`` checks Content-Length against ``bucket.size_limit``;
+        invenio-files-rest storage/base.py ``_write_stream`` checks the bytes as they arrive, so
+        a chunked body is stopped too). The advertised size is the Content-Length, else the
+        size declared at init: more bytes than that is a 400 "File is bigger than expected."
+        (``_write_stream``: never write more than advertised; ``overrun`` tells whether bytes
+        past Content-Length are waiting). A refused body leaves the entry pending, empty.
         """
         self._draft(user, rec_id, write=True)
         f = self._file(rec_id, True, key)
@@ -159,16 +171,23 @@ class Files:
         limit = self.size_limit(rec_id, key)
         if length and limit is not None and length > limit[0]:
             raise HttpError(400, limit[1])
+        declared = f.get("declared_size")
+        if length and declared is not None and length > declared:
+            raise HttpError(400, BIGGER)
         try:
             blob = self.blobs.receive(
                 stream,
                 length,
                 limit=None if limit is None else max(0, limit[0]),
+                expected=declared if length is None else None,
+                overrun=overrun,
                 drop_after=drop_after,
                 on_drop=on_drop,
             )
         except BodyTooLarge:
             raise HttpError(400, limit[1] if limit else "Maximum file size exceeded.") from None
+        except BodyOverrun:
+            raise HttpError(400, BIGGER) from None
         except BodyIncomplete:
             return self._transfer_failed(base, rec_id, f)
         except ConnectionError:  # the connection is gone: the entry goes, nobody hears the answer

@@ -106,17 +106,21 @@ def handlers(
 
     def upload(call: Call, id: str, key: str) -> Reply:
         user = _user(call)
-        entry = files.upload(
-            user,
-            call.base,
-            id,
-            key,
-            call.stream,
-            call.length,
-            drop_after=call.drop_after,
-            on_drop=call.drop_connection,
-        )
-        call.request.environ["zenodeploy.bytes_read"] = entry.get("size", 0)
+        try:
+            entry = files.upload(
+                user,
+                call.base,
+                id,
+                key,
+                call.stream,
+                call.length,
+                drop_after=call.drop_after,
+                on_drop=call.drop_connection,
+                overrun=call.surplus,
+            )
+        except HttpError:
+            call.close_after()  # the body may be unread: it must not be taken for a next request
+            raise
         return ok(entry)
 
     def content(call: Call, id: str, key: str, is_draft: bool) -> Reply:
