@@ -1,7 +1,9 @@
 """A manifest from a pull request may be hostile: no token leaves through it, and parsing is bounded.
 
 Hostile payloads run ``zenodeploy validate`` in a child process, whose wall time and peak RSS are
-asserted with generous bounds (< 5 s, < 300 MB) and printed (``pytest -s`` shows the figures).
+asserted with bounds that only a hang or a blow-up can break (< 20 s, < 300 MB: the unbounded code
+took minutes or gigabytes) and printed (``pytest -s`` shows the figures; on an idle machine each
+takes about 1–2 s).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def errors_of(path: Path, *, check_files: bool = True) -> list[str]:
 def assert_bounded(measured: Measured, label: str) -> None:
     print(f"\n{label}: {measured.seconds:.2f} s, peak {measured.peak_mb:.0f} MB, exit {measured.returncode}")
     assert measured.returncode == 1, measured.output
-    assert measured.seconds < 5, measured
+    assert measured.seconds < 20, measured  # a hang detector, not a speed target
     assert measured.peak_mb < 300, measured
 
 

@@ -168,6 +168,6 @@ def test_a_file_changed_during_its_upload_fails_at_once(
             local, draft["id"], "data.bin", path, md5=md5, size=len(DATA), progress=progress, chunk_size=CHUNK
         )
     elapsed = time.perf_counter() - start
-    assert elapsed < 5, elapsed
+    assert elapsed < 20, elapsed  # at once, not after 5 attempts × a 300 s read timeout
     assert f"{path} {expected} while it was being uploaded" in str(caught.value)
     assert local.requests_made["PUT"] == 1  # no retry storm
