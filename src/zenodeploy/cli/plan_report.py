@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from zenodeploy.cli.field_diff import field_diffs
 from zenodeploy.describe.filters import human_size
 
 if TYPE_CHECKING:
     from zenodeploy.reconcile.apply import Outcome
-    from zenodeploy.reconcile.plan import Action, FieldChange
+    from zenodeploy.reconcile.plan import Action
 
 
 def plan_text(plans: Sequence[Any]) -> str:
@@ -74,9 +73,24 @@ def plan_json(plans: Sequence[Any]) -> list[dict[str, Any]]:
                 "changes": plan.changes,
                 "notes": list(plan.notes),
                 "communities": dict(remote.communities) if remote else {},
-                "actions": [{"type": type(a).__name__, "text": describe(a)} for a in plan.actions],
+                "actions": [action_json(a) for a in plan.actions],
             }
         )
+    return out
+
+
+def action_json(action: Action) -> dict[str, Any]:
+    """An action as its plan text and its parts: a metadata update lists its changes per
+    manifest field (old and new values, items added, removed and changed)."""
+    from zenodeploy.reconcile.plan import Delete, UpdateMetadata, Upload
+
+    out: dict[str, Any] = {"type": type(action).__name__, "text": describe(action)}
+    if isinstance(action, UpdateMetadata):
+        out["changes"] = [d.json() for c in action.changes for d in field_diffs(c)]
+    elif isinstance(action, Upload):
+        out |= {"file": action.file.name, "size": action.file.size, "replaces": action.replaces}
+    elif isinstance(action, Delete):
+        out["file"] = action.name
     return out
 
 
@@ -94,61 +108,6 @@ def outcomes_text(outcomes: Sequence[Any]) -> str:
         if o.error:
             lines.append(f"  error: {o.error}")
     return "\n".join(lines)
-
-
-def field_change(change: FieldChange) -> tuple[str, str]:
-    """The old and new value of a changed field as short text: a description as the first
-    differing line of text, structures as compact JSON around their first difference."""
-    old, new = change.old, change.new
-    if change.name == "description" and isinstance(old, str) and isinstance(new, str):
-        return _text_change(old, new)
-    return _pair(old, new)
-
-
-def _text_change(old_html: str, new_html: str) -> tuple[str, str]:
-    """The first differing line of two HTML descriptions, as text, with how many lines differ."""
-    old, new = _text_lines(old_html), _text_lines(new_html)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if not changed:
-        return _short(old_html), _short(new_html)
-    _, a1, a2, b1, b2 = changed[0]
-    count = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in changed)
-    suffix = f" ({count} lines differ)" if count > 1 else ""
-    return _short(" ".join(old[a1:a2]) or None), _short(" ".join(new[b1:b2]) or None) + suffix
-
-
-def _text_lines(html: str) -> list[str]:
-    text = re.sub(r"<[^>]+>", "\n", html)
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _pair(old: Any, new: Any) -> tuple[str, str]:
-    """Both values shortened around their first difference, so a long value's change stays visible."""
-    if old is None or new is None:
-        return _short(old), _short(new)
-    a, b = _flat(old), _flat(new)
-    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    cut = max(0, start - 20) if max(len(a), len(b)) > 70 else 0
-    return _shown(old, a, cut), _shown(new, b, cut)
-
-
-def _flat(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return " ".join(text.split())
-
-
-def _shown(value: Any, flat: str, cut: int = 0) -> str:
-    """Strings in quotes, structures as compact JSON; at most ~70 characters from ``cut`` on."""
-    text = ("..." if cut else "") + flat[cut:]
-    text = text if len(text) <= 70 else text[:67] + "..."
-    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
-
-
-def _short(value: Any) -> str:
-    if value is None:
-        return "(unset)"
-    return _shown(value, _flat(value))
 
 
 def describe(action: Action) -> str:
@@ -174,7 +133,7 @@ def describe(action: Action) -> str:
     if isinstance(action, UpdateMetadata):
         if not action.changes:
             return "~ metadata (set again on the new version)"
-        return "\n".join(f"~ {c.name}: {' → '.join(field_change(c))}" for c in action.changes)
+        return "\n".join(line for c in action.changes for d in field_diffs(c) for line in d.lines)
     if isinstance(action, Upload):
         verb = "replace" if action.replaces else "upload"
         return f"+ {verb} {action.file.name} ({human_size(action.file.size)})"

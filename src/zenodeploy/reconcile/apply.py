@@ -35,11 +35,12 @@ from zenodeploy.zenodo.upload import start_all, upload_file
 class Progress(Protocol):
     """Where upload progress goes (the CLI's bars or lines); core code never prints."""
 
-    def update(self, name: str, sent: int) -> None:
-        """``sent`` more bytes of ``name`` went out (negative after a restart of the file)."""
+    def update(self, key: str, name: str, sent: int) -> None:
+        """``sent`` more bytes of file ``name`` of deposition ``key`` went out (negative after a
+        restart of the file)."""
 
-    def done(self, name: str) -> None:
-        """The server committed ``name`` with the right checksum."""
+    def done(self, key: str, name: str) -> None:
+        """The server committed file ``name`` of deposition ``key`` with the right checksum."""
 
 
 @dataclass(slots=True)
@@ -101,12 +102,12 @@ class _Runner:
                     uploads.append(action)
                     continue
                 if uploads:
-                    self._uploads(str(target), uploads, doc)
+                    self._uploads(plan.key, str(target), uploads, doc)
                     uploads = []
                 doc, target = self._do(plan, action, doc, target)
                 outcome.actions.append(action)
             if uploads:
-                self._uploads(str(target), uploads, doc)
+                self._uploads(plan.key, str(target), uploads, doc)
             outcome.actions += [u for u in plan.actions if isinstance(u, Upload)]
         except LeftToOtherRun as left:  # the other run's record stays: the lock points at it
             kept = left.kept
@@ -194,7 +195,7 @@ class _Runner:
             requests = tuple(sorted({**dict(entry.requests), **made}.items()))
             self.lock.set(self.server, key, replace(entry, requests=requests))
 
-    def _uploads(self, target: str, uploads: list[Upload], doc: RecordDoc | None) -> None:
+    def _uploads(self, key: str, target: str, uploads: list[Upload], doc: RecordDoc | None) -> None:
         current = doc.files if doc else {}
         # One POST starts every new key; per file only the content PUT and the commit remain.
         started = start_all(self.client, target, [u.file.name for u in uploads if u.file.name not in current])
@@ -208,7 +209,7 @@ class _Runner:
 
             def report(sent: int) -> None:
                 if progress is not None:
-                    progress.update(f.name, sent)
+                    progress.update(key, f.name, sent)
 
             upload_file(
                 self.client,
@@ -221,7 +222,7 @@ class _Runner:
                 existing=existing,
             )
             if progress is not None:
-                progress.done(f.name)
+                progress.done(key, f.name)
 
         self.upload_pool.map(one, uploads)
 

@@ -240,8 +240,9 @@ def _metadata(
     """The managed fields whose server value differs, less those the server rewrote on the last
     save and that neither side changed since (``kept``, the write receipts)."""
     theirs = dict(fields(doc.json if doc else {}, desired.record))
+    stored = dict(fields(doc.json, doc.json)) if doc else {}  # as the server has it, not projected
     changes = [
-        FieldChange(label, theirs[label], mine)
+        FieldChange(label, stored.get(label, theirs[label]), mine)
         for label, mine in fields(desired.record, desired.record)
         if mine != theirs[label] and not settled(label, mine, theirs[label], kept)
     ]
