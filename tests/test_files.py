@@ -259,3 +259,28 @@ def test_more_bytes_than_zenodo_takes_per_record_is_refused_before_hashing(tmp_p
     assert result.exit_code == 1
     assert "zenodeploy.yaml:9:" in result.output
     assert "52.0 GB of files, but Zenodo takes at most 50 GB per record" in result.output
+
+
+def test_a_deposition_without_files_is_refused_when_it_would_be_published(tmp_path: Path) -> None:
+    """Zenodo refuses to publish a record without files ('Missing uploaded files'); turning files
+    off is for its curators (zenodo-rdm: site/zenodo_rdm/permissions.py, can_manage_files)."""
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    manifest = tmp_path / "zenodeploy.yaml"
+    body = (
+        "version: 1\ndepositions:\n  - key: empty\n    title: No files yet\n    resource_type: dataset\n"
+        "    creators: [{family: Doe, given: J}]\n    license: cc-by-4.0\n    description: d\n"
+    )
+    manifest.write_text(body, "utf-8")
+    # publish: true is refused by the loader; --publish on the command line is caught here, offline.
+    refused = CliRunner().invoke(cli, ["plan", str(manifest), "--publish", "--server", "local"])
+    assert refused.exit_code == 1
+    assert (
+        "zenodeploy.yaml:3:5: depositions[0]: no files: Zenodo publishes a record only with" in refused.output
+    )
+    assert not (tmp_path / ".zenodeploy").exists()  # refused before any server was started
+    drafted = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert drafted.exit_code == 0, drafted.output
+    assert "no files" in drafted.output and "before publishing it" in drafted.output

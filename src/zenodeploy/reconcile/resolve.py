@@ -61,6 +61,8 @@ def resolve(
                 continue
             if publish is not None:
                 desired = _with_publish(desired, publish)
+            if check_files and not desired.files:
+                findings.append(_no_files(manifest, dep, desired.publish))
             out.append(desired)
             findings += warnings
     finally:
@@ -157,6 +159,19 @@ def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping
             "values and templates",
             format_path(path),
         )
+
+
+def _no_files(manifest: Manifest, dep: Deposition, publish: bool) -> Finding:
+    """Zenodo publishes no record without files: turning files off ("metadata-only") is for its
+    curators (zenodo-rdm: site/zenodo_rdm/permissions.py, can_manage_files), so the publish
+    would fail with "Missing uploaded files". An error when this run publishes, else a warning."""
+    message = (
+        "no files: Zenodo publishes a record only with at least one file (metadata-only records "
+        "are for its curators); add files:, or samples:"
+    )
+    if publish:
+        return manifest.positions.finding(dep.path, f"{message}, or do not publish it yet")
+    return manifest.positions.finding(dep.path, f"{message} before publishing it", severity="warning")
 
 
 def _pin(value: Any, server: str) -> str | None:
