@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,15 +61,33 @@ def test_a_job_the_budget_covers_goes_at_full_speed_down_to_the_last_request(clo
     assert clock.sleeps == [20.0]
 
 
-def test_requests_in_flight_count_against_the_budget(clock: FakeClock) -> None:
+def _in_thread(action: Callable[[], object]) -> None:
+    """Run ``action`` in another thread (the limiter tells requests apart by the thread that sent them)."""
+    worker = threading.Thread(target=action)
+    worker.start()
+    worker.join(5)
+
+
+def test_requests_sent_later_and_still_in_flight_count_against_the_budget(clock: FakeClock) -> None:
     limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, poll=1.0)
     limiter.acquire()
     limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=30))
-    limiter.acquire()
-    limiter.acquire()
-    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=9))  # the other one will use it
-    limiter.acquire()  # held until the reset, looking again every second while a response is due
+    _in_thread(limiter.acquire)  # sent first…
+    limiter.acquire()  # …then this one, which the other's answer may not count
+    _in_thread(lambda: limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=9)))
+    _in_thread(limiter.acquire)  # held until the reset, looking again every second while a response is due
     assert sum(clock.sleeps) == pytest.approx(9.0) and clock.sleeps[0] == 1.0
+
+
+def test_requests_sent_earlier_were_counted_by_the_answer_to_a_later_one(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=30))
+    _in_thread(limiter.acquire)  # sent first, still in flight
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=30))  # counts both
+    limiter.acquire()  # the last slot is used, not left to the one already counted
+    assert clock.sleeps == []
 
 
 def test_a_response_still_due_may_free_the_wait_early(clock: FakeClock) -> None:
@@ -96,8 +115,7 @@ def test_a_late_response_about_the_same_window_frees_nothing(clock: FakeClock) -
     limiter.acquire()
     limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=20))
     limiter.acquire()
-    limiter.acquire()
-    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=20))  # the other one will use it
+    limiter.release(200, _headers(clock, limit=100, remaining=0, reset_in=20))
     limiter.release(200, _headers(clock, limit=100, remaining=2, reset_in=20))  # an older view, arriving late
     limiter.acquire()
     assert clock.sleeps == [20.0]
@@ -118,7 +136,7 @@ def test_a_new_limiter_sends_one_probe_and_holds_the_rest_for_its_answer(clock: 
     held.join(5)
     assert clock.sleeps == [0.5]
     clock.sleeps.clear()
-    for _ in range(98):
+    for _ in range(97):  # 99 less the probe (its answer came from elsewhere) and the one held
         limiter.acquire()
     assert clock.sleeps == []
 

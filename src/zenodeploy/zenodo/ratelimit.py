@@ -100,7 +100,9 @@ class RateLimiter:
         self._reset_at: float | None = None
         self._blocked_until = 0.0
         self._probe_started = -math.inf
-        self._in_flight = 0
+        self._flying: set[int] = set()  # the requests in flight, numbered in the order sent
+        self._sent = 0
+        self._mine = threading.local()  # the number of the request this thread sent last
         self._file: BudgetFile | None = None
         self._saved_at = -math.inf
         self.waited_seconds = 0.0  # total time callers spent waiting here (for reports)
@@ -141,7 +143,7 @@ class RateLimiter:
             if self._reset_at is not None:
                 # Responses still to come may report slots freed earlier: look again soon.
                 wait = self._reset_at - now
-                return min(wait, self._poll) if self._in_flight else wait
+                return min(wait, self._poll) if self._flying else wait
             if now - self._probe_started < self._probe_timeout:
                 return self._poll  # a probe is out; its response brings the new budget
             self._remaining = None  # the probe never answered; stop waiting for it
@@ -149,7 +151,9 @@ class RateLimiter:
             self._remaining -= 1
             if self._reset_at is None:
                 self._probe_started = now
-        self._in_flight += 1
+        self._sent += 1
+        self._flying.add(self._sent)
+        self._mine.number = self._sent
         return 0.0
 
     def acquire(self) -> float:
@@ -179,7 +183,8 @@ class RateLimiter:
         until ``X-RateLimit-Reset``, at least 1 s); for a 429 already applied as a block on all
         callers, for a 5xx left to the one request; ``None`` when the response asked for nothing."""
         with self._lock:
-            self._in_flight = max(0, self._in_flight - 1)
+            number = getattr(self._mine, "number", None)
+            self._flying.discard(number)
             if headers is None:
                 if self._reset_at is None and self._remaining is not None:
                     self._remaining += 1  # a probe that got no answer: the next request probes again
@@ -192,10 +197,11 @@ class RateLimiter:
             if limit is not None:
                 self._limit = int(limit)
             if remaining is not None and reset_at is not None and reset_at > now:
-                # Requests still in flight were not counted by the server yet (or were, and then
-                # this is an underestimate). A response about the same window as an earlier one
+                # Requests sent after this one and still in flight may not be counted yet (those
+                # sent before it reached the server first). A response about the same window as an earlier one
                 # (or an older one), arriving late, cannot free a slot the earlier did not.
-                estimate = max(0, int(remaining) - self._in_flight)
+                later = sum(1 for n in self._flying if number is None or n > number)
+                estimate = max(0, int(remaining) - later)
                 same = self._reset_at is not None and reset_at <= self._reset_at
                 if same and self._remaining is not None:
                     estimate = min(estimate, self._remaining)
