@@ -12,12 +12,15 @@ from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 HEADERS = {"Authorization": f"Bearer {LOCAL_TOKEN}", "Content-Type": "application/json"}
 
 
+def _connect(emulator: Emulator) -> http.client.HTTPConnection:
+    parts = urlsplit(emulator.url)
+    return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+
+
 def test_one_connection_serves_many_requests_each_with_a_content_length(
     make_emulator: Callable[..., Emulator],
 ) -> None:
-    emulator = make_emulator()
-    parts = urlsplit(emulator.url)
-    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    connection = _connect(make_emulator())
     connection.connect()
     sock = connection.sock
     for _ in range(5):
@@ -40,9 +43,7 @@ def test_one_connection_serves_many_requests_each_with_a_content_length(
 def test_a_body_the_server_did_not_read_is_drained_or_the_connection_closed(
     make_emulator: Callable[..., Emulator],
 ) -> None:
-    emulator = make_emulator()
-    parts = urlsplit(emulator.url)
-    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    connection = _connect(make_emulator())
     connection.request(
         "POST", "/api/records/nope/draft/files", body=b"[" + b" " * 1000 + b"]", headers=HEADERS
     )

@@ -91,8 +91,14 @@ class _CountedInput:
         self.left = length
 
     def read(self, size: int | None = -1) -> bytes:
+        return self._take(self._raw.read, size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._take(self._raw.readline, size)
+
+    def _take(self, reader: Any, size: int | None) -> bytes:
         want = self.left if size is None or size < 0 else min(size, self.left)
-        data: bytes = self._raw.read(want) if want else b""
+        data: bytes = reader(want) if want else b""
         self.left -= len(data)
         return data
 
@@ -102,12 +108,6 @@ class _CountedInput:
         got: int = self._raw.readinto(view[:want]) if want else 0
         self.left -= got or 0
         return got or 0
-
-    def readline(self, size: int | None = -1) -> bytes:
-        want = self.left if size is None or size < 0 else min(size, self.left)
-        data: bytes = self._raw.readline(want) if want else b""
-        self.left -= len(data)
-        return data
 
     def drain(self, limit: int) -> bool:
         """Read and drop what is left, if at most ``limit`` bytes; True when nothing is left."""
