@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import responses
 from zenodo_fakes import BASE
 
 from fake_clock import FakeClock
+from zenodeploy.zenodo.budget import BudgetFile
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter, parse_retry_after
 
@@ -46,22 +49,132 @@ def test_plenty_remaining_means_no_waiting_even_with_retry_after_on_2xx(
     assert clock.sleeps == []
 
 
-def test_a_low_budget_is_spread_evenly_over_the_time_to_reset(clock: FakeClock) -> None:
+def test_a_job_the_budget_covers_goes_at_full_speed_down_to_the_last_request(clock: FakeClock) -> None:
     limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
     limiter.acquire()
     limiter.release(200, _headers(clock, limit=100, remaining=10, reset_in=20))
     for _ in range(10):
         limiter.acquire()
-    assert clock.sleeps == pytest.approx([2.0] * 9)  # the first goes at once, then every 2 s
+        limiter.release(200, {})
+    assert clock.sleeps == []  # the last 10 of 100 are not spread over the window
+    limiter.acquire()  # the 11th has no budget left: it waits for the reset
+    assert clock.sleeps == [20.0]
 
 
-def test_requests_in_flight_count_against_the_budget(clock: FakeClock) -> None:
+def _in_thread(action: Callable[[], object]) -> None:
+    """Run ``action`` in another thread (the limiter tells requests apart by the thread that sent them)."""
+    worker = threading.Thread(target=action)
+    worker.start()
+    worker.join(5)
+
+
+def test_requests_sent_later_and_still_in_flight_count_against_the_budget(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, poll=1.0)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=30))
+    _in_thread(limiter.acquire)  # sent first…
+    limiter.acquire()  # …then this one, which the other's answer may not count
+    _in_thread(lambda: limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=9)))
+    _in_thread(limiter.acquire)  # held until the reset, looking again every second while a response is due
+    assert sum(clock.sleeps) == pytest.approx(9.0) and clock.sleeps[0] == 1.0
+
+
+def test_requests_sent_earlier_were_counted_by_the_answer_to_a_later_one(clock: FakeClock) -> None:
     limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
     limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=30))
+    _in_thread(limiter.acquire)  # sent first, still in flight
     limiter.acquire()
-    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=9))  # the other one will use it
+    limiter.release(200, _headers(clock, limit=100, remaining=1, reset_in=30))  # counts both
+    limiter.acquire()  # the last slot is used, not left to the one already counted
+    assert clock.sleeps == []
+
+
+def test_a_response_still_due_may_free_the_wait_early(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, poll=1.0)
     limiter.acquire()
-    assert clock.sleeps == [9.0]
+    limiter.release(200, _headers(clock, limit=100, remaining=2, reset_in=30))
+    limiter.acquire()
+    limiter.acquire()
+    waiter = threading.Thread(target=limiter.acquire)
+    original = clock.sleep
+
+    def sleep_then_answer(seconds: float) -> None:
+        original(seconds)
+        if len(clock.sleeps) == 2:  # a moving window freed two slots meanwhile
+            limiter.release(200, _headers(clock, limit=100, remaining=3, reset_in=31))
+
+    limiter._sleep = sleep_then_answer  # type: ignore[method-assign]
+    waiter.start()
+    waiter.join(5)
+    assert not waiter.is_alive() and clock.sleeps == [1.0, 1.0]
+
+
+def test_a_late_response_about_the_same_window_frees_nothing(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=20))
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=0, reset_in=20))
+    limiter.release(200, _headers(clock, limit=100, remaining=2, reset_in=20))  # an older view, arriving late
+    limiter.acquire()
+    assert clock.sleeps == [20.0]
+
+
+def test_a_new_limiter_sends_one_probe_and_holds_the_rest_for_its_answer(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, poll=0.5)
+    limiter.acquire()
+    held = threading.Thread(target=limiter.acquire)
+    original = clock.sleep
+
+    def sleep_then_answer(seconds: float) -> None:
+        original(seconds)
+        limiter.release(200, _headers(clock, limit=100, remaining=99, reset_in=60))
+
+    limiter._sleep = sleep_then_answer  # type: ignore[method-assign]
+    held.start()
+    held.join(5)
+    assert clock.sleeps == [0.5]
+    clock.sleeps.clear()
+    for _ in range(97):  # 99 less the probe (its answer came from elsewhere) and the one held
+        limiter.acquire()
+    assert clock.sleeps == []
+
+
+def test_the_budget_is_remembered_for_the_next_process(clock: FakeClock, tmp_path: Path) -> None:
+    path = tmp_path / "ratelimit.json"
+    first = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    first.remember(BudgetFile(path, "https://zenodo.test", "secret-token"))
+    first.acquire()
+    first.release(200, _headers(clock, limit=100, remaining=0, reset_in=40))
+    assert "secret-token" not in path.read_text()
+    clock.sleep(10)
+    second = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    second.remember(BudgetFile(path, "https://zenodo.test", "secret-token"))
+    other = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    other.remember(BudgetFile(path, "https://zenodo.test", "another-token"))
+    clock.sleeps.clear()
+    other.acquire()  # another token's budget is its own
+    second.acquire()  # no 429 to learn it from: the spent budget waits for its reset at once
+    assert clock.sleeps == [30.0]
+    third = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    third.remember(BudgetFile(path, "https://zenodo.test", "secret-token"))
+    assert third.acquire() == 0.0  # the window has reset since: nothing remembered applies
+
+
+def test_a_429_is_recovered_from_and_the_budget_spent_again(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(200, _headers(clock, limit=100, remaining=50, reset_in=60))
+    limiter.acquire()  # another client spent the budget meanwhile
+    assert limiter.release(429, _headers(clock, limit=100, remaining=0, reset_in=15)) == 15.0
+    limiter.acquire()
+    assert clock.sleeps == [15.0]
+    limiter.release(200, _headers(clock, limit=100, remaining=20, reset_in=45))
+    clock.sleeps.clear()
+    for _ in range(20):
+        limiter.acquire()
+    assert clock.sleeps == []
 
 
 def test_after_an_exhausted_window_resets_one_probe_goes_and_the_rest_wait_for_its_answer(
@@ -135,7 +248,7 @@ def test_the_budget_is_never_overspent_by_concurrent_callers(clock: FakeClock) -
     def refuse(seconds: float) -> None:
         raise WouldWait
 
-    limiter = RateLimiter(clock=clock.time, sleep=refuse, low_water=0.0)
+    limiter = RateLimiter(clock=clock.time, sleep=refuse)
     limiter.acquire()
     limiter.release(200, _headers(clock, limit=1000, remaining=40, reset_in=600))
     granted: list[int] = []

@@ -270,6 +270,8 @@ def _respond(reply: Reply, start_response: Callable[..., Any]) -> Iterable[bytes
     headers = [("Content-Type", reply.content_type), *reply.headers.items()]
     status_line = f"{reply.status} {HTTP_STATUS_CODES.get(reply.status, 'Unknown')}"
     if reply.stream is not None:
+        if isinstance(reply.stream, list) and not any(k.lower() == "content-length" for k, _ in headers):
+            headers.append(("Content-Length", str(sum(len(chunk) for chunk in reply.stream))))
         start_response(status_line, headers)
         return reply.stream
     payload = b"" if reply.body is None else json.dumps(reply.body).encode()

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from zenodeploy.emulator import faults as faults_mod
 from zenodeploy.emulator.app import App, Call
@@ -19,6 +19,7 @@ from zenodeploy.emulator.communities import Communities, CommunitySpec
 from zenodeploy.emulator.community_requests import CommunityRequests
 from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import ZENODO_MAX_FILE_SIZE, ZENODO_QUOTA, Files
+from zenodeploy.emulator.handler import QuietHandler
 from zenodeploy.emulator.ratelimit import Limit, RateLimiter
 from zenodeploy.emulator.records import Records
 from zenodeploy.emulator.replies import HttpError, Reply
@@ -27,24 +28,6 @@ from zenodeploy.emulator.store import Store
 
 LOCAL_TOKEN = "zenodeploy-local"  # noqa: S105 - a public, local-only token by design
 log = logging.getLogger("zenodeploy.emulator")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's handler without its access log: request lines may carry ``access_token``."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def make_environ(self) -> dict[str, Any]:
-        environ = super().make_environ()
-        environ["zenodeploy.handler"] = self  # lets a fault close the connection after this request
-        return environ
-
-    def connection_dropped(self, error: BaseException, environ: dict[str, Any] | None = None) -> None:
-        log.debug("connection dropped: %s", type(error).__name__)
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug("%s: %s", type, message % args if args else message)
 
 
 class Emulator:
@@ -189,7 +172,7 @@ def start(
         html_tags=frozenset(html_tags) if html_tags is not None else None,
     )
     table.update(_admin_handlers(app, comms, records, reqs))
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
     log.debug("emulator serving %s with data in %s", server.server_address, data_dir)
     return Emulator(server, app, store, comms, records, reqs)
 

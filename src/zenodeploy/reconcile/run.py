@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from zenodeploy.content.checksums import cache_dir
 from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
@@ -20,6 +21,7 @@ from zenodeploy.reconcile.pool import run_all
 from zenodeploy.reconcile.resolve import Resolution, resolve
 from zenodeploy.reconcile.shard import Shard
 from zenodeploy.reconcile.tokens import stored_token
+from zenodeploy.zenodo.budget import BudgetFile
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter
 from zenodeploy.zenodo.retry import RetryPolicy
@@ -129,8 +131,13 @@ def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[Zen
         profile_token=stored_token(server, token_env=settings.token_env),
         server_given=settings.server is not None,
     )
-    with ZenodoClient(base_url(server), token, limiter=limiter, retry=retry, max_in_flight=budget) as client:
-        yield client
+    url = base_url(server)
+    limiter.remember(BudgetFile(cache_dir() / "ratelimit.json", url, token))
+    try:
+        with ZenodoClient(url, token, limiter=limiter, retry=retry, max_in_flight=budget) as client:
+            yield client
+    finally:
+        limiter.save()
 
 
 def observe_all(session: Session) -> list[Observation]:

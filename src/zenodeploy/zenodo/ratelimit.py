@@ -1,17 +1,22 @@
-"""Pacing requests to the server's advertised budget, shared by every thread and client of a run.
+"""Spending the server's advertised budget, shared by every thread and client of a run.
 
 InvenioRDM (Flask-Limiter) sends ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (a Unix
 epoch) on every response, and ``Retry-After`` too — even on 2xx, where it merely repeats the
-time until reset (Flask-Limiter's ``RATELIMIT_HEADERS_ENABLED``). The limiter reads them after each response and, before
-each request, decides whether to wait so that a run never reaches a 429:
+time until reset (Flask-Limiter's ``RATELIMIT_HEADERS_ENABLED``). The limiter reads them after
+each response and, before each request, decides whether to wait. The requests are the clock, so
+it never holds a request the budget covers:
 
-* plenty left (more than ``low_water`` × limit): go at once;
-* little left: spread the remaining budget evenly over the time until the reset;
-* nothing left: block until the reset, then let a single probe through and hold the others
-  until its response tells the new budget (a moving window frees slots one by one);
+* budget left (the server's ``remaining`` less the requests in flight): go at once;
+* nothing left: wait for the reset, then let a single probe through and hold the others until
+  its response tells the new budget (a moving window frees slots one by one); a response that
+  arrives meanwhile may free them earlier;
+* budget unknown (a new process that remembers nothing): one probe first, the same way;
 * after a 429: block everyone for the time the server asked (the budget is shared);
 * a 5xx's ``Retry-After`` (a 503 while a node restarts) concerns that request only: it is
   returned to the caller, which waits before repeating it, and nobody else is held.
+
+With a :class:`~zenodeploy.zenodo.budget.BudgetFile` (:meth:`RateLimiter.remember`) the budget
+is loaded at the start and saved during and after the run, so the next process starts informed.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping
+
+from zenodeploy.zenodo.budget import Budget, BudgetFile
 
 log = logging.getLogger(__name__)
 
@@ -74,60 +81,80 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
-        low_water: float = 0.25,
         probe_timeout: float = 30.0,
         poll: float = 0.05,
         max_wait: float = math.inf,
+        save_every: float = 1.0,
     ) -> None:
         self._clock = clock
         self.max_wait = max_wait
         self._sleep = sleep
-        self._low_water = low_water
         self._probe_timeout = probe_timeout
         self._poll = poll
+        self._save_every = save_every
         self._lock = threading.Lock()
         self._limit: int | None = None
-        self._remaining: int | None = None  # our estimate, already counting requests in flight
+        # Our estimate, already counting requests in flight; None: nothing to pace by. The
+        # budget of a new limiter is unknown, so its first request is a probe (see above).
+        self._remaining: int | None = 1
         self._reset_at: float | None = None
-        self._next_slot = 0.0
         self._blocked_until = 0.0
-        self._probe_started = 0.0
-        self._in_flight = 0
+        self._probe_started = -math.inf
+        self._flying: set[int] = set()  # the requests in flight, numbered in the order sent
+        self._sent = 0
+        self._mine = threading.local()  # the number of the request this thread sent last
+        self._file: BudgetFile | None = None
+        self._saved_at = -math.inf
         self.waited_seconds = 0.0  # total time callers spent waiting here (for reports)
 
     def __repr__(self) -> str:
         return f"RateLimiter(limit={self._limit}, remaining={self._remaining}, reset_at={self._reset_at})"
+
+    def remember(self, budget_file: BudgetFile) -> None:
+        """Start from the budget ``budget_file`` kept (if its window is still open) and keep it there."""
+        with self._lock:
+            self._file = budget_file
+            saved = budget_file.load(self._clock())
+            if saved is not None and self._reset_at is None:
+                self._limit, self._remaining, self._reset_at = saved.limit, saved.remaining, saved.reset
+
+    def save(self) -> None:
+        """Write the current budget to the remembered file (done every ``save_every`` s anyway)."""
+        with self._lock:
+            self._save(self._clock())
+
+    def _save(self, now: float) -> None:
+        """Lock held."""
+        if self._file is None or self._remaining is None or self._reset_at is None:
+            return
+        self._saved_at = now
+        self._file.save(Budget(self._limit, max(0, self._remaining), self._reset_at), now)
 
     def _wait_needed(self, now: float) -> float:
         """Seconds to wait before one more request may go; 0 reserves the slot. Lock held."""
         if now < self._blocked_until:
             return self._blocked_until - now
         if self._reset_at is not None and now >= self._reset_at:
-            # The window the last headers described is over; what it has left is unknown.
-            exhausted = self._remaining is not None and self._remaining <= 0
-            self._remaining = 1 if exhausted else None
+            # The window the last headers described has moved on: at least one more request is
+            # free; how many more the next response will tell.
+            self._remaining = max(0, self._remaining or 0) + 1 if self._remaining is not None else None
             self._reset_at = None
-            self._probe_started = now
-        if self._remaining is not None:
-            if self._remaining <= 0:
-                if self._reset_at is not None:
-                    return self._reset_at - now
-                if now - self._probe_started < self._probe_timeout:
-                    return self._poll  # a probe is out; its response brings the new budget
-                self._remaining = None  # the probe never answered; stop waiting for it
-            elif self._reset_at is not None and self._remaining <= self._pace_threshold():
-                if now < self._next_slot:
-                    return self._next_slot - now
-                self._next_slot = now + (self._reset_at - now) / self._remaining
+        if self._remaining is not None and self._remaining <= 0:
+            if self._reset_at is not None:
+                # Responses still to come may report slots freed earlier: look again soon.
+                wait = self._reset_at - now
+                return min(wait, self._poll) if self._flying else wait
+            if now - self._probe_started < self._probe_timeout:
+                return self._poll  # a probe is out; its response brings the new budget
+            self._remaining = None  # the probe never answered; stop waiting for it
         if self._remaining is not None:
             self._remaining -= 1
-        self._in_flight += 1
+            if self._reset_at is None:
+                self._probe_started = now
+        self._sent += 1
+        self._flying.add(self._sent)
+        self._mine.number = self._sent
         return 0.0
-
-    def _pace_threshold(self) -> int:
-        if self._limit is None:
-            return 10
-        return max(1, math.ceil(self._limit * self._low_water))
 
     def acquire(self) -> float:
         """Block until one more request may be sent; returns the seconds waited.
@@ -156,8 +183,11 @@ class RateLimiter:
         until ``X-RateLimit-Reset``, at least 1 s); for a 429 already applied as a block on all
         callers, for a 5xx left to the one request; ``None`` when the response asked for nothing."""
         with self._lock:
-            self._in_flight = max(0, self._in_flight - 1)
+            number = getattr(self._mine, "number", None)
+            self._flying.discard(number)
             if headers is None:
+                if self._reset_at is None and self._remaining is not None:
+                    self._remaining += 1  # a probe that got no answer: the next request probes again
                 return None
             now = self._clock()
             limit = _number(headers.get("X-RateLimit-Limit"))
@@ -167,9 +197,18 @@ class RateLimiter:
             if limit is not None:
                 self._limit = int(limit)
             if remaining is not None and reset_at is not None and reset_at > now:
-                # Requests still in flight were not counted by the server yet.
-                self._remaining = max(0, int(remaining) - self._in_flight)
+                # Requests sent after this one and still in flight may not be counted yet (those
+                # sent before it reached the server first). A response about the same window as an earlier one
+                # (or an older one), arriving late, cannot free a slot the earlier did not.
+                later = sum(1 for n in self._flying if number is None or n > number)
+                estimate = max(0, int(remaining) - later)
+                same = self._reset_at is not None and reset_at <= self._reset_at
+                if same and self._remaining is not None:
+                    estimate = min(estimate, self._remaining)
+                self._remaining = estimate
                 self._reset_at = reset_at
+                if now - self._saved_at >= self._save_every:
+                    self._save(now)
             elif self._reset_at is None:
                 self._remaining = None  # no budget advertised (any more): nothing to pace by
             if status is None or (status != 429 and status < 500):
