@@ -150,6 +150,7 @@ depositions:
     return path
 
 
+@pytest.mark.slow
 def test_action_applies_and_writes_outputs_and_summary(emulator: Emulator, tmp_path: Path) -> None:
     manifest(tmp_path)
     inputs = {"manifest": "zenodeploy.yaml", "server": emulator.url, "publish": "true", "token": SECRET}

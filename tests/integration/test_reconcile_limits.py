@@ -226,6 +226,7 @@ def test_two_gigabyte_upload_keeps_the_client_under_100_mb(
     assert entries[0]["checksum"] == f"md5:{md5_of(big)}"
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_an_upload_exits_130_and_the_next_run_finishes(
     server: ServerProcess, tmp_path: Path, request: pytest.FixtureRequest, writes: Callable[..., int]
 ) -> None:

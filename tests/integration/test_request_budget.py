@@ -64,6 +64,7 @@ def test_first_apply_starts_all_files_of_a_deposition_in_one_post(
     assert per_deposition <= 5 + 5 + 4, routes
 
 
+@pytest.mark.slow
 def test_a_no_op_re_apply_of_100_published_depositions_costs_at_most_3_requests(
     emulator: Emulator, tmp_path: Path, run: Callable[..., Any], writes: Callable[..., int]
 ) -> None:

@@ -52,7 +52,7 @@ def test_a_pin_map_entry_for_the_effective_server_finds_the_record(manifest: Pat
 def test_parallel_n_bounds_uploads_in_flight_across_depositions(
     emulator: Emulator, tmp_path: Path, parallel: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Four depositions of five files each, every content PUT held 0.15 s by the emulator: the
+    """Four depositions of five files each, every content PUT held 0.08 s by the emulator: the
     emulator never sees more than N requests (or uploads) at once, and does see N."""
     from zenodeploy.emulator import LOCAL_TOKEN
 
@@ -72,7 +72,7 @@ def test_parallel_n_bounds_uploads_in_flight_across_depositions(
         )
     manifest = project / "zenodeploy.yaml"
     manifest.write_text("version: 1\ndepositions:\n" + "".join(entries), "utf-8")
-    emulator.add_fault(method="PUT", path_regex="/content$", latency=0.15, times=1000)
+    emulator.add_fault(method="PUT", path_regex="/content$", latency=0.08, times=1000)
     target = ["--server", emulator.url, "--token-env", "ZENODO_TOKEN"]
     result = CliRunner().invoke(cli, ["apply", str(manifest), *target, "--yes", "--parallel", str(parallel)])
     assert result.exit_code == 0, result.output
