@@ -87,6 +87,9 @@ def test_a_record_found_only_by_title_is_not_versioned_or_published_without_adop
     assert "zenodeploy import MANIFEST copy" in out and "--adopt copy" in out
     code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish")
     assert code == 1 and writes(emulator) == 0
+    assert not copy.with_name("zenodeploy.yaml.lock").exists()  # a refused match is not remembered
+    code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish")
+    assert code == 1 and writes(emulator) == 0  # so the next run is refused as well
     code, out, err = invoke(emulator, "apply", str(copy), "--yes", "--publish", "--adopt", "copy")
     assert code == 0, err
     assert "↻ new version" in out and writes(emulator) > 0
@@ -111,3 +114,18 @@ def test_a_glob_over_everything_never_uploads_the_tools_own_files(
     stored = requests.get(f"{emulator.url}/api/records/{record}", headers=AUTH, timeout=10).json()
     assert sorted(stored["files"]["entries"]) == ["data.csv"]
     assert stored["versions"]["index"] == 1
+
+
+def test_a_draft_whose_create_answer_was_lost_is_found_again_and_published(
+    emulator: Emulator, manifest: Path, writes: Callable[[Emulator], int]
+) -> None:
+    """The create succeeded but its answer was lost: the next run finds the draft by its title.
+    Its metadata is the manifest's, so uploading and publishing it takes nothing from anyone."""
+    emulator.add_fault("POST", r"^/api/records$", status=500, after=True)
+    code, out, err = invoke(emulator, "apply", str(manifest), "--yes", "--publish")
+    assert code == 1
+    code, out, err = invoke(emulator, "apply", str(manifest), "--yes", "--publish")
+    assert code == 0, out + err
+    assert "found by search" in out and "✓ publish" in out
+    listing = requests.get(f"{emulator.url}/api/user/records", headers=AUTH, timeout=10).json()
+    assert listing["hits"]["total"] == 1  # no duplicate

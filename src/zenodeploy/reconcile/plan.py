@@ -108,11 +108,20 @@ def compute_plan(
     desired: DesiredDeposition, observation: Observation, *, adopt: bool = False
 ) -> DepositionPlan:
     """The actions that make the server match ``desired``. A record found only by its title is
-    never changed destructively (files deleted, a new version, a publish) unless ``adopt``."""
+    never changed destructively (files deleted, a new version, an edit of a published record, a
+    publish of changed metadata) unless ``adopt``."""
     plan = _compute(desired, observation)
     if observation.found_by != "search" or adopt or observation.remote is None:
         return plan
-    risky = [a for a in plan.actions if isinstance(a, (Delete, NewVersion, Publish, Edit))]
+    # Publishing a found draft whose metadata already is the manifest's loses nothing (a run whose
+    # create answer was lost finds its own draft this way); deleting, versioning, editing a
+    # published record, or publishing changed metadata could take over someone else's record.
+    changed = any(isinstance(a, UpdateMetadata) and a.changes for a in plan.actions)
+    risky = [
+        a
+        for a in plan.actions
+        if isinstance(a, (Delete, NewVersion, Edit)) or (isinstance(a, Publish) and changed)
+    ]
     if not risky:
         return plan
     return DepositionPlan(

@@ -175,7 +175,7 @@ def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
     receipts of its saves are kept."""
     for plan in plan_list:
         remote = plan.observation.remote
-        if remote is None:
+        if remote is None or plan.refused:  # a refused match is not this deposition's record yet
             continue
         entry = session.lock.get(session.server, plan.key)
         if plan.observation.found_by == "search" or (
