@@ -49,7 +49,8 @@ def init(
         click.echo(f"wrote {path}")
     if directory is not None:
         manifest = directory / "zenodeploy.yaml"
-        click.echo(f"next: zenodeploy login --server {answers['server']}; zenodeploy validate {manifest}")
+        login = "" if answers["server"] == "local" else f"zenodeploy login --server {answers['server']}; "
+        click.echo(f"next: {login}zenodeploy validate {manifest}")
 
 
 def _ask(question: Any) -> str:
