@@ -301,7 +301,11 @@ def test_cli_admin_token_and_size_limits(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None and process.stderr is not None
         url = process.stdout.readline().strip()
-        admin = process.stderr.readline().strip().rpartition(": ")[2]
+        admin = (
+            next(line for line in process.stdout if line.startswith("admin token"))
+            .strip()
+            .rpartition(": ")[2]
+        )
         assert requests.get(f"{url}/api/_emulator/stats", timeout=10).status_code == 403
         auth = {"Authorization": f"Bearer {admin}"}
         assert requests.get(f"{url}/api/_emulator/stats", headers=auth, timeout=10).status_code == 200

@@ -159,7 +159,8 @@ def emulator(
     max_file_size: int | None,
     quota: int | None,
 ) -> None:
-    """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first.
+    """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first, then the
+    token and the lines that point zenodeploy at it. Its root page lists records and drafts.
 
     Its admin endpoints (/api/_emulator/: faults, stats, deciding requests) need the admin token,
     sent as 'Authorization: Bearer TOKEN'.
@@ -167,7 +168,8 @@ def emulator(
     \b
     Example:
       zenodeploy emulator --port 5000 --data .emulator
-      MY_TOKEN=zenodeploy-local zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000 --token-env MY_TOKEN
+      export ZENODEPLOY_TOKEN=zenodeploy-local
+      zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000 --token-env ZENODEPLOY_TOKEN
     """
     from zenodeploy.emulator import server as emulator_server
 
@@ -176,9 +178,18 @@ def emulator(
     settings.update({k: v for k, v in limits.items() if v is not None})
     running = emulator_server.start(host=host, port=port, admin_token=admin_token, **settings)
     click.echo(running.url)
+    token, user = next(iter(settings["tokens"].items()))
+    shown_admin = "the one given with --admin-token" if admin_token else running.admin_token
+    click.echo(
+        f"records and drafts: {running.url}/ (data in {settings['data_dir']}, kept across runs)\n"
+        f"token: {token} (user {user})\n"
+        "point zenodeploy at it (a token is sent only to a server it is named for):\n"
+        f"  export ZENODEPLOY_TOKEN={token}\n"
+        f"  zenodeploy apply zenodeploy.yaml --server {running.url} --token-env ZENODEPLOY_TOKEN\n"
+        f"admin token for /api/_emulator/*: {shown_admin}\n"
+        "Ctrl-C stops it."
+    )
     sys.stdout.flush()
-    if not admin_token:
-        click.echo(f"admin token for /api/_emulator/*: {running.admin_token}", err=True)
     try:
         running.wait()
     except KeyboardInterrupt:

@@ -20,7 +20,7 @@ from zenodeploy.emulator.communities import Communities
 from zenodeploy.emulator.community_requests import CommunityRequests
 from zenodeploy.emulator.drafts import Drafts
 from zenodeploy.emulator.files import Files
-from zenodeploy.emulator.page import record_page
+from zenodeploy.emulator.page import index_page, record_page
 from zenodeploy.emulator.records import Records
 from zenodeploy.emulator.replies import HttpError, Reply, forbidden
 
@@ -60,7 +60,9 @@ URL_MAP = Map(
         Rule("/api/communities", methods=["GET"], endpoint="communities"),
         Rule("/api/communities/<id>", methods=["GET"], endpoint="community"),
         Rule("/api/requests/<id>", methods=["GET"], endpoint="read_request"),
+        Rule("/", methods=["GET"], endpoint="index_page"),
         Rule("/records/<id>", methods=["GET"], endpoint="record_page"),
+        Rule("/uploads/<id>", methods=["GET"], endpoint="draft_page"),
         Rule("/api/_emulator/stats", methods=["GET"], endpoint="admin_stats"),
         Rule("/api/_emulator/stats/reset", methods=["POST"], endpoint="admin_stats_reset"),
         Rule("/api/_emulator/faults", methods=["GET", "POST", "DELETE"], endpoint="admin_faults"),
@@ -216,12 +218,11 @@ def handlers(
     def all_communities(call: Call) -> Reply:
         return ok(communities.search(call.base, call.args))
 
-    def page(call: Call, id: str) -> Reply:
+    def page(call: Call, id: str, draft: bool = False) -> Reply:
         v = records.version(id)
-        if v["record"] is None:
+        if v["draft" if draft else "record"] is None:
             raise HttpError(404, "The persistent identifier is not registered.")
-        html = record_page(v, records.store.files(id, False))
-        return Reply(stream=[html.encode()], content_type="text/html; charset=utf-8")
+        return _page(record_page(v, records.store.files(id, draft), draft=draft))
 
     def discard(call: Call, id: str) -> Reply:
         drafts.discard(_user(call), id)
@@ -274,4 +275,10 @@ def handlers(
         "community": community,
         "read_request": lambda c, id: ok(community_requests.read_request(c.user, c.base, id)),
         "record_page": page,
+        "draft_page": lambda c, id: page(c, id, draft=True),
+        "index_page": lambda c: _page(index_page(records.store.all_versions(), c.base)),
     }
+
+
+def _page(html: str) -> Reply:
+    return Reply(stream=[html.encode()], content_type="text/html; charset=utf-8")

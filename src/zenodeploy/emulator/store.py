@@ -122,6 +122,12 @@ class Store:
         )
         return [_version(r) for r in rows]
 
+    def all_versions(self) -> list[Doc]:
+        rows = self._all(
+            "SELECT id, parent_id, owner, idx, draft, record FROM versions ORDER BY CAST(id AS INTEGER)"
+        )
+        return [_version(r) for r in rows]
+
     def versions_of_parents(self, parent_ids: list[str]) -> list[Doc]:
         if not parent_ids:
             return []
