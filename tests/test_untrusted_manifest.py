@@ -156,6 +156,7 @@ TEMPLATE_PAYLOADS = {
 }
 
 
+@pytest.mark.slow  # one validate process per payload (~1 s each); the quick loop keeps the alias bombs
 @pytest.mark.parametrize("name", list(TEMPLATE_PAYLOADS))
 def test_a_hostile_template_ends_with_a_located_error_within_bounds(tmp_path: Path, name: str) -> None:
     source, expected = TEMPLATE_PAYLOADS[name]
