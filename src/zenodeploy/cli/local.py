@@ -91,7 +91,12 @@ def schema() -> None:
     shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="json: one document, the list of depositions (one file each with --output).",
 )
 @click.option(
     "--output",
@@ -115,6 +120,11 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     by_key = {d.key: d.data for d in loaded.depositions}
     for finding in resolution.warnings:
         click.echo(finding.format(), err=True)
+    if fmt == "json" and output is None:
+        # One JSON document for the whole manifest (a list, as plan --format json prints).
+        documents = [report.rendered_json(desired) for desired in resolution.depositions]
+        click.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+        return
     for desired in resolution.depositions:
         if fmt == "json":
             text = json.dumps(report.rendered_json(desired), indent=2, ensure_ascii=False)
