@@ -1,3 +1,7 @@
+import shutil
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from zenodeploy import __version__
@@ -8,3 +12,19 @@ def test_version_prints_the_package_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"zenodeploy, version {__version__}"
+
+
+def test_the_manifest_defaults_to_zenodeploy_yaml_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    missing = CliRunner().invoke(cli, ["validate"])
+    assert missing.exit_code == 2
+    assert f"no MANIFEST given and no zenodeploy.yaml in {tmp_path}" in missing.output
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "examples" / "minimal", tmp_path, dirs_exist_ok=True
+    )
+    for args in (["validate"], ["render"], ["plan", "--server", "local"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 4), (args, result.output)
+    assert "Hello Zenodo" in CliRunner().invoke(cli, ["render"]).output

@@ -82,6 +82,34 @@ def _profile() -> dict[str, Any]:
     return load_profile()
 
 
+DEFAULT_MANIFEST = "zenodeploy.yaml"
+
+
+def default_manifest() -> Path:
+    """``./zenodeploy.yaml`` when no MANIFEST is named; a usage error that says so when it is missing."""
+    path = Path(DEFAULT_MANIFEST)
+    if not path.is_file():
+        raise click.UsageError(
+            f"no MANIFEST given and no {DEFAULT_MANIFEST} in {Path.cwd()}; name the manifest "
+            f"(e.g. zenodeploy validate path/to/{DEFAULT_MANIFEST}) or run where it is."
+        )
+    return path
+
+
+def _one_manifest(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None or ctx.resilient_parsing:  # shell completion must never fail
+        return value
+    return default_manifest()
+
+
+def _manifests(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    return value or (() if ctx.resilient_parsing else (default_manifest(),))
+
+
 manifest_args = click.argument(
-    "manifests", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+    "manifests", nargs=-1, callback=_manifests, type=click.Path(dir_okay=False, path_type=Path)
+)
+#: MANIFEST, optional: ``./zenodeploy.yaml`` when left out.
+manifest_arg = click.argument(
+    "manifest", required=False, callback=_one_manifest, type=click.Path(dir_okay=False, path_type=Path)
 )

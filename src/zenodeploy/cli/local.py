@@ -16,6 +16,7 @@ from zenodeploy.cli.common import (
     _profile,
     cli,
     handle_errors,
+    manifest_arg,
     manifest_args,
 )
 from zenodeploy.model import Finding
@@ -82,7 +83,7 @@ def schema() -> None:
 
 
 @cli.command()
-@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@manifest_arg
 @click.option(
     "--only",
     multiple=True,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from zenodeploy.cli import plan_report
-from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, _complete_keys, cli, handle_errors
+from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, _complete_keys, cli, handle_errors, manifest_arg
 from zenodeploy.cli.progress import Progress
 from zenodeploy.errors import UsageError, ZenodeployError
 
@@ -43,7 +43,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
 
 
 _RUN_OPTIONS = (
-    click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path)),
+    manifest_arg,
     click.option(
         "--server", help="Override the manifest's server: sandbox, zenodo, local or an https:// URL."
     ),
