@@ -28,3 +28,9 @@ def test_the_manifest_defaults_to_zenodeploy_yaml_in_the_current_folder(
         result = CliRunner().invoke(cli, args)
         assert result.exit_code in (0, 4), (args, result.output)
     assert "Hello Zenodo" in CliRunner().invoke(cli, ["render"]).output
+
+
+def test_apply_dry_run_points_at_plan() -> None:
+    result = CliRunner().invoke(cli, ["apply", "x.yaml", "--dry-run"])
+    assert result.exit_code == 2
+    assert "'zenodeploy plan MANIFEST' shows what apply would do, writing nothing" in result.output

@@ -156,9 +156,10 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
 @click.option(
     "--wait", is_flag=True, help="When another apply of this manifest runs on this machine, wait for it."
 )
+@click.option("--dry-run", is_flag=True, hidden=True, callback=lambda ctx, param, value: _no_dry_run(value))
 @FORMAT
 @handle_errors
-def apply(settings: Settings, yes: bool, wait: bool, fmt: str) -> None:
+def apply(settings: Settings, yes: bool, wait: bool, fmt: str, dry_run: bool) -> None:
     """Make the server match the manifest: create, update, upload, publish when asked.
 
     Idempotent: a second run with an unchanged manifest writes nothing. One apply of a manifest
@@ -202,6 +203,15 @@ def apply(settings: Settings, yes: bool, wait: bool, fmt: str) -> None:
         click.echo(plan_report.outcomes_text(outcomes))
     if any(o.error for o in outcomes):
         sys.exit(EXIT_FAILURE)
+
+
+def _no_dry_run(value: bool) -> bool:
+    """``apply --dry-run`` is what ``plan`` does: say so instead of "no such option"."""
+    if value:
+        raise click.UsageError(
+            "apply has no dry run: 'zenodeploy plan MANIFEST' shows what apply would do, writing nothing."
+        )
+    return value
 
 
 def stdin_is_terminal() -> bool:
