@@ -44,18 +44,23 @@ def test_a_body_the_server_did_not_read_is_drained_or_the_connection_closed(
     make_emulator: Callable[..., Emulator],
 ) -> None:
     connection = _connect(make_emulator())
-    connection.request(
-        "POST", "/api/records/nope/draft/files", body=b"[" + b" " * 1000 + b"]", headers=HEADERS
-    )
-    response = connection.getresponse()
-    assert response.status == 404 and response.getheader("Connection") != "close"
-    response.read()
-    connection.request("GET", "/api/records/nope", headers=HEADERS)  # the small rest was drained
-    response = connection.getresponse()
-    assert response.status == 404
-    response.read()
-    large = b" " * (1024 * 1024)
-    connection.request("GET", "/api/records/nope", body=large, headers=HEADERS)  # never read
-    response = connection.getresponse()
-    assert response.status == 404 and response.getheader("Connection") == "close"
-    connection.close()
+    try:
+        connection.request(
+            "POST", "/api/records/nope/draft/files", body=b"[" + b" " * 1000 + b"]", headers=HEADERS
+        )
+        response = connection.getresponse()
+        assert response.status == 404 and response.getheader("Connection") != "close"
+        response.read()
+        connection.request("GET", "/api/records/nope", headers=HEADERS)  # the small rest was drained
+        response = connection.getresponse()
+        assert response.status == 404
+        response.read()
+        large = b" " * (1024 * 1024)
+        try:
+            connection.request("GET", "/api/records/nope", body=large, headers=HEADERS)  # never read
+            response = connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the server answered and closed before the whole body was sent: closed, as wanted
+        assert response.status == 404 and response.getheader("Connection") == "close"
+    finally:
+        connection.close()
