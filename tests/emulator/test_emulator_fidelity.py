@@ -244,11 +244,7 @@ def test_review_receiver_is_a_community_uuid_not_a_slug(api: Api) -> None:
     assert bad_type.status_code == 400
     assert bad_type.json()["errors"] == [{"field": "type", "messages": ["Invalid review type."]}]
     community = api("GET", "/communities/zenodo-test").json()
-    by_id = api(
-        "PUT",
-        f"/records/{rec}/draft/review",
-        json={"receiver": {"community": community["id"]}, "type": "community-submission"},
-    )
+    by_id = _ask_review(api, rec, community["id"])
     assert by_id.status_code == 200 and by_id.json()["receiver"] == {"community": community["id"]}
 
 
@@ -278,11 +274,7 @@ def test_open_review_policy_publishes_a_curators_submission_at_once(api: Api, em
     community = created.json()
     assert community["access"]["review_policy"] == "open"
     rec = _draft_with_file(api)
-    api(
-        "PUT",
-        f"/records/{rec}/draft/review",
-        json={"receiver": {"community": community["id"]}, "type": "community-submission"},
-    )
+    _ask_review(api, rec, community["id"])
     submitted = api("POST", f"/records/{rec}/draft/actions/submit-review", json={})
     assert submitted.status_code == 202 and submitted.json()["status"] == "accepted"
     record = api("GET", f"/records/{rec}").json()
@@ -297,25 +289,22 @@ def test_open_review_policy_still_waits_for_non_curators_and_on_require_review(
     mine = emulator.add_community({"slug": "my-lab", "review_policy": "open", "members": {"local": "owner"}})
     for community, body in ((outsider, {}), (mine, {"require_review": True})):
         rec = _draft_with_file(api)
-        api(
-            "PUT",
-            f"/records/{rec}/draft/review",
-            json={"receiver": {"community": community["id"]}, "type": "community-submission"},
-        )
+        _ask_review(api, rec, community["id"])
         submitted = api("POST", f"/records/{rec}/draft/actions/submit-review", json=body)
         assert submitted.json()["status"] == "submitted"
         assert api("GET", f"/records/{rec}").status_code == 404
+
+
+def _ask_review(api: Api, rec: str, community_id: str) -> requests.Response:
+    review = {"receiver": {"community": community_id}, "type": "community-submission"}
+    return api("PUT", f"/records/{rec}/draft/review", json=review)
 
 
 def test_closed_submission_policy_refuses_non_members(api: Api, emulator: Emulator) -> None:
     # invenio-communities permissions.py can_submit_record; invenio-rdm-records services/errors.py
     members_only = emulator.add_community({"slug": "inner-circle", "record_submission_policy": "closed"})
     rec = _draft_with_file(api)
-    api(
-        "PUT",
-        f"/records/{rec}/draft/review",
-        json={"receiver": {"community": members_only["id"]}, "type": "community-submission"},
-    )
+    _ask_review(api, rec, members_only["id"])
     refused = api("POST", f"/records/{rec}/draft/actions/submit-review", json={})
     assert refused.status_code == 403
     assert refused.json()["message"] == "Submission to this community is only allowed to community members."

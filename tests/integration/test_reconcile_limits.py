@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from generated import generated_manifest
 
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
@@ -31,15 +32,7 @@ def write_manifest(base: Path, count: int, files: dict[str, str] | None = None) 
     """A manifest of ``count`` depositions; every third has two small files, the others one.
 
     ``files`` maps a key to the one file (relative to ``base``) that deposition gets instead."""
-    lines = [
-        "version: 1",
-        "defaults:",
-        "  resource_type: dataset",
-        "  license: cc-by-4.0",
-        "  creators:",
-        "    - {family: Doe, given: Jane}",
-        "depositions:",
-    ]
+    entries = []
     for i in range(count):
         key = f"dep-{i:03d}"
         if files and key in files:
@@ -51,15 +44,8 @@ def write_manifest(base: Path, count: int, files: dict[str, str] | None = None) 
             for j in range(2 if i % 3 == 0 else 1):
                 (folder / f"part-{j}.csv").write_text(f"deposition,part\n{i},{j}\n")
                 names.append(f"{key}/part-{j}.csv")
-        lines += [
-            f"  - key: {key}",
-            f"    title: Generated deposition {i}",
-            f"    description: Deposition {i} of a generated bulk manifest.",
-            f"    files: [{', '.join(names)}]",
-        ]
-    manifest = base / "zenodeploy.yaml"
-    manifest.write_text("\n".join(lines) + "\n")
-    return manifest
+        entries.append((key, f"Generated deposition {i}", names))
+    return generated_manifest(base, entries)
 
 
 @pytest.mark.slow  # over a minute by design

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import generated_manifest
 
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 from zenodeploy.reconcile.lock import Lock, lock_path
@@ -19,31 +20,13 @@ COMMIT = "POST /api/records/{id}/draft/files/{key}/commit"
 
 
 def write_manifest(base: Path, depositions: int, files: int) -> Path:
-    lines = [
-        "version: 1",
-        "defaults:",
-        "  resource_type: dataset",
-        "  license: cc-by-4.0",
-        "  creators:",
-        "    - {family: Doe, given: Jane}",
-        "  publisher: Zenodo",
-        "depositions:",
-    ]
+    entries = []
     for d in range(depositions):
-        names = []
-        for f in range(files):
-            name = f"d{d:03d}-{f:02d}.csv"
+        names = [f"d{d:03d}-{f:02d}.csv" for f in range(files)]
+        for f, name in enumerate(names):
             (base / name).write_text(f"deposition,file\n{d},{f}\n")
-            names.append(name)
-        lines += [
-            f"  - key: dep-{d:03d}",
-            f"    title: Budget deposition {d}",
-            f"    description: Deposition {d} of a generated manifest.",
-            f"    files: [{', '.join(names)}]",
-        ]
-    manifest = base / "zenodeploy.yaml"
-    manifest.write_text("\n".join(lines) + "\n")
-    return manifest
+        entries.append((f"dep-{d:03d}", f"Budget deposition {d}", names))
+    return generated_manifest(base, entries, publisher=True)
 
 
 @pytest.fixture(autouse=True)
