@@ -189,6 +189,30 @@ SAMPLE_SOURCE = obj(
     required=["path"],
 )
 
+ELN_SOURCE = obj(
+    "Lab notebook export",
+    "Samples read from a lab notebook's .eln export (an RO-Crate zip) or an unpacked crate folder: "
+    "each Dataset the export lists at its top is a sample, its files are the ones it links.",
+    {
+        "eln": string(
+            "Export",
+            "A .eln file or an unpacked RO-Crate folder, relative to the manifest's folder, e.g. exports/2025-09.eln.",
+            minLength=1,
+        ),
+        "files": {
+            **SAMPLE_SOURCE["properties"]["files"],
+            "description": "Globs relative to each sample's folder in the export whose files go in, e.g. **/*.csv.",
+        },
+    },
+    required=["eln"],
+)
+
+ANY_SOURCE = s(
+    "Sample source",
+    "Sample folders with sidecar metadata (path), or a lab notebook export (eln).",
+    anyOf=[SAMPLE_SOURCE, ELN_SOURCE],
+)
+
 SAMPLES_SELECTION = obj(
     "Samples",
     "Which samples go into this deposition; their linked files go in too.",
@@ -196,7 +220,7 @@ SAMPLES_SELECTION = obj(
         "from": s(
             "Source",
             "The name of a source under the top-level 'samples', or an inline source.",
-            anyOf=[string("Source name", "A name under the top-level 'samples'."), SAMPLE_SOURCE],
+            anyOf=[string("Source name", "A name under the top-level 'samples'."), SAMPLE_SOURCE, ELN_SOURCE],
         ),
         "where": s(
             "Where",
@@ -645,7 +669,7 @@ def build() -> dict[str, Any]:
                 "Sample sources",
                 "Named sources of sample folders, selected per deposition with samples.from.",
                 type="object",
-                additionalProperties=SAMPLE_SOURCE,
+                additionalProperties=ANY_SOURCE,
                 propertyNames={"pattern": r"^[A-Za-z0-9_.-]+$"},
             ),
             "defaults": obj(

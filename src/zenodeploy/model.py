@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
+import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -42,11 +46,100 @@ class LocalFile:
     """
 
     name: str
-    source: Path
+    source: Path | ZipMember
     size: int
     md5: str
     packed_from: tuple[str, ...] = ()
     sample: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZipMember:
+    """A file inside a zip archive (a lab notebook's ``.eln`` export), read in place.
+
+    ``offset`` is its local header's position; ``method`` 0 (stored) or 8 (deflated);
+    ``crc`` and ``archive_stamp`` (the archive's size and mtime_ns when it was indexed) make
+    its identity for the checksum cache without reading it.
+    """
+
+    archive: Path
+    member: str
+    size: int
+    crc: int
+    offset: int
+    method: int
+    packed: int
+    archive_stamp: tuple[int, int]
+
+    def __str__(self) -> str:
+        return f"{self.archive}!/{self.member}"
+
+    def open(self) -> io.BufferedReader:
+        """A stream of the member's bytes, decompressed while read; a wrong CRC is an ``OSError``."""
+        raw = open(self.archive, "rb")  # noqa: PTH123, SIM115 - closed by the returned reader
+        try:
+            st = os.fstat(raw.fileno())
+            if (st.st_size, st.st_mtime_ns) != self.archive_stamp:
+                raise OSError(f"{self.archive} changed since it was read")
+            raw.seek(self.offset)
+            header = raw.read(30)
+            if len(header) != 30 or header[:4] != b"PK\x03\x04":
+                raise OSError(f"{self.archive} has no zip entry where {self.member} should start")
+            name_len, extra_len = struct.unpack("<HH", header[26:30])
+            raw.seek(name_len + extra_len, io.SEEK_CUR)
+        except BaseException:
+            raw.close()
+            raise
+        return io.BufferedReader(_MemberReader(raw, self), buffer_size=1 << 16)
+
+
+class _MemberReader(io.RawIOBase):
+    """Raw reads of one stored or deflated member, checking its CRC-32 at the end."""
+
+    def __init__(self, raw: IO[bytes], member: ZipMember) -> None:
+        self._raw = raw
+        self._member = member
+        self._left = member.packed  # compressed bytes not yet read
+        self._inflate = zlib.decompressobj(-15) if member.method == 8 else None
+        self._pending = b""
+        self._crc = 0
+        self._out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending and (data := self._next()) is not None:
+            self._pending = data
+        count = min(len(view), len(self._pending))
+        view[:count] = self._pending[:count]
+        self._crc = zlib.crc32(self._pending[:count], self._crc)
+        self._pending = self._pending[count:]
+        self._out += count
+        if count == 0 and len(view) and (self._out != self._member.size or self._crc != self._member.crc):
+            raise OSError(f"{self._member} does not match its CRC-32 or size: the zip is damaged")
+        return count
+
+    def _next(self) -> bytes | None:
+        """The next piece of the member's bytes (at most 1 MiB), or None at its end."""
+        inflate = self._inflate
+        if inflate is not None and inflate.unconsumed_tail:
+            return inflate.decompress(inflate.unconsumed_tail, 1 << 20)
+        if self._left:
+            chunk = self._raw.read(min(self._left, 1 << 18))
+            if not chunk:
+                raise OSError(f"{self._member} ends early: the zip is truncated")
+            self._left -= len(chunk)
+            return chunk if inflate is None else inflate.decompress(chunk, 1 << 20)
+        if inflate is not None and not inflate.eof:
+            rest = inflate.flush()
+            return rest or None
+        return None
 
 
 @dataclass(frozen=True, slots=True)

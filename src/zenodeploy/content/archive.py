@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO
 
 from zenodeploy.errors import FilesError
+from zenodeploy.model import ZipMember
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644  # regular file, rw-r--r--
@@ -47,7 +48,7 @@ class Member:
     """One file inside an archive: its name there, where its bytes are, and their size and md5."""
 
     name: str
-    source: Path
+    source: Path | ZipMember
     size: int
     md5: str
 
@@ -104,8 +105,10 @@ def _copy(member: Member, target: IO[bytes]) -> None:
     view = memoryview(buffer)
     size = 0
     try:
-        with open(member.source, "rb", buffering=0) as source:  # noqa: PTH123 - tests count calls to this `open`
-            while count := source.readinto(buffer):
+        source = member.source
+        opened = source.open() if isinstance(source, ZipMember) else open(source, "rb", buffering=0)  # noqa: PTH123, SIM115 - tests count calls to this `open`
+        with opened as stream:
+            while count := stream.readinto(buffer):
                 digest.update(view[:count])
                 target.write(view[:count])
                 size += count

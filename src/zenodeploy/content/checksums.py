@@ -1,7 +1,8 @@
 """File checksums: streamed md5 (what Zenodo reports) with a persistent SQLite cache.
 
 The cache maps an absolute path to the md5 of its bytes, valid while the file's
-``(size, mtime_ns, inode)`` are unchanged, so a second resolve of an unchanged tree
+``(size, mtime_ns, inode)`` are unchanged (for a file inside a zip, ``archive!/member``
+while ``(size, the archive's mtime_ns, the member's CRC-32)`` are), so a second resolve of an unchanged tree
 reads no file bytes, only ``stat`` results. Two safeguards keep it honest:
 
 - a file is stat-ed before and after hashing; if it changed meanwhile it is hashed
@@ -22,15 +23,17 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import platformdirs
 
 from zenodeploy.errors import FilesError
+from zenodeploy.model import ZipMember
 
 # Measured with bench/resolve_tree.py --chunks (2 CPUs, files in the page cache): 256 KiB
 # to 1 MiB reads are fastest; from 4 MiB the buffer falls out of the CPU cache between
@@ -59,6 +62,8 @@ class Digest:
 
 
 _local = threading.local()
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _buffer(size: int) -> bytearray:
@@ -70,12 +75,13 @@ def _buffer(size: int) -> bytearray:
     return buffer
 
 
-def md5_file(path: Path, chunk_size: int = CHUNK_SIZE) -> str:
+def md5_file(path: Path | ZipMember, chunk_size: int = CHUNK_SIZE) -> str:
     """Return the hex md5 of ``path``, read in ``chunk_size`` pieces into a per-thread buffer."""
     digest = hashlib.md5(usedforsecurity=False)
     buffer = _buffer(chunk_size)
     view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as stream:  # noqa: PTH123 - tests count calls to this `open`
+    opened = path.open() if isinstance(path, ZipMember) else open(path, "rb", buffering=0)  # noqa: PTH123, SIM115 - tests count calls to this `open`
+    with opened as stream:
         while count := stream.readinto(buffer):
             digest.update(view[:count])
     return digest.hexdigest()
@@ -118,11 +124,13 @@ class ChecksumCache:
     def close(self) -> None:
         self._db.close()
 
-    def md5(self, path: Path) -> Digest:
+    def md5(self, path: Path | ZipMember) -> Digest:
         """Size and md5 of one file (see ``digests``)."""
         return self.digests([path])[path]
 
-    def digests(self, paths: Iterable[Path], *, immutable: bool = False) -> dict[Path, Digest]:
+    def digests(
+        self, paths: Iterable[Path | ZipMember], *, immutable: bool = False
+    ) -> dict[Path | ZipMember, Digest]:
         """Size and md5 of each file, keyed by the given paths, from the cache when the file's
         stat key matches, else hashed (and cached).
 
@@ -131,13 +139,28 @@ class ChecksumCache:
         (the archives zenodeploy builds): they are cached even when just written. Raises
         ``FilesError`` for a file that cannot be read.
         """
-        wanted: dict[str, list[Path]] = {}
+        wanted: dict[str, list[Path | ZipMember]] = {}
+        members: dict[str, ZipMember] = {}
         for path in paths:
-            wanted.setdefault(os.path.abspath(path), []).append(path)  # noqa: PTH100 - links kept
+            if isinstance(path, ZipMember):
+                name = f"{os.path.abspath(path.archive)}!/{path.member}"  # noqa: PTH100 - links kept
+                members[name] = path
+            else:
+                name = os.path.abspath(path)  # noqa: PTH100 - links kept
+            wanted.setdefault(name, []).append(path)
         known = self._lookup(list(wanted))
         found: dict[str, Digest] = {}
         missing: list[tuple[str, os.stat_result]] = []
+        inside: list[tuple[str, ZipMember]] = []
         for name in sorted(wanted):
+            member = members.get(name)
+            if member is not None:
+                row = known.get(name)
+                if row is not None and row[:3] == _member_key(member):
+                    found[name] = Digest(member.size, row[3])
+                else:
+                    inside.append((name, member))
+                continue
             st = _stat(name)
             row = known.get(name)
             if row is not None and row[:3] == _key(st):
@@ -146,6 +169,8 @@ class ChecksumCache:
                 missing.append((name, st))
         if missing:
             found.update(self._hash_and_store(missing, immutable))
+        if inside:
+            found.update(self._hash_members(inside))
         return {path: found[name] for name, given in wanted.items() for path in given}
 
     def _lookup(self, names: Sequence[str]) -> dict[str, tuple[int, int, int, str]]:
@@ -158,12 +183,22 @@ class ChecksumCache:
                 rows[path] = (size, mtime_ns, inode, md5)
         return rows
 
+    def _hash_members(self, todo: Sequence[tuple[str, ZipMember]]) -> dict[str, Digest]:
+        """Hash zip members in place; each is cached under its CRC-32, which changes with its bytes."""
+        ordered = sorted(todo, key=lambda item: -item[1].packed)
+        hashed = _hash_in_threads(ordered, self.workers, lambda item: _hash_member(item[1]))
+        rows = [(name, *_member_key(m), md5) for (name, m), md5 in zip(ordered, hashed, strict=True)]
+        self.hashed_bytes += sum(m.size for _, m in ordered)
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO md5 VALUES (?, ?, ?, ?, ?)", rows)
+        return {name: Digest(m.size, md5) for (name, m), md5 in zip(ordered, hashed, strict=True)}
+
     def _hash_and_store(
         self, todo: Sequence[tuple[str, os.stat_result]], immutable: bool
     ) -> dict[str, Digest]:
         # Largest first, so one big file does not start last and run alone.
         ordered = sorted(todo, key=lambda item: -item[1].st_size)
-        hashed = _hash_in_threads(ordered, self.workers)
+        hashed = _hash_in_threads(ordered, self.workers, _hash_stable)
         rows = []
         result: dict[str, Digest] = {}
         for (path, _), (st, md5, cacheable) in zip(ordered, hashed, strict=True):
@@ -176,22 +211,20 @@ class ChecksumCache:
         return result
 
 
-def _hash_in_threads(
-    todo: Sequence[tuple[str, os.stat_result]], workers: int
-) -> list[tuple[os.stat_result, str, bool]]:
+def _hash_in_threads(todo: Sequence[_T], workers: int, hash_one: Callable[[_T], _R]) -> list[_R]:
     """Hash every file with ``workers`` threads that each take the next file from one list.
 
     One task per thread rather than one future per file: with 10,000 small files the
     futures' bookkeeping competed with the hashing threads for the GIL.
     """
-    results: list[tuple[os.stat_result, str, bool] | None] = [None] * len(todo)
+    results: list[_R | None] = [None] * len(todo)
     claim = itertools.count()
     failed = threading.Event()
 
     def work() -> None:
         while not failed.is_set() and (index := next(claim)) < len(todo):
             try:
-                results[index] = _hash_stable(todo[index])
+                results[index] = hash_one(todo[index])
             except BaseException:
                 failed.set()
                 raise
@@ -209,6 +242,19 @@ class UnreadableFile(FilesError):
     def __init__(self, message: str, source: str) -> None:
         super().__init__(message)
         self.source = source
+
+
+def _member_key(member: ZipMember) -> tuple[int, int, int]:
+    return (member.size, member.archive_stamp[1], member.crc)
+
+
+def _hash_member(member: ZipMember) -> str:
+    try:
+        return md5_file(member)
+    except OSError as exc:
+        raise UnreadableFile(
+            f"{member} cannot be read ({exc}); export the lab notebook's file again.", str(member)
+        ) from exc
 
 
 def _stat(path: str) -> os.stat_result:

@@ -23,7 +23,7 @@ from zenodeploy.content.checksums import ChecksumCache, Digest, UnreadableFile, 
 from zenodeploy.content.samples import SampleFolder, select_samples
 from zenodeploy.content.selection import Planned, PlannedZip, Scope, select_entry
 from zenodeploy.errors import FilesError
-from zenodeploy.model import LocalFile, Sample
+from zenodeploy.model import LocalFile, Sample, ZipMember
 
 MAX_FILES = 100  # Zenodo's limit per record
 # zenodo-rdm invenio.cfg: FILES_REST_DEFAULT_QUOTA_SIZE (a record's bucket) is 50 GB.
@@ -110,7 +110,7 @@ def resolve_deposition(
         if own_cache:
             checksums.close()
 
-    def digest(path: Path) -> Digest:
+    def digest(path: Path | ZipMember) -> Digest:
         return digests[path]
 
     result = [LocalFile(p.remote, p.source, *_sm(digest(p.source)), sample=p.sample) for p in plain]
@@ -132,9 +132,9 @@ def resolve_deposition(
     return Resolved(tuple(sorted(result, key=lambda f: f.name)), samples, tuple(warnings))
 
 
-def _check_quota(sources: Sequence[Path], where: str) -> None:
+def _check_quota(sources: Sequence[Path | ZipMember], where: str) -> None:
     """Refuse before hashing what Zenodo would refuse half-way through the uploads."""
-    total = sum(path.stat().st_size for path in set(sources))
+    total = sum(p.size if isinstance(p, ZipMember) else p.stat().st_size for p in set(sources))
     if total > MAX_BYTES:
         raise FilesError(
             f"{total / 1000**3:.1f} GB of files, but Zenodo takes at most 50 GB per record; split the "
@@ -147,7 +147,7 @@ def _sm(d: Digest) -> tuple[int, str]:
     return d.size, d.md5
 
 
-def _members(planned: PlannedZip, digests: Mapping[Path, Digest]) -> list[Member]:
+def _members(planned: PlannedZip, digests: Mapping[Path | ZipMember, Digest]) -> list[Member]:
     members = []
     for item in planned.members:
         d = digests[item.source]
@@ -166,7 +166,7 @@ def _pack(
         )
     here = f"{where}.samples"
 
-    def item(folder: SampleFolder, rel: str, path: Path, prefix: bool) -> Planned:
+    def item(folder: SampleFolder, rel: str, path: Path | ZipMember, prefix: bool) -> Planned:
         origin = f"sample `{folder.name}` ({path})"
         return Planned(f"{folder.name}/{rel}" if prefix else rel, path, origin, here, folder.name)
 
@@ -249,7 +249,7 @@ def _check_count(count: int, limit: int | None, deposition: Mapping[str, Any], w
     )
 
 
-def _check_empty(plain: Sequence[Planned], digests: Mapping[Path, Digest]) -> None:
+def _check_empty(plain: Sequence[Planned], digests: Mapping[Path | ZipMember, Digest]) -> None:
     for item in plain:
         if digests[item.source].size == 0:
             raise FilesError(

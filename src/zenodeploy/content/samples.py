@@ -27,6 +27,7 @@ import yaml
 from zenodeploy.content.globs import Match, split_literal, walk
 from zenodeploy.content.selection import Scope, find
 from zenodeploy.errors import FilesError
+from zenodeploy.model import ZipMember
 
 SIDECARS = ("sample.yaml", "sample.yml", "sample.json")
 _MISSING = object()
@@ -40,7 +41,7 @@ class SampleFolder:
     folder: Path
     metadata: Mapping[str, Any]
     sidecar: Path | None
-    files: tuple[tuple[str, Path], ...]
+    files: tuple[tuple[str, Path | ZipMember], ...]
 
 
 def read_sidecar(path: Path, where: str) -> dict[str, Any]:
@@ -69,15 +70,18 @@ def read_sidecar(path: Path, where: str) -> dict[str, Any]:
 
 
 def lookup(metadata: Mapping[str, Any], dotted: str) -> Any:
-    """The value at a dotted key (``a.b.c``), or ``_MISSING``; an exact key wins over dots."""
+    """The value at a dotted key (``a.b.c``), or ``_MISSING``; at each level the longest key that
+    exists wins, so ``properties.geometry.height`` finds a key named ``geometry.height``."""
     if dotted in metadata:
         return metadata[dotted]
-    value: Any = metadata
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return _MISSING
-        value = value[part]
-    return value
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        inner = metadata.get(".".join(parts[:cut]))
+        if isinstance(inner, Mapping):
+            found = lookup(inner, ".".join(parts[cut:]))
+            if found is not _MISSING:
+                return found
+    return _MISSING
 
 
 def matches(metadata: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
@@ -117,10 +121,10 @@ def _source(
                 path=f"{where}.samples.from",
             )
         return sources[origin], f"samples.{origin}"
-    if isinstance(origin, Mapping) and isinstance(origin.get("path"), str):
+    if isinstance(origin, Mapping) and isinstance(origin.get("path") or origin.get("eln"), str):
         return origin, f"{where}.samples.from"
     raise FilesError(
-        "`samples.from` must name a sample source or be a source object with a `path`.",
+        "`samples.from` must name a sample source or be a source object with a `path` or an `eln`.",
         path=f"{where}.samples",
     )
 
@@ -176,13 +180,19 @@ def select_samples(
     if isinstance(spec, str):
         spec = {"from": spec}
     source, here = _source(spec, sample_sources, where)
-    pattern = str(source["path"]).rstrip("/")
-    folders = _folders(pattern, base, scope, here)
     patterns = spec.get("files") or source.get("files") or ["**"]
+    pattern = str(source.get("path") or source.get("eln")).rstrip("/")
+    if "eln" in source:
+        from zenodeploy.content.eln import load_export  # eln builds SampleFolder values
+
+        loaded = load_export(source, patterns, scope, base, here)
+    else:
+        loaded = []
+        for match in _folders(pattern, base, scope, here):
+            scope.check(match, match.path, here)
+            loaded.append(load_folder(match, source, patterns, scope, here))
     found: dict[str, SampleFolder] = {}
-    for match in folders:
-        scope.check(match, match.path, here)
-        sample = load_folder(match, source, patterns, scope, here)
+    for sample in loaded:
         if sample.name in found:
             raise FilesError(
                 f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
@@ -192,7 +202,8 @@ def select_samples(
         found[sample.name] = sample
     warnings: list[str] = []
     if not found:
-        warnings.append(f"samples: `{pattern}` matches no sample folder in {base}.")
+        what = "has no samples" if "eln" in source else f"matches no sample folder in {base}"
+        warnings.append(f"samples: `{pattern}` {what}.")
     chosen = sorted(_choose(found, spec, where))
     configured = source.get("metadata")
     for name in chosen:

@@ -27,6 +27,7 @@ from zenodeploy.content.globs import (
     walk,
 )
 from zenodeploy.errors import FilesError
+from zenodeploy.model import ZipMember
 
 # A last segment that reads like a file name (`data.csv`): a folder named so is worth a word.
 _FILE_LIKE = re.compile(r"(?:^|/)[^/]+\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -39,7 +40,7 @@ class Planned:
     """One file to upload (or to pack): its remote or member name, source, and where it was asked for."""
 
     remote: str
-    source: Path
+    source: Path | ZipMember
     origin: str
     where: str
     sample: str | None = None

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.model import LocalFile, Sample
+from zenodeploy.model import LocalFile, Sample, ZipMember
 
 # --- the documented template context -------------------------------------------------------
 
@@ -140,7 +140,9 @@ def _git_info(base_dir: Path) -> dict[str, str | None]:
     }
 
 
-def _relative(path: Path, base_dir: Path) -> str:
+def _relative(path: Path | ZipMember, base_dir: Path) -> str:
+    if isinstance(path, ZipMember):
+        return f"{_relative(path.archive, base_dir)}!/{path.member}"
     try:
         return path.resolve().relative_to(base_dir.resolve()).as_posix()
     except ValueError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import ApiError, FilesError
+from zenodeploy.model import ZipMember
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound, OutcomeUnknown
 
@@ -26,7 +27,7 @@ class _FileBody:
     Reports each chunk to ``on_chunk`` and keeps the md5 of what was sent, so a file that
     changed after it was checksummed is caught."""
 
-    def __init__(self, path: Path, size: int, chunk_size: int, on_chunk: Progress) -> None:
+    def __init__(self, path: Path | ZipMember, size: int, chunk_size: int, on_chunk: Progress) -> None:
         self._path = path
         self._size = size
         self._chunk_size = chunk_size
@@ -41,21 +42,27 @@ class _FileBody:
         server waiting for the rest of its Content-Length until the request times out."""
         digest = hashlib.md5(usedforsecurity=False)
         sent = 0
-        with self._path.open("rb") as handle:
-            before = os.fstat(handle.fileno())
+        with self._path.open() if isinstance(self._path, ZipMember) else self._path.open("rb") as handle:
+            before = _identity(self._path, handle)
             while sent < self._size and (chunk := handle.read(min(self._chunk_size, self._size - sent))):
                 sent += len(chunk)
                 digest.update(chunk)
                 self._on_chunk(len(chunk))
                 yield chunk
-            after = os.fstat(handle.fileno())
-        if sent < self._size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            after = _identity(self._path, handle)
+        if sent < self._size or after != before:
             now = f"ended after {sent:,} of {self._size:,} bytes" if sent < self._size else "was modified"
             raise FilesError(
                 f"{self._path} {now} while it was being uploaded; stopped this upload. "
                 "Run apply again once the file is stable."
             )
         self.md5 = digest.hexdigest()
+
+
+def _identity(path: Path | ZipMember, handle: Any) -> tuple[int, int]:
+    """Size and mtime of the file being sent (of the whole archive, for a file inside a zip)."""
+    st = path.archive.stat() if isinstance(path, ZipMember) else os.fstat(handle.fileno())
+    return st.st_size, st.st_mtime_ns
 
 
 class _Reporter:
@@ -133,7 +140,7 @@ def upload_file(
     client: ZenodoClient,
     record_id: str,
     key: str,
-    path: Path,
+    path: Path | ZipMember,
     *,
     md5: str,
     size: int,
@@ -197,7 +204,7 @@ def _send(
     client: ZenodoClient,
     record_id: str,
     key: str,
-    path: Path,
+    path: Path | ZipMember,
     *,
     size: int,
     md5: str,
@@ -210,7 +217,9 @@ def _send(
     (invenio-records-resources: ``services/files/components/content.py``); a PUT repeated after a
     lost connection then finds no entry (404)."""
     try:
-        actual = path.stat().st_size
+        actual = path.size if isinstance(path, ZipMember) else path.stat().st_size
+        if isinstance(path, ZipMember):
+            path.archive.stat()
     except OSError as exc:
         raise FilesError(f"Cannot read {path} to upload it as {key!r}: {exc.strerror}.") from None
     if actual != size:
