@@ -80,11 +80,11 @@ class ZipMember:
         try:
             st = os.fstat(raw.fileno())
             if (st.st_size, st.st_mtime_ns) != self.archive_stamp:
-                raise OSError(f"{self.archive} changed since it was read")
+                raise OSError(f"{self.archive} changed since it was read; run again")
             raw.seek(self.offset)
             header = raw.read(30)
             if len(header) != 30 or header[:4] != b"PK\x03\x04":
-                raise OSError(f"{self.archive} has no zip entry where {self.member} should start")
+                raise OSError(f"{self.archive} has no zip entry where it should start")
             name_len, extra_len = struct.unpack("<HH", header[26:30])
             raw.seek(name_len + extra_len, io.SEEK_CUR)
         except BaseException:
@@ -122,23 +122,25 @@ class _MemberReader(io.RawIOBase):
         self._pending = self._pending[count:]
         self._out += count
         if count == 0 and len(view) and (self._out != self._member.size or self._crc != self._member.crc):
-            raise OSError(f"{self._member} does not match its CRC-32 or size: the zip is damaged")
+            raise OSError("its bytes do not match their CRC-32 or size: the zip is damaged")
         return count
 
     def _next(self) -> bytes | None:
         """The next piece of the member's bytes (at most 1 MiB), or None at its end."""
         inflate = self._inflate
-        if inflate is not None and inflate.unconsumed_tail:
-            return inflate.decompress(inflate.unconsumed_tail, 1 << 20)
-        if self._left:
-            chunk = self._raw.read(min(self._left, 1 << 18))
-            if not chunk:
-                raise OSError(f"{self._member} ends early: the zip is truncated")
-            self._left -= len(chunk)
-            return chunk if inflate is None else inflate.decompress(chunk, 1 << 20)
-        if inflate is not None and not inflate.eof:
-            rest = inflate.flush()
-            return rest or None
+        try:
+            if inflate is not None and inflate.unconsumed_tail:
+                return inflate.decompress(inflate.unconsumed_tail, 1 << 20)
+            if self._left:
+                chunk = self._raw.read(min(self._left, 1 << 18))
+                if not chunk:
+                    raise OSError("it ends early: the zip is truncated")
+                self._left -= len(chunk)
+                return chunk if inflate is None else inflate.decompress(chunk, 1 << 20)
+            if inflate is not None and not inflate.eof:
+                return inflate.flush() or None
+        except zlib.error as exc:
+            raise OSError(f"it cannot be decompressed ({exc}): the zip is damaged") from None
         return None
 
 

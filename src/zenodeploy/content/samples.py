@@ -182,24 +182,7 @@ def select_samples(
     source, here = _source(spec, sample_sources, where)
     patterns = spec.get("files") or source.get("files") or ["**"]
     pattern = str(source.get("path") or source.get("eln")).rstrip("/")
-    if "eln" in source:
-        from zenodeploy.content.eln import load_export  # eln builds SampleFolder values
-
-        loaded = load_export(source, patterns, scope, base, here)
-    else:
-        loaded = []
-        for match in _folders(pattern, base, scope, here):
-            scope.check(match, match.path, here)
-            loaded.append(load_folder(match, source, patterns, scope, here))
-    found: dict[str, SampleFolder] = {}
-    for sample in loaded:
-        if sample.name in found:
-            raise FilesError(
-                f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
-                "give one a different `name` in its sidecar.",
-                path=here,
-            )
-        found[sample.name] = sample
+    found = load_source(source, patterns, base=base, scope=scope, here=here)
     warnings: list[str] = []
     if not found:
         what = "has no samples" if "eln" in source else f"matches no sample folder in {base}"
@@ -214,6 +197,31 @@ def select_samples(
         if not found[name].files:
             warnings.append(f"samples: sample `{name}` has no files matching {list(patterns)}.")
     return [found[name] for name in chosen], warnings
+
+
+def load_source(
+    source: Mapping[str, Any], patterns: Sequence[str], *, base: Path, scope: Scope, here: str
+) -> dict[str, SampleFolder]:
+    """Every sample of one source by name: sample folders, or a lab notebook export (``eln``)."""
+    if "eln" in source:
+        from zenodeploy.content.eln import load_export  # eln builds SampleFolder values
+
+        loaded = load_export(source, patterns, scope, base, here)
+    else:
+        loaded = []
+        for match in _folders(str(source["path"]).rstrip("/"), base, scope, here):
+            scope.check(match, match.path, here)
+            loaded.append(load_folder(match, source, patterns, scope, here))
+    found: dict[str, SampleFolder] = {}
+    for sample in loaded:
+        if sample.name in found:
+            raise FilesError(
+                f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
+                "give one a different `name` in its sidecar.",
+                path=here,
+            )
+        found[sample.name] = sample
+    return found
 
 
 def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:
