@@ -397,7 +397,23 @@ def metadata_props() -> dict[str, Any]:
         "license": LICENSE_ID,
         "licenses": array("Licenses", "Several license ids; use 'license' for one.", LICENSE_ID, minItems=1),
         "creators": array(
-            "Creators", "The authors, in citation order. At least one.", person("creator"), minItems=1
+            "Creators",
+            "The authors, in citation order. At least one.",
+            s(
+                "Creator",
+                "A person or organisation, or {from: samples} for the authors of the selected samples.",
+                anyOf=[
+                    person("creator"),
+                    obj(
+                        "Authors of the samples",
+                        "The authors of the selected samples (from a lab notebook export's Person nodes, "
+                        "with ORCIDs), in sample order, each once; an error if they have none.",
+                        {"from": s("From", "The word samples.", const="samples")},
+                        required=["from"],
+                    ),
+                ],
+            ),
+            minItems=1,
         ),
         "contributors": array(
             "Contributors", "Other people or organisations, each with a role.", person("contributor")

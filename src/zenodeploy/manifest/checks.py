@@ -152,7 +152,9 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             yield from check_vocab("licenses", lic, "license", path)
     for field, contributor in (("creators", False), ("contributors", True)):
         for i, person in enumerate(meta.get(field) or []):
-            if isinstance(person, Mapping):
+            if (
+                isinstance(person, Mapping) and person.get("from") != "samples"
+            ):  # filled once samples are read
                 yield from check_person(person, (field, i), contributor=contributor)
     for i, lang in enumerate(meta.get("languages") or []):
         if isinstance(lang, str):

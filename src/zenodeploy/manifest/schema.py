@@ -142,6 +142,8 @@ def _best_branch(error: ValidationError) -> list[ValidationError]:
     if all(e.validator == "type" and not e.relative_path for e in best):
         # No branch has the right type: say what the alternatives are.
         kinds = [str(s.get("type", "value")) for s in _schema_of(error).get(str(error.validator), [])]
+        if len(set(kinds)) == 1:  # every branch is the same kind: the plain type error says it
+            return [best[0]]
         best[
             0
         ].message = f"{_short(error.instance)} must be one of these kinds: {', '.join(dict.fromkeys(kinds))}"

@@ -12,6 +12,7 @@ from zenodeploy.content.checksums import ChecksumCache
 from zenodeploy.describe import render
 from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
+from zenodeploy.manifest.authors import expand_sample_authors, wants_sample_authors
 from zenodeploy.manifest.load import Deposition, Manifest
 from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
@@ -100,8 +101,10 @@ def _resolve_one(
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
+        data = expand_sample_authors(data, samples, where)
     else:
         local_files, samples = (), ()
+        data = {**data, "creators": [c for c in data.get("creators") or [] if not wants_sample_authors(c)]}
     description: Description | None = None
     spec = data.get("description")
     if spec:
