@@ -3,8 +3,9 @@
 Each ``Dataset`` listed in the root dataset's ``hasPart`` is a sample. Its metadata, usable
 by ``where``, ``include``/``exclude`` and templates like a sidecar's:
 
-- ``id``, ``name``, ``description``, ``text``, ``genre``, ``identifier``, ``url``, ``types``;
-- ``keywords``: a list (a comma-separated string is split);
+- ``id``, ``types`` and ``name`` (the sample's name) always; ``description`` (else ``text``),
+  ``text``, ``genre``, ``identifier``, ``url`` when the export has them;
+- ``keywords``: a list, maybe empty (a comma-separated string is split);
 - ``dateCreated``, ``dateModified``, ``datePublished`` as given;
 - ``authors``: ``[{name, given_name, family_name, orcid, affiliation}]`` from ``Person`` nodes;
 - ``properties``: every ``PropertyValue`` under ``variableMeasured``, by ``propertyID`` or
@@ -60,7 +61,7 @@ def load_export(
                 if not compiled or any(c.match(rel) for c in compiled)
             )
         )
-        samples.append(SampleFolder(names[ident], export, metadata(crate, node), None, chosen))
+        samples.append(SampleFolder(names[ident], export, metadata(crate, node, names[ident]), None, chosen))
     return samples
 
 
@@ -121,12 +122,9 @@ def _files(crate: Crate, sample_id: str, samples: set[str]) -> dict[str, Path | 
     return found
 
 
-def metadata(crate: Crate, node: Mapping[str, Any]) -> dict[str, Any]:
+def metadata(crate: Crate, node: Mapping[str, Any], name: str) -> dict[str, Any]:
     """A sample's metadata as plain values (see the module's docstring)."""
-    meta: dict[str, Any] = {"id": node["@id"], "types": types(node)}
-    name = node.get("name")
-    if isinstance(name, str):
-        meta["name"] = name
+    meta: dict[str, Any] = {"id": node["@id"], "types": types(node), "name": name}
     for key in _TEXT:
         value = node.get(key)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -135,9 +133,10 @@ def metadata(crate: Crate, node: Mapping[str, Any]) -> dict[str, Any]:
         meta["description"] = meta["text"]
     keywords = node.get("keywords")
     if isinstance(keywords, str):
-        meta["keywords"] = [k.strip() for k in keywords.split(",") if k.strip()]
-    elif isinstance(keywords, list):
-        meta["keywords"] = [str(k).strip() for k in keywords if str(k).strip()]
+        keywords = keywords.split(",")
+    meta["keywords"] = (
+        [str(k).strip() for k in keywords if str(k).strip()] if isinstance(keywords, list) else []
+    )
     meta["authors"] = [a for a in (_person(crate, i, v) for i, v in _inline(node.get("author"))) if a]
     properties: dict[str, Any] = {}
     units: dict[str, str] = {}
