@@ -59,7 +59,13 @@ def build(root: Path, samples: int, files: int, kb: int, stored: bool) -> None:
                 graph.append({"@id": f"./s{i:05}/{rel}", "@type": "File", "name": rel})
             pvs = [{"@type": "PropertyValue", "propertyID": k, "value": values[k]} for k in PROPERTIES]
             graph.append(
-                {"@id": f"./s{i:05}/", "@type": "Dataset", "name": f"s{i:05}", "hasPart": parts, "variableMeasured": pvs}
+                {
+                    "@id": f"./s{i:05}/",
+                    "@type": "Dataset",
+                    "name": f"s{i:05}",
+                    "hasPart": parts,
+                    "variableMeasured": pvs,
+                }
             )
         archive.writestr("export/ro-crate-metadata.json", json.dumps({"@graph": graph}))
     os.utime(root / "export.eln", ns=(past, past))
@@ -89,7 +95,10 @@ def child(root: Path, kind: str) -> None:
 
 def run(root: Path, kind: str) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--root", str(root)], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", kind, "--root", str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     result: dict[str, float] = json.loads(out.stdout)
     return result
@@ -116,7 +125,9 @@ def main() -> int:
             f"built {args.samples} samples x {args.files} files in {time.perf_counter() - started:.1f} s; "
             f"export {size / 1e6:.1f} MB ({'stored' if args.stored else 'deflated'})"
         )
-        print(f"{'run':<6} {'folders s':>10} {'export s':>10} {'ratio':>6} {'folders MB':>11} {'export MB':>10}")
+        print(
+            f"{'run':<6} {'folders s':>10} {'export s':>10} {'ratio':>6} {'folders MB':>11} {'export MB':>10}"
+        )
         for label in ("cold", "warm"):
             folders, export = run(root, "folders"), run(root, "eln")
             assert folders["files"] == export["files"] == args.samples * args.files, (folders, export)

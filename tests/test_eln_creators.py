@@ -91,3 +91,14 @@ def test_samples_without_authors_are_a_located_error(tmp_path: Path) -> None:
         f"{manifest}:12:9: depositions[0].creators[1]: `from: samples` found no authors"
     )
     assert "(lonely)" in result.stderr
+
+
+def test_the_html_preview_shows_the_sample_authors(tmp_path: Path) -> None:
+    render(tmp_path, "{properties.batch: 1}")
+    result = CliRunner().invoke(
+        cli,
+        ["render", str(tmp_path / "zenodeploy.yaml"), "--format", "html", "--output", str(tmp_path / "out")],
+    )
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "k.html").read_text(encoding="utf-8")
+    assert '<ul class="creators"><li>Roe, Rick</li><li>Lovelace, Ada<a' in page.replace(" <a", "<a")

@@ -183,3 +183,15 @@ def test_an_unpacked_crate_folder_gives_the_same_samples(tmp_path: Path) -> None
     assert [(s.name, [(f.name, f.md5) for f in s.files]) for s in resolved.samples] == [
         (s.name, [(f.name, f.md5) for f in s.files]) for s in from_zip.samples
     ]
+
+
+def test_non_ascii_names_and_files_with_a_double_slash_in_the_zip(tmp_path: Path) -> None:
+    resolved = _resolve(tmp_path, "elabftw-export.eln", where={"keywords": "CJK"})
+    assert [s.name for s in resolved.samples] == ["フルーツフライの食性に関する研究"]
+    gold = _resolve(
+        tmp_path, "elabftw-export.eln", include=["Gold master experiment"], where={"genre": "none"}
+    )
+    (sample,) = gold.samples
+    assert str(sample.files[0].source).endswith(
+        "!/2025-09-16-103731-export/Demo - Gold-master-experiment - 4af4da4e//example.jpg"
+    )

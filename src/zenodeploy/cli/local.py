@@ -113,6 +113,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
       zenodeploy render zenodeploy.yaml --format html --output preview/
     """
     from zenodeploy.describe.page import preview_page
+    from zenodeploy.manifest.authors import expand_sample_authors
     from zenodeploy.manifest.load import load_manifest
     from zenodeploy.reconcile import resolve
 
@@ -130,7 +131,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
         if fmt == "json":
             text = json.dumps(report.rendered_json(desired), indent=2, ensure_ascii=False)
         elif fmt == "html":
-            data = by_key[desired.key]
+            data = expand_sample_authors(by_key[desired.key], desired.samples, desired.source_path)
             text = preview_page(
                 title=str(data.get("title", desired.key)),
                 description=desired.description,
