@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from zenodeploy.cli.common import _profile, cli, handle_errors, manifest_arg
-from zenodeploy.content.survey import SourceSurvey, survey
 from zenodeploy.errors import LocatedError, ManifestError
+
+if TYPE_CHECKING:
+    from zenodeploy.content.survey import SourceSurvey
 
 
 @cli.command()
@@ -24,6 +26,7 @@ def samples(manifest: Path, fmt: str) -> None:
     Example:
       zenodeploy samples zenodeploy.yaml --format json
     """
+    from zenodeploy.content.survey import survey
     from zenodeploy.manifest.load import load_manifest
 
     loaded = load_manifest(manifest, profile=_profile())
