@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from eln_export import write_export
 from zenodeploy.content.files import resolve_deposition
 from zenodeploy.content.samples import lookup
 
@@ -23,6 +24,8 @@ CASES: dict[str, tuple[int, str, dict[str, Any], list[str]]] = {
         "Gold master experiment",
         {
             "genre": "experiment",
+            "category": "Demo",
+            "creativeWorkStatus": "Success",
             "properties.Number with units": "12",
             "units.Number with units": "mM",
             "keywords": [
@@ -83,10 +86,10 @@ CASES: dict[str, tuple[int, str, dict[str, Any], list[str]]] = {
 }
 
 
-def _resolve(tmp_path: Path, export: str, **selection: Any) -> Any:
+def _resolve(tmp_path: Path, export: str, *, base: Path = DATA, **selection: Any) -> Any:
     return resolve_deposition(
         {"key": "k", "samples": {"from": "lab", **selection}},
-        base_dir=DATA,
+        base_dir=base,
         sample_sources={"lab": {"eln": export}},
         where="depositions[0]",
         build_dir=tmp_path / "build",
@@ -172,13 +175,7 @@ def test_per_sample_archives_hold_the_zip_members(tmp_path: Path) -> None:
 def test_an_unpacked_crate_folder_gives_the_same_samples(tmp_path: Path) -> None:
     with zipfile.ZipFile(DATA / "sampledb-export.eln") as archive:
         archive.extractall(tmp_path / "unpacked")
-    resolved = resolve_deposition(
-        {"key": "k", "samples": {"from": "lab"}},
-        base_dir=tmp_path,
-        sample_sources={"lab": {"eln": "unpacked/sampledb_export"}},
-        where="depositions[0]",
-        build_dir=tmp_path / "build",
-    )
+    resolved = _resolve(tmp_path, "unpacked/sampledb_export", base=tmp_path)
     from_zip = _resolve(tmp_path, "sampledb-export.eln")
     assert [(s.name, [(f.name, f.md5) for f in s.files]) for s in resolved.samples] == [
         (s.name, [(f.name, f.md5) for f in s.files]) for s in from_zip.samples
@@ -195,3 +192,18 @@ def test_non_ascii_names_and_files_with_a_double_slash_in_the_zip(tmp_path: Path
     assert str(sample.files[0].source).endswith(
         "!/2025-09-16-103731-export/Demo - Gold-master-experiment - 4af4da4e//example.jpg"
     )
+
+
+def test_percent_encoded_ids_name_the_decoded_files(tmp_path: Path) -> None:
+    write_export(tmp_path / "n.eln", {"s1": {"name": "one", "files": {"raw data.csv": "a,b\n"}}})
+    with zipfile.ZipFile(tmp_path / "n.eln") as archive:
+        text = (
+            archive.read("export/ro-crate-metadata.json").decode().replace("raw data.csv", "raw%20data.csv")
+        )
+        members = {n: archive.read(n) for n in archive.namelist() if not n.endswith(".json")}
+    with zipfile.ZipFile(tmp_path / "n.eln", "w") as archive:
+        archive.writestr("export/ro-crate-metadata.json", text)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    resolved = _resolve(tmp_path, "n.eln", base=tmp_path)
+    assert [f.name for f in resolved.files] == ["one/raw data.csv"]

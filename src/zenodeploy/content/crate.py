@@ -50,14 +50,21 @@ class Crate:
         if node_id.startswith("/") or (len(node_id) > 1 and node_id[1] == ":"):
             raise self.fail(f"names the absolute path `{node_id}`, which points outside the export")
         parts = [p for p in node_id.split("/") if p not in ("", ".")]
-        if ".." in parts:
+        if ".." in parts or ".." in unquote(node_id).split("/"):
             raise self.fail(f"names `{node_id}`, which leads out of the export through `..`")
-        return "/".join(parts)
+        rel = "/".join(parts)
+        decoded = unquote(rel)  # an RO-Crate @id is a URI: `a%20b.txt` names `a b.txt`
+        return decoded if decoded != rel and not self._holds(rel) and self._holds(decoded) else rel
+
+    def _holds(self, rel: str) -> bool:
+        if self.members is not None:
+            return rel in self.members
+        return self.folder is not None and (self.folder / rel).exists()
 
     def source(self, rel: str, node_id: str) -> Path | ZipMember | None:
         """Where the bytes of the file at ``rel`` are; None if the export does not hold it."""
         if self.members is not None:
-            info = self.members.get(rel) or self.members.get(unquote(rel))
+            info = self.members.get(rel)
             if info is None:
                 return None
             if stat.S_ISLNK(info.external_attr >> 16):
@@ -78,13 +85,12 @@ class Crate:
                 self.stamp,
             )
         assert self.folder is not None
-        for name in (rel, unquote(rel)):
-            path = self.folder / name
-            if path.is_file():
-                if not is_inside(os.path.realpath(path), self._real):
-                    raise self.fail(f"links `{node_id}` to {os.path.realpath(path)}, outside the crate")
-                return path
-        return None
+        path = self.folder / rel
+        if not path.is_file():
+            return None
+        if not is_inside(os.path.realpath(path), self._real):
+            raise self.fail(f"links `{node_id}` to {os.path.realpath(path)}, outside the crate")
+        return path
 
 
 def open_crate(export: Path, where: str) -> Crate:

@@ -4,7 +4,8 @@ Each ``Dataset`` listed in the root dataset's ``hasPart`` is a sample. Its metad
 by ``where``, ``include``/``exclude`` and templates like a sidecar's:
 
 - ``id``, ``types`` and ``name`` (the sample's name) always; ``description`` (else ``text``),
-  ``text``, ``genre``, ``identifier``, ``url`` when the export has them;
+  ``text``, ``genre``, ``identifier``, ``url``, ``creativeWorkStatus`` when the export has them;
+- ``category``: the name of the node its ``about`` refers to (eLabFTW's category), if any;
 - ``keywords``: a list, maybe empty (a comma-separated string is split);
 - ``dateCreated``, ``dateModified``, ``datePublished`` as given;
 - ``authors``: ``[{name, given_name, family_name, orcid, affiliation}]`` from ``Person`` nodes;
@@ -31,7 +32,10 @@ from zenodeploy.content.selection import Scope
 from zenodeploy.model import ZipMember
 
 _ORCID = re.compile(r"^(?:https?://orcid\.org/|orcid:)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$", re.IGNORECASE)
-_TEXT = ("description", "text", "genre", "identifier", "url", "dateCreated", "dateModified", "datePublished")
+_TEXT = (
+    "description", "text", "genre", "identifier", "url", "creativeWorkStatus",
+    "dateCreated", "dateModified", "datePublished",
+)  # fmt: skip
 
 
 def load_export(
@@ -131,6 +135,10 @@ def metadata(crate: Crate, node: Mapping[str, Any], name: str) -> dict[str, Any]
             meta[key] = value
     if "description" not in meta and "text" in meta:
         meta["description"] = meta["text"]
+    about = [crate.nodes.get(i, {}).get("name") for i in refs(node.get("about"))]
+    category = next((name for name in about if isinstance(name, str)), None)
+    if category is not None:
+        meta["category"] = category
     keywords = node.get("keywords")
     if isinstance(keywords, str):
         keywords = keywords.split(",")
