@@ -14,6 +14,7 @@ import pytest
 from eln_export import write_export
 from zenodeploy.content.files import resolve_deposition
 from zenodeploy.content.samples import lookup
+from zenodeploy.errors import FilesError
 
 DATA = Path(__file__).parent / "data" / "eln"
 
@@ -207,3 +208,21 @@ def test_percent_encoded_ids_name_the_decoded_files(tmp_path: Path) -> None:
             archive.writestr(name, data)
     resolved = _resolve(tmp_path, "n.eln", base=tmp_path)
     assert [f.name for f in resolved.files] == ["one/raw data.csv"]
+
+
+def test_file_patterns_pick_among_a_samples_files(tmp_path: Path) -> None:
+    resolved = _resolve(tmp_path, "kadi4mat-records.eln", files=["files/*.csv", "*.ttl"])
+    assert [f.name for f in resolved.files] == [
+        "records-example/files/example.csv",
+        "records-example/records-example.ttl",
+    ]
+
+
+def test_an_export_linked_from_outside_the_manifest_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "lab.eln").symlink_to(DATA / "kadi4mat-records.eln")
+    with pytest.raises(
+        FilesError, match=r"lab.eln is a symbolic link to .*kadi4mat-records.eln, outside"
+    ) as caught:
+        _resolve(tmp_path, "lab.eln", base=tmp_path / "project")
+    assert caught.value.path == "samples.lab.eln"

@@ -20,15 +20,17 @@ are not files and are left out.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from zenodeploy.content.crate import Crate, open_crate, refs, types
-from zenodeploy.content.globs import translate
+from zenodeploy.content.globs import is_inside, translate
 from zenodeploy.content.samples import SampleFolder
 from zenodeploy.content.selection import Scope
+from zenodeploy.errors import FilesError
 from zenodeploy.model import ZipMember
 
 _ORCID = re.compile(r"^(?:https?://orcid\.org/|orcid:)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$", re.IGNORECASE)
@@ -43,6 +45,13 @@ def load_export(
 ) -> list[SampleFolder]:
     """Every sample of the export the source's ``eln`` names, with the files ``patterns`` select."""
     export = scope.folder(str(source["eln"]), base, "The lab notebook export", f"{here}.eln")
+    real = os.path.realpath(export)
+    if not scope.allow_outside and not is_inside(real, str(scope.base)):
+        raise FilesError(
+            f"The lab notebook export {export} is a symbolic link to {real}, outside the manifest's folder "
+            f"{scope.base}; copy the export in, or set `allow_outside: true` on the deposition.",
+            path=f"{here}.eln",
+        )
     crate = open_crate(export, f"{here}.eln")
     sample_ids = [i for i in refs(crate.root.get("hasPart")) if "Dataset" in types(crate.nodes.get(i, {}))]
     missing = [i for i in refs(crate.root.get("hasPart")) if i not in crate.nodes]
@@ -52,18 +61,14 @@ def load_export(
             raise crate.fail(
                 f"lists `{ident}` in its root's hasPart, but has neither a node nor a file for it"
             )
-    compiled = [translate(p) for p in patterns if p not in ("**", "**/*")]
+    compiled = [translate(p) for p in patterns]  # like folder sources: `**` leaves hidden files out
     names = _names(crate, sample_ids)
     samples = []
     for ident in sample_ids:
         node = crate.nodes[ident]
         files = _files(crate, ident, set(sample_ids))
         chosen = tuple(
-            sorted(
-                (rel, src)
-                for rel, src in files.items()
-                if not compiled or any(c.match(rel) for c in compiled)
-            )
+            sorted((rel, src) for rel, src in files.items() if any(c.match(rel) for c in compiled))
         )
         samples.append(SampleFolder(names[ident], export, metadata(crate, node, names[ident]), None, chosen))
     return samples
