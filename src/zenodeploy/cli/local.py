@@ -97,7 +97,8 @@ def schema() -> None:
     type=click.Choice(["text", "json", "html"]),
     default="text",
     show_default=True,
-    help="json: one document, the list of depositions (one file each with --output).",
+    help="json: one document, the list of depositions (one file each with --output); html: one page, "
+    "so several depositions need --output or --only.",
 )
 @click.option(
     "--output",
@@ -121,6 +122,11 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     by_key = {d.key: d.data for d in loaded.depositions}
     for finding in resolution.warnings:
         click.echo(finding.format(), err=True)
+    if fmt == "html" and output is None and len(resolution.depositions) > 1:
+        raise click.UsageError(
+            f"--format html prints one page, and {manifest} has {len(resolution.depositions)} depositions; "
+            "pass --output DIR (one page each) or --only KEY."
+        )
     if fmt == "json" and output is None:
         # One JSON document for the whole manifest (a list, as plan --format json prints).
         documents = [report.rendered_json(desired) for desired in resolution.depositions]

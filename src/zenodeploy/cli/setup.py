@@ -13,6 +13,7 @@ from zenodeploy.cli.common import (
     cli,
     handle_errors,
 )
+from zenodeploy.errors import UsageError
 
 
 @cli.command()
@@ -43,6 +44,8 @@ def init(
     from zenodeploy.cli import starter as init_mod
 
     given = {"type": kind, "license": options.pop("license_"), **options}
+    if not force:
+        init_mod.check_free(directory)
     answers = init_mod.gather(given, None if no_input else _ask, _profile())
     result = init_mod.init_project(directory, answers, force=force)
     for path in ([result.profile] if result.profile else []) + list(result.files):
@@ -64,7 +67,16 @@ def _ask(question: Any) -> str:
         return result
 
     default = question.default if question.default is not None else ("" if question.optional else None)
-    answer: str = click.prompt(question.text, default=default, value_proc=convert, show_default=bool(default))
+    try:
+        answer: str = click.prompt(
+            question.text, default=default, value_proc=convert, show_default=bool(default)
+        )
+    except click.Abort:  # end of input (or Ctrl-C) while asking
+        click.echo(err=True)
+        raise UsageError(
+            f"no answer to '{question.text}': the input ended, and nothing was written. Answer in a "
+            "terminal, or pass --no-input with the answers as options (zenodeploy init --help)."
+        ) from None
     return answer
 
 
@@ -99,7 +111,8 @@ def login(server: str | None, token_stdin: bool, check: bool) -> None:
         click.echo(f"Create a token at {tokens.server_key(server)}/account/settings/applications/tokens/new/")
         click.echo("with the scopes deposit:write and deposit:actions, then paste it (input is hidden).")
         token = click.prompt("Access token", hide_input=True)
-    result = login_mod.login(server, token, check=check)
+    given_by = "standard input" if token_stdin else "the prompt"
+    result = login_mod.login(server, token, check=check, given_by=given_by)
     if result.check is not None:
         c = result.check
         click.echo(f"token from {c.source} accepted by {c.server}")

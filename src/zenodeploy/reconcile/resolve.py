@@ -14,6 +14,7 @@ from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.load import Deposition, Manifest
 from zenodeploy.manifest.metadata import to_rdm
+from zenodeploy.manifest.templated import for_item, merge_items
 from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
 from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
@@ -57,7 +58,8 @@ def resolve(
                 desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
                 refuse_secrets(dep, desired, secrets)
             except LocatedError as exc:
-                findings.append(manifest.finding(exc))
+                found = manifest.finding(exc)
+                findings.append(for_item(found, str(dep.item["path"])) if dep.item else found)
                 continue
             if publish is not None:
                 desired = _with_publish(desired, publish)
@@ -68,6 +70,7 @@ def resolve(
     finally:
         if cache is not None:
             cache.close()
+    findings = merge_items(findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise ManifestError(
