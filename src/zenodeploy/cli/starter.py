@@ -49,8 +49,9 @@ def check_orcid(value: str) -> str:
     if not value:
         return ""
     bare = checks.normalize_orcid(value).upper()
-    if not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
-        raise ValueError(f"'{value}' is not an ORCID iD; it looks like 0000-0002-1825-0097")
+    problem = checks.orcid_shape(bare)
+    if problem:
+        raise ValueError(problem.replace(f"'{bare}'", f"'{value}'"))
     if not checks.orcid_is_valid(bare):
         raise ValueError(f"'{value}' has a wrong check digit; copy the iD from your ORCID page")
     return bare

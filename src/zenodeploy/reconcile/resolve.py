@@ -203,4 +203,24 @@ def check(
         if exc.findings:
             return sorted(exc.findings), 0
         return [Finding(str(path), 1, 1, "", str(exc))], 0
-    return list(resolution.warnings), len(resolution.depositions)
+    return sorted([*resolution.warnings, *_profile_creators(manifest)]), len(resolution.depositions)
+
+
+def _profile_creators(manifest: Manifest) -> list[Finding]:
+    """A warning when creators come only from the user's profile: valid on this computer, but
+    wherever the profile is missing (CI, a colleague's clone) the manifest has no creators."""
+    keys = [d for d in manifest.depositions if d.creators_from.startswith("your profile")]
+    if not keys:
+        return []
+    named = ", ".join(f"'{d.key}'" for d in keys[:3]) + (
+        f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+    )
+    return [
+        manifest.positions.finding(
+            keys[0].path,
+            f"the creators of {named} come only from {keys[0].creators_from}: valid here, but where that "
+            "profile is missing (CI, a colleague's clone) there are none; write them under creators: or "
+            "defaults:, or take them from a CITATION.cff (creators: {from: CITATION.cff})",
+            severity="warning",
+        )
+    ]
