@@ -42,8 +42,8 @@ data_option = click.option(
     "communities",
     multiple=True,
     metavar="SLUG[:POLICY]",
-    help="Create this community (repeatable); POLICY open lets its curators include directly, "
-    "closed (default) makes every request wait for 'zenodeploy emulator accept'.",
+    help="Create this community (repeatable). POLICY: closed (default; every request waits for "
+    "'zenodeploy emulator accept'), open (its curators include directly) or members (any member does).",
 )
 @click.option(
     "--admin-token", metavar="TOKEN", help="Token for /api/_emulator/* (default: a random one, printed)."
