@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -91,29 +92,34 @@ def emulator(
     limits = {"max_file_size": max_file_size, "quota_size": quota}
     settings.update({k: v for k, v in limits.items() if v is not None})
     running = emulator_server.start(host=host, port=port, admin_token=admin_token, **settings)
-    click.echo(running.url)
-    token, user = next(iter(settings["tokens"].items()))
-    shown_admin = "the one given with --admin-token" if admin_token else running.admin_token
-    click.echo(
-        f"records and drafts: {running.url}/ (data in {settings['data_dir']}, kept across runs)\n"
-        f"token: {token} (user {user})\n"
-        "point zenodeploy at it (a token is sent only to a server it is named for):\n"
-        f"  export ZENODEPLOY_TOKEN={token}\n"
-        f"  zenodeploy apply zenodeploy.yaml --server {running.url} --token-env ZENODEPLOY_TOKEN\n"
-        f"community requests: zenodeploy emulator requests --data {settings['data_dir']}\n"
-        f"admin token for /api/_emulator/*: {shown_admin}\n"
-        "Ctrl-C stops it."
-    )
-    sys.stdout.flush()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # kill PID cleans up as Ctrl-C does
     try:
-        announce(settings["data_dir"], running.url, running.admin_token)
+        announce(settings["data_dir"], running.url, running.admin_token)  # before the lines: ready then
+        _print_banner(
+            running.url, settings, "the one given with --admin-token" if admin_token else running.admin_token
+        )
         running.wait()
     except KeyboardInterrupt:
         click.echo("emulator stopped.", err=True)
     finally:
         withdraw(settings["data_dir"])
         running.stop()
+
+
+def _print_banner(url: str, settings: dict[str, Any], shown_admin: str) -> None:
+    click.echo(url)
+    token, user = next(iter(settings["tokens"].items()))
+    click.echo(
+        f"records and drafts: {url}/ (data in {settings['data_dir']}, kept across runs)\n"
+        f"token: {token} (user {user})\n"
+        "point zenodeploy at it (a token is sent only to a server it is named for):\n"
+        f"  export ZENODEPLOY_TOKEN={token}\n"
+        f"  zenodeploy apply zenodeploy.yaml --server {url} --token-env ZENODEPLOY_TOKEN\n"
+        f"community requests: zenodeploy emulator requests --data {settings['data_dir']}\n"
+        f"admin token for /api/_emulator/*: {shown_admin}\n"
+        "Ctrl-C stops it."
+    )
+    sys.stdout.flush()
 
 
 @emulator.command("requests")
