@@ -102,3 +102,10 @@ def test_the_html_preview_shows_the_sample_authors(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "k.html").read_text(encoding="utf-8")
     assert '<ul class="creators"><li>Roe, Rick</li><li>Lovelace, Ada<a' in page.replace(" <a", "<a")
+
+
+def test_render_says_the_creators_come_from_the_samples(tmp_path: Path) -> None:
+    render(tmp_path, "{}")
+    result = CliRunner().invoke(cli, ["render", str(tmp_path / "zenodeploy.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "creators from the manifest and the authors of the selected samples" in result.stdout

@@ -140,6 +140,10 @@ TEMPLATE_PAYLOADS = {
         "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
         "ran for more than 1.5 s",
     ),
+    "nested loops over one list": (
+        "{% set xs = range(5000) | list %}{% for i in xs %}{% for j in xs %}{% endfor %}{% endfor %}",
+        "ran for more than 1.5 s",
+    ),
     "output size": (
         "{% for i in range(99999) %}{{ 'x' * 1000 }}{% endfor %}",
         "renders more than 2,000,000 characters",

@@ -180,11 +180,21 @@ class BoundedSandbox(SandboxedEnvironment):
         for name in _GUARDED_FILTERS:
             self.filters[name] = _wrap_filter(name, self.filters[name])
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        for loop in tree.find_all(nodes.For):  # every loop goes through bounded_iter
+    def compile(
+        self,
+        source: str | nodes.Template,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        """Compile with every ``for`` loop's iterable passed through ``bounded_iter`` first."""
+        tree = self.parse(source, name, filename) if isinstance(source, str) else source
+        for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Call(nodes.EnvironmentAttribute("bounded_iter"), [loop.iter], [], None, None)
-        return tree
+        if raw:
+            return super().compile(tree, name, filename, raw=True, defer_init=defer_init)
+        return super().compile(tree, name, filename, defer_init=defer_init)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         _tick()
