@@ -58,12 +58,15 @@ def test_wait_queues_behind_the_running_apply(manifest: Path, emulator: Emulator
     command += ["--token-env", "ZENODO_TOKEN", "--yes", "--wait"]
     with exclusive(manifest):
         waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.0)
+        assert waiting.stderr is not None
+        first = waiting.stderr.readline()  # blocks until it queues, however slow the start-up
+        assert "waiting for the other apply of" in first, first
+        time.sleep(0.5)
         assert waiting.poll() is None  # still queued
         assert sum(emulator.stats()["requests"].values()) == 0
     out, err = waiting.communicate(timeout=60)
-    assert waiting.returncode == 0, err
-    assert "waiting for the other apply of" in err and "hello-zenodo" in out
+    assert waiting.returncode == 0, first + err
+    assert "hello-zenodo" in out
 
 
 def test_the_run_lock_is_per_manifest_and_shard(tmp_path: Path) -> None:
