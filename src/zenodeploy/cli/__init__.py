@@ -2,7 +2,7 @@
 
 The stage that may import every other; nothing imports it. Commands live in submodules by theme
 (``local``: offline; ``remote``: plan and apply; ``records``: status, import, the lock;
-``setup``: profile, tokens, emulator);
+``setup``: profile, tokens, emulator; ``convert``: other metadata files to a manifest);
 importing them registers them on the group defined in ``common``."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import sys
 
 import click
 
-from zenodeploy.cli import local, records, remote, setup
+from zenodeploy.cli import convert, local, records, remote, setup
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = ["cli", "local", "main", "records", "remote", "setup"]
+__all__ = ["cli", "convert", "local", "main", "records", "remote", "setup"]
 
 
 def main() -> None:

@@ -117,8 +117,9 @@ def _build(
     shown = positions.file
     findings: list[Finding] = []
     outside = bool(data.get("allow_outside", False))
+    shown_dir = str(Path(shown).parent)
     defaults, cited = expand_citation(
-        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside
+        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside, shown_dir=shown_dir
     )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
@@ -149,7 +150,7 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
-            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside)
+            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside, shown_dir=shown_dir)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)
@@ -172,7 +173,8 @@ def _build(
 
 
 def _cited(problems: list[CitationProblem], positions: Positions) -> list[Finding]:
-    return [positions.finding(path, message, severity=severity) for path, message, severity in problems]
+    """Manifest problems located by ``positions``; findings in a source file pass through."""
+    return [p if isinstance(p, Finding) else positions.finding(p[0], p[1], severity=p[2]) for p in problems]
 
 
 def _problems(problems: Iterator[tuple[PathT, str]], base: PathT, positions: Positions) -> list[Finding]:
