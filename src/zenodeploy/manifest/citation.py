@@ -85,6 +85,7 @@ def expand_citation(
         if found is None:
             continue
         mine = {f for f in FIELDS if f in deposition_raw}
+        mine |= {"license", "licenses"} if mine & {"license", "licenses"} else set()
         for field, value in found.metadata.items():
             if field not in mine and field not in taken:
                 out[field] = value

@@ -114,5 +114,5 @@ def _license(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> set[
     if found:
         out["licenses"] = [found]
     else:
-        notes.error("license", ("license",), license_problem(data["license"]))
+        notes.error("licenses", ("license",), license_problem(data["license"]))
     return {"license"}

@@ -205,10 +205,10 @@ def _grant(item: Any, path: tuple[str | int, ...], notes: Notes, field: str) -> 
         notes.warn(
             field,
             path,
-            f"grant '{gid}': funder {funder} is not one whose Crossref DOI maps to a ROR id here; "
-            "taken as an award number without a funder id. Give funder: <ROR id> in the manifest",
+            f"grant '{gid}': funder {funder} is a Crossref Funder DOI with no known ROR id, not taken; "
+            f"write it in the manifest as funding: [{{funder: <ROR id>, award: {{number: '{number}'}}}}]",
         )
-        return {"funder": {"name": funder}, "award": {"number": number}}
+        return None
     return {"funder": ror, "award": f"{ror}::{number}"}
 
 
