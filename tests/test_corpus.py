@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from zenodeploy.errors import ManifestError
 from zenodeploy.manifest.convert import convert
@@ -53,6 +54,9 @@ def outcome(path: Path, folder: Path) -> str | None:
         errors = [f for f in result.findings if f.severity == "error"]
         if errors:
             raise ManifestError("not converted", errors)
+        assert (
+            result.text.count("    # ") >= len(yaml.safe_load(result.text)["depositions"][0]) - 1
+        )  # commented
         manifest = folder / "zenodeploy.yaml"
         manifest.write_text(result.text, "utf-8")
         load_manifest(manifest, profile={})

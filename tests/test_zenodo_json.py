@@ -217,13 +217,16 @@ def test_a_deposition_takes_everything_and_its_own_fields_win(tmp_path: Path) ->
     loaded = load_manifest(path, profile={})
     data = loaded.depositions[0].data
     assert data["version"] == "3.0.0" and data["title"] == "Spectra toolkit"
-    assert data["resource_type"] == "publication-dissertation" and data["licenses"] == ["cc-by-4.0"]
+    assert data["resource_type"] == "publication-dissertation" and data["license"] == "cc-by-4.0"
     shown = [f.format() for f in loaded.warnings]
     assert (
         f"{tmp_path / '.zenodo.json'}:16:7: creators[1].name: warning: 'Jane Doe' has no comma; taken as the person 'Doe, Jane'. Write 'Family, Given' in the file if the split is wrong"
         in shown
     )
     assert CliRunner().invoke(cli, ["validate", "--no-files", str(path)]).exit_code == 0
+    with_profile = load_manifest(path, profile={"license": "mit", "creator": {"family": "Me"}})
+    assert with_profile.depositions[0].data["license"] == "cc-by-4.0"  # the file's, not the profile's
+    assert with_profile.depositions[0].data["creators"][0]["family"] == "Rossum"
 
 
 def test_a_field_from_the_file_and_an_error_located_in_the_file(tmp_path: Path) -> None:

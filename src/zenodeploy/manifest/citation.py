@@ -91,6 +91,8 @@ def expand_citation(
                 out[field] = value
                 taken.add(field)
         problems += [f for note, f in found.notes if note.field not in mine]
+    if "licenses" in taken and len(out["licenses"]) == 1:  # one licence: 'license', as people write it
+        out["license"] = out.pop("licenses")[0]
     for field, spec in fields.items():
         del out[field]
         found = source(str(spec["from"]), (*where, field))
