@@ -4,6 +4,7 @@ deposition taken from the file, and every note located in the file."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_every_legacy_key_maps_to_manifest_terms() -> None:
             {"funder": "021nxhr62", "award": "021nxhr62::1234567"},
         ],
         "related_identifiers": [
-            {"identifier": "10.1234/x", "relation": "issupplementto", "resource_type": "publication-article"}
+            {"identifier": "10.1234/x", "relation": "IsSupplementTo", "resource_type": "publication-article"}
         ],
         "dates": [{"date": "2020-01/2020-06", "type": "collected"}],
         "locations": [{"place": "Lab", "lat": 1.5, "lon": 2.5}],
@@ -279,3 +280,22 @@ def test_convert_fails_with_the_located_problem(tmp_path: Path) -> None:
         "error: 1 value could not be taken (left out above); correct the file and convert again"
         in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["AAROC__CODE-RADE-container.json", "61baydin__6tisch-attack-dataset.json", "32bytess__spm.json"]
+)
+def test_an_html_description_renders_to_the_same_html(name: str) -> None:
+    from zenodeploy.describe.markdown import markdown_to_html
+    from zenodeploy.manifest.sourcenotes import description
+
+    original = json.loads((Path(__file__).parent / "data" / "zenodo_json" / name).read_text("utf-8"))[
+        "description"
+    ]
+    html, issues = markdown_to_html(description(original))
+
+    def same(text: str) -> str:  # whitespace between tags is not rendered
+        return re.sub(r">\s+<", "><", " ".join(text.split()))
+
+    assert same(html) == same(original)
+    assert issues == ()

@@ -234,7 +234,10 @@ def _related(item: Any, path: tuple[str | int, ...], notes: Notes, field: str) -
             f"relation '{relation}' is not a DataCite relation (e.g. isSupplementTo, references)",
         )
         return None
-    out: dict[str, Any] = {"identifier": str(item["identifier"]).strip(), "relation": found}
+    name = (
+        vocabularies.entries("relation_types")[found].get("datacite") or found
+    )  # IsSupplementTo, as people write it
+    out: dict[str, Any] = {"identifier": str(item["identifier"]).strip(), "relation": name}
     if item.get("scheme"):
         out["scheme"] = str(item["scheme"]).lower()
     if item.get("resource_type"):

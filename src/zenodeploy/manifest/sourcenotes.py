@@ -14,6 +14,7 @@ from zenodeploy.manifest.yamlpos import PathT
 _TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*[\s/>]")
 _BLOCK = re.compile(r"^<(p|div|h[1-6]|ul|ol|table|blockquote)[\s>]", re.IGNORECASE)
 _JINJA = re.compile(r"{{|{%|{#")
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|ul|ol|li|table|tr|blockquote)>\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def description(text: str) -> str:
     if _TAG.search(out) and "<pre" not in out:
         out = " ".join(out.split())
         out = out if _BLOCK.match(out) else f"<div>{out}</div>"
+        out = _BLOCK_END.sub(lambda m: f"</{m.group(1)}>\n", out).strip()  # a block a line, no blank line
     if _JINJA.search(out):
         out = "{% raw %}" + out + "{% endraw %}"
     return out
