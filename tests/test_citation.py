@@ -210,3 +210,26 @@ def test_the_schema_checks_the_from_object(project: Path) -> None:
     text = "\n".join(f.format() for f in info.value.findings)
     assert "depositions[0].creators" in text and "from" in text
     assert f'{path}:6:15: depositions[0].keywords: must be an array, not "NMR"' in text
+
+
+def test_a_whole_deposition_from_the_file_and_a_missing_file(project: Path) -> None:
+    path = _manifest(
+        project,
+        "depositions:\n  - key: a\n    record: 10.5281/zenodo.1234567\n    from: [CITATION.cff, .zenodo.json]\n"
+        "    license: mit\n",
+    )
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, profile={})
+    assert [f.format() for f in info.value.findings if f.severity == "error"] == [
+        f"{path}:5:26: depositions[0].from[1]: .zenodo.json does not exist next to the manifest "
+        f"({project / '.zenodo.json'}); check the 'from:' path"
+    ]
+    path.write_text(path.read_text("utf-8").replace(", .zenodo.json", ""), "utf-8")
+    data = load_manifest(path, profile={}).depositions[0].data
+    assert data["title"] == "Spectra toolkit" and data["license"] == "mit" and "licenses" not in data
+    assert "10.5281/zenodo.1234567" not in [r["identifier"] for r in data["related_identifiers"]]
+    assert [c.get("family") or c.get("name") for c in data["creators"]] == [
+        "van Rossum",
+        "King Jr.",
+        "The Spectra Consortium",
+    ]

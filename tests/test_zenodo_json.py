@@ -299,3 +299,19 @@ def test_an_html_description_renders_to_the_same_html(name: str) -> None:
 
     assert same(html) == same(original)
     assert issues == ()
+
+
+def test_validate_hints_use_the_alias_table(tmp_path: Path) -> None:
+    path = tmp_path / "zenodeploy.yaml"
+    path.write_text(
+        "version: 1\ndepositions:\n  - key: a\n    title: Three\n    creators: [{name: Lab}]\n"
+        "    licenses: [GPL-3.0, cc-by]\n    resource_type: article\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", "--no-files", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        f"{path}:6:16: depositions[0].licenses[0]: unknown license 'GPL-3.0'; did you mean 'gpl-3.0-only'?",
+        f"{path}:6:25: depositions[0].licenses[1]: unknown license 'cc-by'; did you mean 'cc-by-4.0'?",
+        f"{path}:7:20: depositions[0].resource_type: unknown resource type 'article'; did you mean 'publication-article'?",
+    ]

@@ -91,6 +91,10 @@ def expand_citation(
                 out[field] = value
                 taken.add(field)
         problems += [f for note, f in found.notes if note.field not in mine]
+    if "related_identifiers" in taken and deposition_raw.get("record"):  # not related to itself
+        out["related_identifiers"] = [
+            r for r in out["related_identifiers"] if r["identifier"] != str(deposition_raw["record"])
+        ]
     if "licenses" in taken and len(out["licenses"]) == 1:  # one licence: 'license', as people write it
         out["license"] = out.pop("licenses")[0]
     for field, spec in fields.items():
