@@ -315,3 +315,20 @@ def test_validate_hints_use_the_alias_table(tmp_path: Path) -> None:
         f"{path}:6:25: depositions[0].licenses[1]: unknown license 'cc-by'; did you mean 'cc-by-4.0'?",
         f"{path}:7:20: depositions[0].resource_type: unknown resource type 'article'; did you mean 'publication-article'?",
     ]
+
+
+def test_object_fields_from_the_file(tmp_path: Path) -> None:
+    zenodo = {
+        "title": "Spectra",
+        "description": "<p>HTML</p>",
+        "access_right": "open",
+        "creators": [{"name": "A, B"}],
+    }
+    path = _project(
+        tmp_path,
+        "depositions:\n  - key: a\n    title: {from: .zenodo.json}\n    description: {from: .zenodo.json}\n"
+        "    access: {from: .zenodo.json}\n    creators: {from: .zenodo.json}\n",
+        zenodo,
+    )
+    data = load_manifest(path, profile={}).depositions[0].data
+    assert (data["description"], data["access"]) == ("<p>HTML</p>", {"files": "public"})

@@ -124,6 +124,8 @@ def access(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> set[st
             notes.error(
                 "access", ("access_right",), "access_right 'embargoed' needs an 'embargo_date' (YYYY-MM-DD)"
             )
+    elif right == "open" and "access_right" in data:  # said explicitly: keep it, it is the default
+        out["access"] = {"files": "public"}
     elif right != "open":
         notes.error(
             "access",
