@@ -157,3 +157,14 @@ def test_values_that_cannot_be_taken_are_errors_that_say_what_to_write() -> None
         ),
         (("doi",), "error", "'not-a-doi' is not a DOI (10.<prefix>/<suffix>); correct it or remove it"),
     ]
+
+
+def test_family_names_alone_is_a_person_said_in_a_warning() -> None:
+    meta, notes = map_cff({"authors": [{"family-names": "Fetch.ai"}]})
+    assert meta["creators"] == [{"family": "Fetch.ai", "type": "personal"}]
+    assert [(n.path, n.message) for n in notes] == [
+        (
+            ("authors", 0, "family-names"),
+            "'Fetch.ai' has only family-names; taken as a person's family name. For an organisation write it as name:",
+        )
+    ]

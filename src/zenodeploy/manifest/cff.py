@@ -155,6 +155,13 @@ def creator(author: Any, path: tuple[str | int, ...], notes: Notes, field: str) 
         out = {"family": family, "type": "personal"}
         if given:
             out["given"] = given
+        else:
+            notes.warn(
+                field,
+                (*path, "family-names"),
+                f"'{family}' has only family-names; taken as a person's family name. "
+                "For an organisation write it as name:",
+            )
     elif author.get("name"):
         name = " ".join(str(author["name"]).split())
         if "," in name:  # "Family, Given" written as an entity's name
