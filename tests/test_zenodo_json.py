@@ -332,3 +332,21 @@ def test_object_fields_from_the_file(tmp_path: Path) -> None:
     )
     data = load_manifest(path, profile={}).depositions[0].data
     assert (data["description"], data["access"]) == ("<p>HTML</p>", {"files": "public"})
+
+
+def test_a_broken_file_named_by_several_fields_is_reported_once(tmp_path: Path) -> None:
+    fields = "depositions:\n  - key: a\n    title: {from: .zenodo.json}\n    creators: {from: .zenodo.json}\n"
+    path = _project(tmp_path, fields, '{"title": "Three",\n "creators": [{"name": "A, B"}],\n}')
+    loaded = load_manifest(path, profile={})  # a trailing comma is only a warning, shown once
+    assert [f.format() for f in loaded.warnings] == [
+        f"{tmp_path / '.zenodo.json'}:2:32: creators: warning: trailing comma before '}}'; "
+        "Zenodo's JSON reader refuses it, remove it"
+    ]
+    path.with_name(".zenodo.json").write_text('{"title": "Three"', "utf-8")
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, profile={})
+    lines = [f.format() for f in info.value.findings]
+    broken = (
+        f"{tmp_path / '.zenodo.json'}:1:18: not valid JSON: expected ',' or '}}' after the value of title"
+    )
+    assert lines.count(broken) == 1  # not once per field that names the file

@@ -113,7 +113,7 @@ def expand_citation(
         del out["licenses"]  # an explicit single license wins over the file's list
     for name, found in loaded.items():
         problems += _differences(deposition_raw, fields, found, name, where)
-    return out, problems
+    return out, list(dict.fromkeys(problems))  # a file named by several fields is reported once
 
 
 def _value(

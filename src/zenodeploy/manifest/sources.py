@@ -30,11 +30,13 @@ class Source:
     notes: tuple[tuple[Note, Finding], ...]
 
     def findings(self, fields: set[str] | None) -> list[Finding]:
-        """Notes about ``fields`` (None: every note, those about unmapped keys too)."""
-        return [f for note, f in self.notes if fields is None or note.field in fields]
+        """Notes about ``fields`` (None: every note, those about unmapped keys too), and the
+        notes about the file's syntax, which concern every field."""
+        return [f for note, f in self.notes if fields is None or note.field in {*fields, SYNTAX}]
 
 
 _cache: dict[tuple[Path, int, int, str], Source] = {}
+SYNTAX = "*"  # the field of a note about the file's syntax (a duplicate key, a trailing comma)
 
 
 def is_json(name: str) -> bool:
@@ -78,7 +80,7 @@ def read_source(path: Path, name: str, shown: str) -> Source:
         raise SourceError(f"{name} is not valid {syntax}; see {where}", exc.finding) from None
     metadata, notes = map_zenodo_json(data) if json_file else map_cff(data)
     kind = "zenodo-json" if json_file else "cff"
-    located = [(Note(None, (), w.message), w) for w in warnings]
+    located = [(Note(SYNTAX, (), w.message), w) for w in warnings]
     located += [
         (
             n,
