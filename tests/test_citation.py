@@ -11,6 +11,7 @@ from zenodeploy.cli import cli
 from zenodeploy.errors import ManifestError
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.load import load_manifest
+from zenodeploy.model import Finding
 
 CFF = """\
 cff-version: 1.2.0
@@ -19,7 +20,7 @@ title: Spectra toolkit
 version: 2.1.0
 license: Apache-2.0
 keywords: [NMR, spectroscopy]
-doi: 10.5281/zenodo.1234
+doi: 10.5281/zenodo.1234567
 repository-code: https://github.com/example/spectra
 identifiers:
   - {type: swh, value: "swh:1:dir:bc286860f7f9a0a8d5e1b0a1b2c3d4e5f6a7b8c9"}
@@ -63,7 +64,16 @@ def test_every_field_maps_from_the_file(project: Path) -> None:
         },
     }
     out, problems = expand_citation(raw, project, ("depositions", 0))
-    assert problems == []
+    assert [(p.file, p.line, p.path, p.message, p.severity) for p in problems if isinstance(p, Finding)] == [
+        (
+            "CITATION.cff",
+            11,
+            "identifiers[1]",
+            "identifier type 'other' (internal-42) has no Zenodo scheme; not taken",
+            "warning",
+        )
+    ]
+    assert len(problems) == 1
     assert out["title"] == "Spectra toolkit"
     assert out["version"] == "2.1.0"
     assert out["licenses"] == ["apache-2.0"]
@@ -80,7 +90,7 @@ def test_every_field_maps_from_the_file(project: Path) -> None:
         {"name": "The Spectra Consortium", "type": "organizational"},
     ]
     assert out["related_identifiers"] == [
-        {"identifier": "10.5281/zenodo.1234", "scheme": "doi", "relation": "IsSupplementTo"},
+        {"identifier": "10.5281/zenodo.1234567", "scheme": "doi", "relation": "IsSupplementTo"},
         {
             "identifier": "https://archive.softwareheritage.org/swh:1:dir:bc286860f7f9a0a8d5e1b0a1b2c3d4e5f6a7b8c9",
             "scheme": "url",
@@ -105,12 +115,12 @@ def test_every_field_maps_from_the_file(project: Path) -> None:
 def test_relation_override_and_the_pinned_record_is_not_related_to_itself(project: Path) -> None:
     raw = {
         "key": "k",
-        "record": "10.5281/zenodo.1234",
+        "record": "10.5281/zenodo.1234567",
         "related_identifiers": {"from": "CITATION.cff", "relation": "IsDerivedFrom"},
     }
     out, _ = expand_citation(raw, project, ("depositions", 0))
     assert {r["relation"] for r in out["related_identifiers"]} == {"IsDerivedFrom"}
-    assert "10.5281/zenodo.1234" not in [r["identifier"] for r in out["related_identifiers"]]
+    assert "10.5281/zenodo.1234567" not in [r["identifier"] for r in out["related_identifiers"]]
 
 
 def test_a_manifest_takes_defaults_from_the_file_and_validates(project: Path) -> None:
@@ -146,7 +156,7 @@ def test_missing_file_and_missing_values_are_errors_at_the_field(project: Path) 
     assert lines == [
         f"{path}:6:14: depositions[0].version: CITATION.cff: has no 'version'; add it there or write version here",
         f"{path}:7:14: depositions[0].license: CITATION.cff: lists 2 licenses; use 'licenses: {{from: ...}}' to take them all",
-        f"{path}:8:15: depositions[0].keywords: CITATION.cff: has no 'keywords'",
+        f"{path}:8:15: depositions[0].keywords: CITATION.cff: has no 'keywords'; add it there or write keywords here",
         f"{path}:9:26: depositions[0].related_identifiers: other/CITATION.cff does not exist next to the manifest "
         f"({project / 'other' / 'CITATION.cff'}); check the 'from:' path",
     ]
@@ -170,7 +180,7 @@ def test_explicit_values_that_differ_from_the_file_are_warnings(project: Path) -
         (
             "warning",
             "depositions[0].license",
-            "license 'mit' differs from CITATION.cff ('Apache-2.0'); the manifest's value is used. "
+            "license 'mit' differs from CITATION.cff ('apache-2.0'); the manifest's value is used. "
             "Write 'license: {from: CITATION.cff}' to keep one source",
         ),
     ]
@@ -180,10 +190,12 @@ def test_an_author_without_a_name_is_an_error(project: Path) -> None:
     (project / "CITATION.cff").write_text("authors:\n  - given-names: Jane\n", "utf-8")
     _, problems = expand_citation({"creators": {"from": "CITATION.cff"}}, project, ("defaults",))
     assert problems == [
-        (
-            ("defaults", "creators"),
-            "CITATION.cff: authors[0] has neither family-names (a person) nor name (an entity)",
-            "error",
+        Finding(
+            "CITATION.cff",
+            2,
+            5,
+            "authors[0]",
+            "authors[0] has neither family-names (a person) nor name (an entity); it is left out",
         )
     ]
 
@@ -198,3 +210,26 @@ def test_the_schema_checks_the_from_object(project: Path) -> None:
     text = "\n".join(f.format() for f in info.value.findings)
     assert "depositions[0].creators" in text and "from" in text
     assert f'{path}:6:15: depositions[0].keywords: must be an array, not "NMR"' in text
+
+
+def test_a_whole_deposition_from_the_file_and_a_missing_file(project: Path) -> None:
+    path = _manifest(
+        project,
+        "depositions:\n  - key: a\n    record: 10.5281/zenodo.1234567\n    from: [CITATION.cff, .zenodo.json]\n"
+        "    license: mit\n",
+    )
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, profile={})
+    assert [f.format() for f in info.value.findings if f.severity == "error"] == [
+        f"{path}:5:26: depositions[0].from[1]: .zenodo.json does not exist next to the manifest "
+        f"({project / '.zenodo.json'}); check the 'from:' path"
+    ]
+    path.write_text(path.read_text("utf-8").replace(", .zenodo.json", ""), "utf-8")
+    data = load_manifest(path, profile={}).depositions[0].data
+    assert data["title"] == "Spectra toolkit" and data["license"] == "mit" and "licenses" not in data
+    assert "10.5281/zenodo.1234567" not in [r["identifier"] for r in data["related_identifiers"]]
+    assert [c.get("family") or c.get("name") for c in data["creators"]] == [
+        "van Rossum",
+        "King Jr.",
+        "The Spectra Consortium",
+    ]

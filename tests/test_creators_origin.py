@@ -38,6 +38,7 @@ def project(tmp_path: Path) -> Path:
         (HEAD + "depositions:\n" + ENTRY + OWN, "the manifest"),
         (HEAD + "defaults:\n  creators: [{family: Doe}]\ndepositions:\n" + ENTRY, "the manifest's defaults"),
         (HEAD + "depositions:\n" + ENTRY + "    creators: {from: CITATION.cff}\n", "CITATION.cff"),
+        (HEAD + "depositions:\n" + ENTRY + "    from: CITATION.cff\n", "CITATION.cff"),
         (HEAD + "depositions:\n" + ENTRY, "your profile {profile}"),
     ],
 )

@@ -55,7 +55,7 @@ def test_every_schema_property_and_description_is_in_the_reference() -> None:
     last_parts = {h.rsplit(".", 1)[-1].removesuffix("[]") for h in headings}
     missing = sorted(_property_names(schema) - last_parts)
     assert missing == []
-    for description in ("The person's ORCID iD", "Take creators from a CITATION.cff file"):
+    for description in ("The person's ORCID iD", "Take creators from a CITATION.cff or .zenodo.json file"):
         assert description in text
 
 

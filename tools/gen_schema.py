@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from zenodeploy.manifest.citation import FIELDS
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_ID = "https://zenodeploy.github.io/schema/v1/zenodeploy.schema.json"
 
@@ -342,37 +344,39 @@ FUNDING = obj(
 )
 
 
-CITABLE = ("title", "version", "license", "licenses", "keywords", "creators", "related_identifiers")
+CITABLE = FIELDS  # every metadata field a CITATION.cff or .zenodo.json can fill
+OBJECT_FIELDS = ("description", "access", "journal", "meeting", "thesis", "imprint", "custom_fields")
+SOURCE_FILE = string(
+    "Source file",
+    "Path of a CITATION.cff or .zenodo.json file (any *.json is read as .zenodo.json), relative to the manifest's folder.",
+    minLength=1,
+    examples=["CITATION.cff", ".zenodo.json"],
+)
 
 
 def from_citation(field: dict[str, Any], name: str) -> dict[str, Any]:
-    """``field`` or ``{from: CITATION.cff}`` (issue 6; the mapping is in docs/citation-cff.md)."""
-    props: dict[str, Any] = {
-        "from": string(
-            "CITATION.cff file",
-            "Path of a CITATION.cff file, relative to the manifest's folder, to take this field from.",
-            minLength=1,
-            examples=["CITATION.cff"],
-        )
-    }
+    """``field`` or ``{from: CITATION.cff | .zenodo.json}`` (the mapping is in docs/citation-cff.md)."""
+    props: dict[str, Any] = {"from": SOURCE_FILE}
     if name == "related_identifiers":
         props["relation"] = string(
             "Relation",
-            "The relation given to every identifier taken from the file (default IsSupplementTo).",
+            "The relation given to every identifier taken from a CITATION.cff (default IsSupplementTo).",
             minLength=1,
         )
     source = obj(
-        "From CITATION.cff",
-        f"Take {name} from a CITATION.cff file (see docs/citation-cff.md for the mapping).",
+        "From a metadata file",
+        f"Take {name} from a CITATION.cff or .zenodo.json file (see docs/citation-cff.md for the mapping).",
         props,
         required=["from"],
     )
     # if/then/else rather than oneOf: a wrong value gets the field's own message ("must be an
-    # array"), not "must be one of these kinds: array, object".
+    # array"), not "must be one of these kinds: array, object". A field that is itself an object
+    # is a source only when it has 'from'.
+    when = {"type": "object", "required": ["from"]} if name in OBJECT_FIELDS else {"type": "object"}
     return s(
         field["title"],
-        field["description"] + " Or {from: CITATION.cff} to read it from that file.",
-        **{"if": {"type": "object"}, "then": source, "else": field},
+        field["description"] + " Or {from: CITATION.cff} / {from: .zenodo.json} to read it from that file.",
+        **{"if": when, "then": source, "else": field},
     )
 
 
@@ -606,6 +610,11 @@ def deposition_props() -> dict[str, Any]:
                     "propertyNames": {"type": "string"},
                 },
             ],
+        ),
+        "from": s(
+            "From metadata files",
+            "Take every metadata field these files give (CITATION.cff, .zenodo.json); fields written here win, and an earlier file wins over a later one.",
+            anyOf=[SOURCE_FILE, {"type": "array", "items": SOURCE_FILE, "minItems": 1}],
         ),
         **metadata_props(),
         "files": array(

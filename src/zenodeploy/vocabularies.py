@@ -65,3 +65,140 @@ def programming_languages() -> dict[str, str]:
 def development_statuses() -> frozenset[str]:
     """Zenodo's ``code:developmentStatus`` ids (repostatus.org)."""
     return frozenset(str(e["id"]) for e in load("codemeta")["development_status"])
+
+
+#: Licence ids people write (older SPDX names, Zenodo's legacy ids) → Zenodo's current ids.
+LICENSE_ALIASES = {
+    "cc-by": "cc-by-4.0",
+    "cc-by-sa": "cc-by-sa-4.0",
+    "cc-by-nc": "cc-by-nc-4.0",
+    "cc-by-nd": "cc-by-nd-4.0",
+    "cc-by-nc-sa": "cc-by-nc-sa-4.0",
+    "cc-by-nc-nd": "cc-by-nc-nd-4.0",
+    "cc-zero": "cc0-1.0",
+    "cc0": "cc0-1.0",
+    "cc-0": "cc0-1.0",
+    "mit-license": "mit",
+    "the-mit-license": "mit",
+    "expat": "mit",
+    "apache2.0": "apache-2.0",
+    "apache2": "apache-2.0",
+    "apache-2": "apache-2.0",
+    "apache-v2": "apache-2.0",
+    "bsd-3": "bsd-3-clause",
+    "bsd-2": "bsd-2-clause",
+    "new-bsd": "bsd-3-clause",
+    "simplified-bsd": "bsd-2-clause",
+    "odc-by": "odc-by-1.0",
+    "odbl": "odbl-1.0",
+    "odc-odbl": "odbl-1.0",
+    "odc-pddl": "pddl-1.0",
+    "pddl": "pddl-1.0",
+    "public-domain": "other-pd",
+    "mpl2": "mpl-2.0",
+    "mpl-2": "mpl-2.0",
+    "eupl": "eupl-1.2",
+}
+_LICENSE_FAMILIES = ("agpl", "gpl", "lgpl", "gfdl")  # SPDX before 3.0: GPL-3.0 = only, GPL-3.0+ = or-later
+
+#: Resource-type names people write (CFF types, legacy upload types, plain words) → vocabulary ids.
+RESOURCE_TYPE_ALIASES = {
+    "article": "publication-article",
+    "journal-article": "publication-article",
+    "paper": "publication-article",
+    "magazine-article": "publication-article",
+    "newspaper-article": "publication-article",
+    "thesis": "publication-dissertation",
+    "phd-thesis": "publication-dissertation",
+    "book": "publication-book",
+    "edited-work": "publication-book",
+    "book-chapter": "publication-section",
+    "chapter": "publication-section",
+    "conference-paper": "publication-conferencepaper",
+    "proceedings": "publication-conferenceproceeding",
+    "conference": "publication-conferenceproceeding",
+    "report": "publication-report",
+    "preprint": "publication-preprint",
+    "unpublished": "publication-workingpaper",
+    "manual": "publication-softwaredocumentation",
+    "standard": "publication-standard",
+    "patent": "publication-patent",
+    "generic": "publication-other",
+    "pamphlet": "publication-other",
+    "figure": "image-figure",
+    "photo": "image-photo",
+    "plot": "image-plot",
+    "drawing": "image-drawing",
+    "diagram": "image-diagram",
+    "art": "image-other",
+    "data": "dataset",
+    "data-set": "dataset",
+    "database": "dataset",
+    "code": "software",
+    "software-code": "software",
+    "software-container": "software",
+    "software-executable": "software",
+    "software-virtual-machine": "software",
+    "source-code": "software",
+    "notebook": "software-computationalnotebook",
+    "slides": "presentation",
+    "sound-recording": "audio",
+    "film-broadcast": "video",
+    "video": "video",
+    "audiovisual": "video",
+    "map": "image-other",
+    "course": "lesson",
+}
+
+
+def license_alias(value: str) -> str | None:
+    """Zenodo's licence id for an older SPDX or legacy name (``GPL-3.0`` → ``gpl-3.0-only``,
+    ``cc-by`` → ``cc-by-4.0``, ``MIT License`` → ``mit``), the id itself when current, else None."""
+    known = ids("licenses")
+    low = "-".join(value.strip().lower().split())
+    for candidate in (low, low.removesuffix("-license"), low.removeprefix("the-")):
+        if candidate in known:
+            return candidate
+        if candidate in LICENSE_ALIASES:
+            return LICENSE_ALIASES[candidate]
+    base, later = (low[:-1], True) if low.endswith("+") else (low.removesuffix("-only"), False)
+    if base.split("-")[0] in _LICENSE_FAMILIES:
+        found = f"{base.removesuffix('-or-later')}-{'or-later' if later else 'only'}"
+        return found if found in known else None
+    return None
+
+
+def license_by_url(url: str) -> str | None:
+    """The licence id whose page is ``url`` (http/https, trailing slash and ``legalcode`` ignored)."""
+    return _license_urls().get(_url_key(url))
+
+
+@cache
+def _license_urls() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, entry in entries("licenses").items():
+        if entry.get("url"):
+            out.setdefault(_url_key(str(entry["url"])), key)
+    return out
+
+
+def _url_key(url: str) -> str:
+    text = url.strip().lower().split("://", 1)[-1].removeprefix("www.")
+    text = text.removesuffix("/").removesuffix("/legalcode").removesuffix(".html").removesuffix("/")
+    return text.removesuffix("-standalone")
+
+
+def resource_type_alias(value: str) -> str | None:
+    """The resource-type id for a synonym (``article`` → ``publication-article``, ``thesis`` →
+    ``publication-dissertation``, ``conference-paper`` → ``publication-conferencepaper``), else None."""
+    known = depositable_resource_types()
+    low = "-".join(value.strip().lower().replace("_", "-").split())
+    if low in known:
+        return low
+    if low in RESOURCE_TYPE_ALIASES:
+        return RESOURCE_TYPE_ALIASES[low]
+    flat = low.replace("-", "")
+    for prefix in ("publication-", "image-", "software-"):
+        if prefix + flat in known:
+            return prefix + flat
+    return None

@@ -3,7 +3,7 @@
 The stage that may import every other; nothing imports it. Commands live in submodules by theme
 (``local``: offline; ``remote``: plan and apply; ``records``: status, import, the lock;
 ``setup``: profile, tokens; ``emulator``: the local server and its curator's commands;
-``sources``: the samples of each source);
+``sources``: the samples of each source; ``convert``: other metadata files to a manifest);
 importing them registers them on the group defined in ``common``."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import sys
 
 import click
 
-from zenodeploy.cli import emulator, local, records, remote, setup, sources
+from zenodeploy.cli import convert, emulator, local, records, remote, setup, sources
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = ["cli", "emulator", "local", "main", "records", "remote", "setup", "sources"]
+__all__ = ["cli", "convert", "emulator", "local", "main", "records", "remote", "setup", "sources"]
 
 
 def main() -> None:

@@ -118,8 +118,9 @@ def _build(
     shown = positions.file
     findings: list[Finding] = []
     outside = bool(data.get("allow_outside", False))
+    shown_dir = str(Path(shown).parent)
     defaults, cited = expand_citation(
-        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside
+        data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside, shown_dir=shown_dir
     )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
@@ -150,8 +151,9 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
-            origin = _creators_from(raw, data.get("defaults") or {}, merged_defaults)
-            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside)
+            given = raw
+            raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside, shown_dir=shown_dir)
+            origin = _creators_from(given, raw, data.get("defaults") or {}, merged_defaults)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)
@@ -173,9 +175,18 @@ def _build(
     )
 
 
-def _creators_from(raw: Mapping[str, Any], defaults: Mapping[str, Any], merged: Mapping[str, Any]) -> str:
+def _creators_from(
+    raw: Mapping[str, Any],
+    expanded: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    merged: Mapping[str, Any],
+) -> str:
     """Where a deposition's creators come from: its own ``creators:``, ``defaults:``, a
-    CITATION.cff (``creators: {from: …}``) or, when the manifest names none, the user's profile."""
+    CITATION.cff (``creators: {from: …}``), the deposition's own ``from:`` files or, when none of
+    these names any, the user's profile."""
+    if not raw.get("creators") and raw.get("from") and expanded.get("creators"):
+        sources = raw["from"] if isinstance(raw["from"], list) else [raw["from"]]
+        return ", ".join(str(source) for source in sources)
     for value, place in (
         (raw.get("creators"), "the manifest"),
         (defaults.get("creators"), "the manifest's defaults"),
@@ -192,7 +203,8 @@ def _creators_from(raw: Mapping[str, Any], defaults: Mapping[str, Any], merged: 
 
 
 def _cited(problems: list[CitationProblem], positions: Positions) -> list[Finding]:
-    return [positions.finding(path, message, severity=severity) for path, message, severity in problems]
+    """Manifest problems located by ``positions``; findings in a source file pass through."""
+    return [p if isinstance(p, Finding) else positions.finding(p[0], p[1], severity=p[2]) for p in problems]
 
 
 def _problems(problems: Iterator[tuple[PathT, str]], base: PathT, positions: Positions) -> list[Finding]:
