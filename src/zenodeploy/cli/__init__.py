@@ -1,7 +1,7 @@
 """The ``zenodeploy`` command line: thin Click commands that call one core function each.
 
 The stage that may import every other; nothing imports it. Commands live in submodules by theme
-(``local``: offline; ``remote``: plan and apply; ``records``: status, import, the lock;
+(``local``: offline; ``remote``: plan and apply; ``records``: status, the lock; ``importing``: import;
 ``setup``: profile, tokens, emulator);
 importing them registers them on the group defined in ``common``."""
 
@@ -12,10 +12,10 @@ import sys
 
 import click
 
-from zenodeploy.cli import local, records, remote, setup
+from zenodeploy.cli import importing, local, records, remote, setup
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = ["cli", "local", "main", "records", "remote", "setup"]
+__all__ = ["cli", "importing", "local", "main", "records", "remote", "setup"]
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from zenodeploy.errors import ConflictError
@@ -12,23 +12,28 @@ from zenodeploy.model import DesiredDeposition
 from zenodeploy.zenodo.records import RecordDoc
 
 
-def body_for(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]:
+def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[str] = ()) -> dict[str, Any]:
     """The full-replace PUT body: our managed fields over the fields we do not manage.
 
     InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
     manifest does not own are carried over from the server's current document (owned ones it
-    leaves out are dropped: see ``metadata.OWNED``); only
+    leaves out are dropped: see ``metadata.OWNED``, unless ``kept`` on the server); only
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
     """
     remote = doc.json if doc else {}
-    metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
+    metadata = {**unowned("metadata", remote.get("metadata"), kept), **record["metadata"]}
     if not metadata.get("publication_date"):
         metadata["publication_date"] = dt.date.today().isoformat()
     return {
         "metadata": metadata,
-        "access": {"record": "public", "files": "public", **record.get("access", {})},
+        "access": {
+            "record": "public",
+            "files": "public",
+            **unowned("access", remote.get("access"), kept),
+            **record.get("access", {}),
+        },
         "custom_fields": {
-            **unowned("custom_fields", remote.get("custom_fields")),
+            **unowned("custom_fields", remote.get("custom_fields"), kept),
             **(record.get("custom_fields") or {}),
         },
         # The server resets what a PUT leaves out, the preview file chosen on the website included.
