@@ -68,6 +68,9 @@ def payload(i: int) -> dict[str, Any]:
     if i == 9:  # things the manifest cannot say: an additional title, an alternate identifier
         md["additional_titles"] = [{"title": "Another title", "type": {"id": "alternative-title"}}]
         md["identifiers"] = [{"identifier": "https://example.org/id/9", "scheme": "url"}]
+    if i == 12:  # owned fields the manifest cannot say: left to the server
+        md["creators"][1]["person_or_org"]["identifiers"] = [{"scheme": "gnd", "identifier": "118540238"}]
+        md["additional_descriptions"] = [{"description": "<p>Other.</p>", "type": {"id": "other"}}]
     if i % 9 == 8:
         md["contributors"] = [{**_person(i + 200), "role": {"id": "datacollector"}}]
     body: dict[str, Any] = {"metadata": md}

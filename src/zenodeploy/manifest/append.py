@@ -56,8 +56,8 @@ def append(text: str, entries: Sequence[str]) -> str:
     if _DEPOSITIONS.match(lines[start].rstrip("\n"))[1]:  # type: ignore[index]  # an empty flow list
         lines[start] = "depositions:\n"
     end = next((i for i in range(start + 1, len(lines)) if _TOP_LEVEL.match(lines[i])), len(lines))
-    while end > start + 1 and _blank_or_comment(lines[end - 1]) and end < len(lines):
-        end -= 1  # comments just above the next top-level key belong to it
+    while end > start + 1 and _blank_or_comment(lines[end - 1]):
+        end -= 1  # comments at the margin after the list belong to what follows (or to the file)
     items = (_ITEM.match(line) for line in lines[start + 1 : end])
     indent = next((m[1] for m in items if m), "  ")
     block = "".join(_indent(e, indent) for e in entries)
@@ -65,8 +65,7 @@ def append(text: str, entries: Sequence[str]) -> str:
 
 
 def _blank_or_comment(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
+    return not line.strip() or line.startswith("#")
 
 
 def _indent(text: str, indent: str) -> str:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from zenodeploy import vocabularies
 from zenodeploy.manifest.metadata import OWNED
 
 # Record fields with a manifest counterpart (metadata names, and ``section.name`` for the others).
@@ -87,6 +88,22 @@ def unmapped(record: Mapping[str, Any]) -> list[str]:
     return sorted(names)
 
 
+def lossy(record: Mapping[str, Any]) -> set[str]:
+    """Fields whose translation would drop a part the comparison does not look at (a creator's
+    GND id, a second ORCID): a later save would lose it, so they are left to the server."""
+    md = _obj(record.get("metadata"))
+    out = set()
+    for name in ("creators", "contributors"):
+        for person in md.get(name) or []:
+            schemes = [
+                str(_obj(i).get("scheme"))
+                for i in _obj(_obj(person).get("person_or_org")).get("identifiers") or []
+            ]
+            if any(s not in ("orcid", "ror") for s in schemes) or len(schemes) != len(set(schemes)):
+                out.add(name)
+    return out
+
+
 def description(html: str) -> str:
     """The stored HTML as the manifest's Markdown: raw HTML passes through Markdown unchanged;
     Jinja delimiters are kept literal."""
@@ -148,10 +165,9 @@ def _subjects(subjects: list[Any], out: dict[str, Any]) -> None:
 
 
 def _related(r: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "identifier": r.get("identifier"),
-        "relation": _obj(r.get("relation_type")).get("id"),
-    }
+    relation = str(_obj(r.get("relation_type")).get("id") or "")
+    named = vocabularies.entries("relation_types").get(relation, {}).get("datacite")
+    out: dict[str, Any] = {"identifier": r.get("identifier"), "relation": named or relation}
     if r.get("scheme"):
         out["scheme"] = r["scheme"]
     kind = _obj(r.get("resource_type")).get("id")

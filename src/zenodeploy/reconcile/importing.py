@@ -23,6 +23,7 @@ from zenodeploy.errors import ConfigError, TemplateError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.load import _deep_merge
 from zenodeploy.manifest.metadata import to_rdm
+from zenodeploy.manifest.profile import load_profile, profile_defaults
 from zenodeploy.reconcile import import_fetch
 from zenodeploy.reconcile.lock import Lock, lock_path
 from zenodeploy.reconcile.observe import Remote
@@ -104,16 +105,15 @@ def import_records(
     known = {e.record_id: k for k, e in lock.entries(server).items()}
     known |= {e.parent_id: k for k, e in lock.entries(server).items() if e.parent_id}
     blocks: list[str] = []
-    for remote in found.remotes:
+    defaults = _deep_merge(profile_defaults(load_profile()), data.get("defaults") or {})
+    for remote in sorted(found.remotes, key=lambda r: (len(r.record_id), r.record_id)):
         already = known.get(remote.record_id) or known.get(remote.parent_id or "")
         if already is not None:
             report.skipped.append((remote.record_id, f"already in the lock file as '{already}'"))
             continue
         key = unique_key(remote.doc.title or f"record-{remote.record_id}", taken)
         taken.add(key)
-        entry, kept, comments = _entry(
-            remote, key, data.get("defaults") or {}, manifest.parent, client, download
-        )
+        entry, kept, comments = _entry(remote, key, defaults, manifest.parent, client, download)
         blocks.append(append.entry_text(entry, comments))
         lock.set(server, key, remote.lock_entry())
         report.imported.append(
@@ -154,7 +154,7 @@ def _entry(
 ) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
     doc = remote.doc
     body = from_record.entry_for(doc.json)
-    kept = _differing(doc.json, body, defaults, base_dir)
+    kept = _differing(doc.json, body, defaults, base_dir) | from_record.lossy(doc.json)
     for label in kept:
         if label.startswith("access."):
             body.get("access", {}).pop(label.removeprefix("access."), None)
@@ -184,7 +184,8 @@ def _entry(
     if kept:
         entry["keep_on_server"] = sorted(kept)
     entry["publish"] = remote.state != "draft"
-    return entry, tuple(sorted(kept - {"files"})), comments
+    left = (kept - {"files"}) | set(from_record.unmapped(doc.json))
+    return entry, tuple(sorted(left)), comments
 
 
 def _differing(

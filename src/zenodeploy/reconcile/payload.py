@@ -21,7 +21,8 @@ def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
     """
     remote = doc.json if doc else {}
-    metadata = {**unowned("metadata", remote.get("metadata"), kept), **record["metadata"]}
+    carried = unowned("metadata", remote.get("metadata"), kept)
+    metadata = {**{k: _writable(k, v) if k in kept else v for k, v in carried.items()}, **record["metadata"]}
     if not metadata.get("publication_date"):
         metadata["publication_date"] = dt.date.today().isoformat()
     return {
@@ -42,6 +43,38 @@ def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[
             **({"default_preview": doc.default_preview} if doc and doc.default_preview else {}),
         },
     }
+
+
+def _writable(name: str, value: Any) -> Any:
+    """A field kept on the server, as a save accepts it: what a read adds to people (the names
+    and identifiers of ROR affiliations, the titles of roles and description types) is left
+    out (invenio-rdm-records: ``services/schemas/metadata.py``, dump-only fields)."""
+    if name in ("creators", "contributors") and isinstance(value, list):
+        return [_person(p) for p in value if isinstance(p, Mapping)]
+    if name == "additional_descriptions" and isinstance(value, list):
+        return [
+            {k: _ref(v) if k in ("type", "lang") else v for k, v in d.items()}
+            for d in value
+            if isinstance(d, Mapping)
+        ]
+    return value
+
+
+def _person(p: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(p)
+    if isinstance(p.get("affiliations"), list):
+        out["affiliations"] = [
+            {"id": a["id"]} if a.get("id") else {"name": a.get("name", "")}
+            for a in p["affiliations"]
+            if isinstance(a, Mapping)
+        ]
+    if isinstance(p.get("role"), Mapping):
+        out["role"] = _ref(p["role"])
+    return out
+
+
+def _ref(value: Any) -> Any:
+    return {"id": value["id"]} if isinstance(value, Mapping) and value.get("id") else value
 
 
 def kept_all(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:
