@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from zenodeploy.cli import cli
 from zenodeploy.errors import UsageError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.metadata import comparable, to_rdm
@@ -119,3 +123,21 @@ def test_the_inverse_mapping_gives_back_what_to_rdm_sends() -> None:
 def test_descriptions_with_jinja_delimiters_stay_literal() -> None:
     assert from_record.description("<p>{{ x }}</p>") == "{% raw %}<p>{{ x }}</p>{% endraw %}"
     assert from_record.description("<p>plain</p>") == "<p>plain</p>"
+
+
+def test_keep_on_server_files_and_files_together_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n")
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: k\n    title: A title\n    creators: [{family: Doe}]\n"
+        "    files: [a.csv]\n    keep_on_server: [files]\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1
+    assert "zenodeploy.yaml:7:21: depositions[0].keep_on_server: keep_on_server lists files" in result.output
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: k\n    title: A title\n    publish: true\n"
+        "    resource_type: dataset\n    keep_on_server: [files, creators]\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output  # no creators or files needed: the server has them

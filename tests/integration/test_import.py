@@ -65,11 +65,22 @@ def test_import_mine_of_twenty_varied_records_plans_no_change_and_applies_no_wri
     assert "creators" not in entries["Imported record 12"]
     assert entries["Imported record 12"]["keep_on_server"] == ["additional_descriptions", "creators", "files"]
 
+    emulator.reset_stats()
     stats = _no_changes(run, emulator, manifest)
     assert {p["found_by"] for p in stats} == {"lock"}
-    before = writes(emulator)
+    print(f"plan after the import: {emulator.stats()['requests']}")
+    emulator.reset_stats()
     run(emulator, "apply", str(manifest), "--yes")
-    assert writes(emulator) == before
+    print(f"apply after the import: {emulator.stats()['requests']}")
+    assert writes(emulator) == 0
+
+    lab = tmp_path / "lab" / "zenodeploy.yaml"
+    lab.parent.mkdir()
+    in_lab = run(emulator, "import", str(lab), "--community", "our-lab")
+    assert sorted(i["title"] for i in in_lab["imported"]) == [
+        f"Imported record {i}" for i in (11, 15, 19, 3, 3)
+    ]
+    _no_changes(run, emulator, lab)
 
     # What is kept on the server survives a change of what the manifest owns.
     twelve = next(i["record_id"] for i in report["imported"] if i["title"] == "Imported record 12")
