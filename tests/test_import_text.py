@@ -12,6 +12,7 @@ from zenodeploy.cli import cli
 from zenodeploy.errors import UsageError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.metadata import comparable, to_rdm
+from zenodeploy.reconcile import import_check
 from zenodeploy.reconcile.importing import unique_key
 from zenodeploy.zenodo.refs import record_id
 
@@ -141,3 +142,29 @@ def test_keep_on_server_files_and_files_together_is_a_located_error(tmp_path: Pa
     )
     result = CliRunner().invoke(cli, ["validate", str(manifest)])
     assert result.exit_code == 0, result.output  # no creators or files needed: the server has them
+
+
+def test_fields_the_loader_would_refuse_or_that_do_not_come_back_are_left_to_the_server(
+    tmp_path: Path,
+) -> None:
+    record = to_rdm(
+        {
+            "title": "A title",
+            "creators": [{"family": "Doe"}],
+            "license": "cc-by-4.0",
+            "software": {"repository": "https://github.com/x/y", "status": "active"},
+        },
+        "<p>d</p>",
+    )
+    record["metadata"]["resource_type"] = {"id": "dataset-of-the-future"}  # not in the shipped vocabulary
+    record["metadata"]["rights"] = [{"title": {"en": "My own licence"}}]  # no id: no manifest form
+    record["custom_fields"]["code:developmentStatus"] = {"id": "x" * 3}
+    body = from_record.entry_for(record)
+    kept = import_check.settle(record, body, {"license": "mit"}, tmp_path)
+    assert kept == {
+        "resource_type",
+        "rights",
+        "custom_fields.code:codeRepository",
+        "custom_fields.code:developmentStatus",
+    }
+    assert sorted(body) == ["creators", "description", "publisher", "title"]

@@ -71,6 +71,10 @@ def payload(i: int) -> dict[str, Any]:
     if i == 12:  # owned fields the manifest cannot say: left to the server
         md["creators"][1]["person_or_org"]["identifiers"] = [{"scheme": "gnd", "identifier": "118540238"}]
         md["additional_descriptions"] = [{"description": "<p>Other.</p>", "type": {"id": "other"}}]
+    if i == 14:  # a location without a place: the manifest needs one (a schema error): left to the server
+        md["locations"] = {
+            "features": [{"description": "a site", "geometry": {"type": "Point", "coordinates": [1.0, 2.0]}}]
+        }
     if i % 9 == 8:
         md["contributors"] = [{**_person(i + 200), "role": {"id": "datacollector"}}]
     body: dict[str, Any] = {"metadata": md}
@@ -118,6 +122,13 @@ def make_records(
                     headers={"Authorization": f"Bearer {admin}"},
                 )
                 assert accept.status_code == 200, accept.text
+        if i == 13:  # an edit left open on the website
+            api("POST", f"/records/{record['id']}/draft")
+            edited = {
+                **payload(i),
+                "metadata": {**payload(i)["metadata"], "title": "Imported record 13 (edited)"},
+            }
+            api("PUT", f"/records/{record['id']}/draft", json=edited)
         out.append(record)
     return out
 

@@ -49,7 +49,8 @@ def test_import_mine_of_twenty_varied_records_plans_no_change_and_applies_no_wri
 
     assert len(report["imported"]) == 20, report
     print(f"import --mine of 20 records: {report['requests']} requests")
-    assert report["requests"] == sum(emulator.stats()["requests"].values()) == 1
+    # one search; the record with an open edit is read as plan reads it (draft, then record)
+    assert report["requests"] == sum(emulator.stats()["requests"].values()) == 3
     assert writes(emulator) == 0
     validate = CliRunner().invoke(cli, ["validate", str(manifest)])
     assert validate.exit_code == 0, validate.output
@@ -62,7 +63,10 @@ def test_import_mine_of_twenty_varied_records_plans_no_change_and_applies_no_wri
     kept = {i["title"]: i["kept_on_server"] for i in report["imported"]}
     assert kept["Imported record 9"] == ["additional_titles", "identifiers"]
     assert kept["Imported record 12"] == ["additional_descriptions", "creators"]
+    assert kept["Imported record 14"] == ["locations"]
+    assert entries["Imported record 14"]["method"] == "Measured twice."
     assert "creators" not in entries["Imported record 12"]
+    assert entries["Imported record 13 (edited)"]["publish"] is False  # the open edit is not published
     assert entries["Imported record 12"]["keep_on_server"] == ["additional_descriptions", "creators", "files"]
 
     emulator.reset_stats()
@@ -189,7 +193,7 @@ def test_download_fetches_the_files_so_the_globs_match(
 
 
 def test_the_link_form_takes_a_doi_and_errors_say_what_is_wrong(
-    make_emulator: Callable[..., Emulator], tmp_path: Path
+    make_emulator: Callable[..., Emulator], tmp_path: Path, run: Run
 ) -> None:
     emulator = make_emulator(tokens={LOCAL_TOKEN: "local", "tok-colleague": "colleague"})
     mine = make_records(Api(emulator.url), 1)[0]
@@ -216,3 +220,7 @@ def test_the_link_form_takes_a_doi_and_errors_say_what_is_wrong(
         assert message in result.stderr, (ref, result.stderr)
         assert "Traceback" not in result.output
     assert manifest.read_text() == COMMENTED
+
+    everything = run(emulator, "import", str(tmp_path / "all.yaml"), "--mine")
+    assert [i["record_id"] for i in everything["imported"]] == [mine["id"]]  # not the colleague's
+    assert everything["skipped"] == [{"record_id": draft["id"], "reason": "a draft that was never published"}]

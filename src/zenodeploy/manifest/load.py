@@ -189,7 +189,7 @@ def _requirements(dep: Mapping[str, Any], sources: Mapping[str, Any]) -> Iterato
             (),
             "no creators: add 'creators:' here or under 'defaults:', or set a default creator with 'zenodeploy init'",
         )
-    if dep.get("publish") and not dep.get("resource_type"):
+    if dep.get("publish") and not dep.get("resource_type") and "resource_type" not in kept:
         yield (
             ("publish",),
             "publish: true needs a 'resource_type' (e.g. dataset); Zenodo refuses to publish without one",

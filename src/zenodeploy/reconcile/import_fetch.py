@@ -69,10 +69,11 @@ def mine(client: ZenodoClient, community: str | None = None) -> Found:
         query = f'parent.communities.ids:"{uuid}"'
     found = Found()
     hits = _search(client, query, False)
-    unsettled = {h.parent_id for h in hits if not _settled(h) and h.parent_id}
+    # An unpublished hit may be a new version of a published concept: look its concept up.
+    unsettled = {h.parent_id for h in hits if not h.is_published and h.parent_id}
     latest = _latest_per_concept(client, unsettled)
     for hit in hits:
-        best = hit if _settled(hit) else latest.get(hit.parent_id or "")
+        best = hit if hit.is_published else latest.get(hit.parent_id or "")
         if best is None:
             found.skipped.append((hit.id, "a draft that was never published"))
         else:

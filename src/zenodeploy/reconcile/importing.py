@@ -18,37 +18,16 @@ from typing import Any
 
 import yaml
 
-from zenodeploy.describe.render import render_description
-from zenodeploy.errors import ConfigError, TemplateError
+from zenodeploy.errors import ConfigError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.load import _deep_merge
-from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.manifest.profile import load_profile, profile_defaults
-from zenodeploy.reconcile import import_fetch
+from zenodeploy.reconcile import import_check, import_fetch
 from zenodeploy.reconcile.lock import Lock, lock_path
 from zenodeploy.reconcile.observe import Remote
-from zenodeploy.reconcile.receipts import fields
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.refs import record_id
 
-# A record field (as plans name it) → the manifest keys that express it.
-_KEYS: dict[str, tuple[str, ...]] = {
-    "rights": ("license", "licenses"),
-    "subjects": ("keywords", "subjects"),
-    "additional_descriptions": ("notes", "method"),
-    "custom_fields.journal:journal": ("journal",),
-    "custom_fields.meeting:meeting": ("meeting",),
-    "custom_fields.imprint:imprint": ("imprint",),
-    "custom_fields.thesis:thesis": ("thesis",),
-    "custom_fields.code:codeRepository": ("software",),
-    "custom_fields.code:programmingLanguage": ("software",),
-    "custom_fields.code:developmentStatus": ("software",),
-}
-_SOFTWARE = (
-    "custom_fields.code:codeRepository",
-    "custom_fields.code:programmingLanguage",
-    "custom_fields.code:developmentStatus",
-)
 _SERVER_LINE = re.compile(r"^(sandbox|zenodo|local|https://[^\s/]+(/\S*)?)$")
 
 
@@ -154,18 +133,7 @@ def _entry(
 ) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
     doc = remote.doc
     body = from_record.entry_for(doc.json)
-    kept = _differing(doc.json, body, defaults, base_dir) | from_record.lossy(doc.json)
-    for label in kept:
-        if label.startswith("access."):
-            body.get("access", {}).pop(label.removeprefix("access."), None)
-        for name in _KEYS.get(label, (label,)):
-            body.pop(name, None)
-    if not body.get("access"):
-        body.pop("access", None)
-    if "software" not in body:
-        kept |= {
-            label for label in _SOFTWARE if (doc.json.get("custom_fields") or {}).get(label.split(".", 1)[1])
-        }
+    kept = import_check.settle(doc.json, body, defaults, base_dir)
     communities = sorted({slug for _, slug in doc.communities if slug})
     entry: dict[str, Any] = {"key": key, **body}
     if communities:
@@ -183,29 +151,12 @@ def _entry(
         ]
     if kept:
         entry["keep_on_server"] = sorted(kept)
-    entry["publish"] = remote.state != "draft"
+    # An open edit is left for you to publish or discard: publish: true would publish it.
+    entry["publish"] = remote.state == "published"
+    if remote.state == "edit-pending":
+        comments.insert(0, "an edit of this record is open on the server (read from the edit, not published)")
     left = (kept - {"files"}) | set(from_record.unmapped(doc.json))
     return entry, tuple(sorted(left)), comments
-
-
-def _differing(
-    record: Mapping[str, Any], body: Mapping[str, Any], defaults: Mapping[str, Any], base_dir: Path
-) -> set[str]:
-    """The fields whose manifest form (``body`` over ``defaults``) does not give back ``record``'s value."""
-    merged = _deep_merge(defaults, body)
-    html = None
-    if merged.get("description"):
-        try:
-            spec = merged["description"]
-            html = render_description(spec, context={}, base_dir=base_dir, where="import").html
-        except TemplateError:
-            return {"description"} | _differing(
-                record, {k: v for k, v in body.items() if k != "description"}, defaults, base_dir
-            )
-    desired = to_rdm(merged, html)
-    ours = dict(fields(desired, desired))
-    theirs = dict(fields(record, desired))
-    return {label for label, value in ours.items() if theirs.get(label) != value}
 
 
 def _download(client: ZenodoClient, remote: Remote, folder: Path) -> None:
