@@ -14,6 +14,8 @@ from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.metadata import comparable, to_rdm
 from zenodeploy.reconcile import import_check
 from zenodeploy.reconcile.importing import unique_key
+from zenodeploy.reconcile.payload import body_for
+from zenodeploy.zenodo.records import RecordDoc
 from zenodeploy.zenodo.refs import record_id
 
 ZENODO = "https://zenodo.org"
@@ -168,3 +170,43 @@ def test_fields_the_loader_would_refuse_or_that_do_not_come_back_are_left_to_the
         "custom_fields.code:developmentStatus",
     }
     assert sorted(body) == ["creators", "description", "publisher", "title"]
+
+
+def test_a_save_carries_over_only_what_is_kept_on_the_server() -> None:
+    server = {
+        "metadata": {
+            "title": "Old",
+            "rights": [{"id": "mit", "title": {"en": "MIT"}}],
+            "creators": [
+                {
+                    "person_or_org": {"type": "personal", "family_name": "Doe", "name": "Doe"},
+                    "affiliations": [
+                        {"id": "05dxps055", "name": "Brown", "identifiers": [{"scheme": "ror"}]}
+                    ],
+                    "role": {"id": "other", "title": {"en": "Other"}},
+                }
+            ],
+        },
+        "access": {
+            "record": "public",
+            "files": "restricted",
+            "status": "embargoed",
+            "embargo": {"active": True, "until": "2031-01-01"},
+        },
+    }
+    doc = RecordDoc.parse(server)
+    ours = {"metadata": {"title": "New"}, "access": {"record": "public", "files": "public"}}
+    owned = body_for(ours, doc)
+    assert "rights" not in owned["metadata"]  # owned: the manifest leaves it out, so it goes
+    assert owned["access"] == {"record": "public", "files": "public"}
+    kept = body_for(
+        ours | {"access": {"record": "public"}}, doc, {"rights", "creators", "access.files", "access.embargo"}
+    )
+    assert kept["metadata"]["rights"] == server["metadata"]["rights"]
+    assert kept["metadata"]["creators"][0]["affiliations"] == [{"id": "05dxps055"}]
+    assert kept["metadata"]["creators"][0]["role"] == {"id": "other"}
+    assert kept["access"] == {
+        "record": "public",
+        "files": "restricted",
+        "embargo": {"active": True, "until": "2031-01-01"},
+    }

@@ -23,7 +23,7 @@ from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.load import _deep_merge
 from zenodeploy.manifest.profile import load_profile, profile_defaults
 from zenodeploy.reconcile import import_check, import_fetch
-from zenodeploy.reconcile.lock import Lock, lock_path
+from zenodeploy.reconcile.lock import Lock, LockEntry, lock_path
 from zenodeploy.reconcile.observe import Remote
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.refs import record_id
@@ -84,6 +84,7 @@ def import_records(
     known = {e.record_id: k for k, e in lock.entries(server).items()}
     known |= {e.parent_id: k for k, e in lock.entries(server).items() if e.parent_id}
     blocks: list[str] = []
+    entries: list[tuple[str, LockEntry]] = []
     defaults = _deep_merge(profile_defaults(load_profile()), data.get("defaults") or {})
     for remote in sorted(found.remotes, key=lambda r: (len(r.record_id), r.record_id)):
         already = known.get(remote.record_id) or known.get(remote.parent_id or "")
@@ -92,9 +93,10 @@ def import_records(
             continue
         key = unique_key(remote.doc.title or f"record-{remote.record_id}", taken)
         taken.add(key)
+        known[remote.record_id] = key  # named twice (an id and --mine): imported once
         entry, kept, comments = _entry(remote, key, defaults, manifest.parent, client, download)
         blocks.append(append.entry_text(entry, comments))
-        lock.set(server, key, remote.lock_entry())
+        entries.append((key, remote.lock_entry()))
         report.imported.append(
             Imported(key, remote.record_id, remote.doi, remote.doc.title, kept, len(remote.files))
         )
@@ -108,6 +110,8 @@ def import_records(
             manifest.write_text(append.new_manifest(blocks, line), "utf-8")
         else:
             manifest.write_text(append.append(text, blocks), "utf-8")
+    for key, lock_entry in entries:  # after the manifest: a lock entry always has its entry
+        lock.set(server, key, lock_entry)
     lock.compact()
     return report
 

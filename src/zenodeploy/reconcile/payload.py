@@ -30,7 +30,8 @@ def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[
         "access": {
             "record": "public",
             "files": "public",
-            **unowned("access", remote.get("access"), kept),
+            # only what is left to the server: access is the manifest's unless kept
+            **{k: v for k, v in (remote.get("access") or {}).items() if f"access.{k}" in kept},
             **record.get("access", {}),
         },
         "custom_fields": {
