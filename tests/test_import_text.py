@@ -169,7 +169,7 @@ def test_fields_the_loader_would_refuse_or_that_do_not_come_back_are_left_to_the
         "custom_fields.code:codeRepository",
         "custom_fields.code:developmentStatus",
     }
-    assert sorted(body) == ["creators", "description", "publisher", "title"]
+    assert sorted(body) == ["creators", "description", "title"]  # publisher: Zenodo is the default
 
 
 def test_a_save_carries_over_only_what_is_kept_on_the_server() -> None:

@@ -207,6 +207,9 @@ def test_the_link_form_takes_a_doi_and_errors_say_what_is_wrong(
     assert linked.exit_code == 0, linked.output
     assert f"imported-record-1 is now record {mine['id']} (published)" in linked.output
 
+    unknown_key = _cli(emulator, "import", str(manifest), "no-such-key", mine["id"])
+    assert "has no deposition with key 'no-such-key' (it has: imported-record-1)" in unknown_key.stderr
+
     for ref, message in [
         (theirs["id"], f"record {theirs['id']} on {emulator.url} belongs to another account"),
         ("10.5072/zenodo.999999", "no record 999999 on"),

@@ -85,9 +85,19 @@ def _link_form(manifest: Path, records: tuple[str, ...], key: str | None) -> tup
     if len(records) == 2 and manifest.exists():
         from zenodeploy.reconcile.importing import manifest_keys
 
-        if records[0] in manifest_keys(manifest):
+        keys = manifest_keys(manifest)
+        if records[0] in keys:
             return records[0], records[1]
+        if not _looks_like_a_record(records[0]):
+            raise UsageError(
+                f"{manifest} has no deposition with key '{records[0]}' (it has: {', '.join(sorted(keys)) or 'none'}). "
+                "To link a record, name one of its keys; to import records, give their ids, DOIs or addresses."
+            )
     return None
+
+
+def _looks_like_a_record(ref: str) -> bool:
+    return ref.isdigit() or "/" in ref or ref.lower().startswith(("10.", "doi:"))
 
 
 def _show(report: ImportReport, fmt: str) -> None:

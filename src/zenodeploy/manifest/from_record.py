@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from zenodeploy import vocabularies
-from zenodeploy.manifest.metadata import OWNED
+from zenodeploy.manifest.metadata import DEFAULT_PUBLISHER, OWNED
 
 # Record fields with a manifest counterpart (metadata names, and ``section.name`` for the others).
 MAPPED = frozenset(
@@ -43,7 +43,7 @@ def entry_for(record: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("publication_date", "version"):
         if md.get(name):
             out[name] = str(md[name])
-    if md.get("publisher"):
+    if md.get("publisher") and md["publisher"] != DEFAULT_PUBLISHER:
         out["publisher"] = md["publisher"]
     out["creators"] = [_person(p) for p in md.get("creators") or []]
     if md.get("contributors"):
