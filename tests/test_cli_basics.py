@@ -34,3 +34,17 @@ def test_apply_dry_run_points_at_plan() -> None:
     result = CliRunner().invoke(cli, ["apply", "x.yaml", "--dry-run"])
     assert result.exit_code == 2
     assert "'zenodeploy plan MANIFEST' shows what apply would do, writing nothing" in result.output
+
+
+def test_render_html_without_output_prints_one_page_or_asks_for_a_folder(tmp_path: Path) -> None:
+    bulk = str(Path(__file__).resolve().parent.parent / "examples" / "bulk-studies" / "zenodeploy.yaml")
+    several = CliRunner().invoke(cli, ["render", bulk, "--format", "html"])
+    assert several.exit_code == 2
+    assert "--format html prints one page" in several.output and "has 3 depositions" in several.output
+    assert "<html" not in several.output
+    one = CliRunner().invoke(cli, ["render", bulk, "--format", "html", "--only", "study-soil-2021"])
+    assert one.exit_code == 0, one.output
+    assert one.output.count("<html") == 1
+    written = CliRunner().invoke(cli, ["render", bulk, "--format", "html", "--output", str(tmp_path)])
+    assert written.exit_code == 0, written.output
+    assert len(list(tmp_path.glob("*.html"))) == 3

@@ -103,6 +103,39 @@ def test_existing_files_are_never_overwritten_without_force(tmp_path: Path) -> N
     assert (tmp_path / "templates" / "description.md.j2").read_text("utf-8") != "mine"
 
 
+def test_an_existing_project_is_reported_before_any_question(tmp_path: Path) -> None:
+    (tmp_path / "zenodeploy.yaml").write_text("mine", "utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)], input=_answers(*[""] * 7))
+    assert result.exit_code == 1
+    assert "Family name" not in result.output and "Account type" not in result.output
+    assert f"error: {tmp_path / 'zenodeploy.yaml'} already exists" in result.output
+
+
+def test_end_of_input_is_a_clean_message_and_writes_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "p")], input=_answers("", "Doe"))
+    assert result.exit_code == 2
+    assert "Aborted!" not in result.output
+    assert "error: no answer to 'Given name(s)': the input ended, and nothing was written." in result.output
+    assert "--no-input" in result.output
+    assert not (tmp_path / "p").exists() and not profile_path().exists()
+
+
+def test_gitignore_gets_the_state_folder_once(tmp_path: Path) -> None:
+    flags = ["--no-input", "--family", "Doe", "--given", "Jane"]
+    fresh = CliRunner().invoke(cli, ["init", str(tmp_path / "new"), *flags])
+    assert fresh.exit_code == 0, fresh.output
+    assert (tmp_path / "new" / ".gitignore").read_text("utf-8") == ".zenodeploy/\n"
+    assert f"wrote {tmp_path / 'new' / '.gitignore'}" in fresh.output
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / ".gitignore").write_text("*.pyc", "utf-8")
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "old"), *flags]).exit_code == 0
+    assert (tmp_path / "old" / ".gitignore").read_text("utf-8") == "*.pyc\n.zenodeploy/\n"
+    again = CliRunner().invoke(cli, ["init", str(tmp_path / "old"), *flags, "--force"])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "old" / ".gitignore").read_text("utf-8") == "*.pyc\n.zenodeploy/\n"
+    assert ".gitignore" not in again.output
+
+
 def test_second_init_reuses_the_saved_answers_and_keeps_the_profile(tmp_path: Path) -> None:
     first = ["init", str(tmp_path / "a"), "--no-input", "--family", "Doe", "--given", "Jane"]
     assert CliRunner().invoke(cli, first).exit_code == 0

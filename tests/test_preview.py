@@ -210,3 +210,28 @@ def test_preview_page_lists_warnings_and_doi(tmp_path: Path) -> None:
     )
     assert "Removed by Zenodo" in page and "line 3: image ![fig](fig.png) is removed" in page
     assert 'href="https://doi.org/10.5281/zenodo.42"' in page
+
+
+def test_badges_follow_the_state_and_funding_and_communities_are_shown() -> None:
+    metadata = {
+        "creators": [{"family": "Doe"}],
+        "publication_date": "2024-05-01",
+        "communities": ["chemistry"],
+        "funding": [
+            {
+                "funder": "00k4n6c32",
+                "award": {"number": "101000001", "title": "Big <Grant>", "url": "https://x.eu/1"},
+            },
+            {"funder": {"name": "Wellcome"}, "award": "00k4n6c32::101000000"},
+            {"funder": "NSF", "award": {"number": "9", "url": "javascript:alert(1)"}},
+        ],
+    }
+    draft = preview_page(title="T", description=None, metadata=metadata, files=[])
+    assert "Not published yet" in draft and "Published 2024-05-01" not in draft
+    assert "<li>chemistry</li>" in draft and "Asked to include it when it is published" in draft
+    assert '<th>00k4n6c32</th><td><a href="https://x.eu/1">101000001 · Big &lt;Grant&gt;</a></td>' in draft
+    assert "<th>Wellcome</th><td>00k4n6c32::101000000</td>" in draft
+    assert "<th>NSF</th><td>9</td>" in draft and "javascript:" not in draft
+    published = preview_page(title="T", description=None, metadata=metadata, files=[], doi="10.5281/zenodo.4")
+    assert "Published 2024-05-01" in published and "Not published yet" not in published
+    assert "Asked to include it" not in published and "<li>chemistry</li>" in published

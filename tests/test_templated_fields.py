@@ -48,3 +48,31 @@ def test_a_variable_not_listed_under_env_is_not_visible(
     with pytest.raises(ManifestError) as caught:
         load_manifest(write(tmp_path, text))
     assert any("SECRET_THING" in f.message and "env:" in f.message for f in caught.value.findings)
+
+
+BULK = Path(__file__).resolve().parent.parent / "examples" / "bulk-studies"
+ALL_STUDIES = "(for_each items studies/river-2023, studies/soil-2021, studies/soil-2022)"
+
+
+@pytest.mark.parametrize(
+    ("good", "typo", "field"),
+    [
+        ("{{ item.name }}", "{{ item.nme }}", "depositions[0].key"),
+        ("{{ item.path }}/data", "{{ item.pth }}/data", "depositions[0].files[0].path"),
+        ("{{ item.meta.summary }}", "{{ item.meta.sumary }}", "depositions[0].description"),
+    ],
+)
+def test_a_template_error_in_for_each_is_one_finding_naming_the_folders(
+    tmp_path: Path, good: str, typo: str, field: str
+) -> None:
+    import shutil
+
+    from zenodeploy.reconcile.resolve import check
+
+    shutil.copytree(BULK, tmp_path, dirs_exist_ok=True)
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace(good, typo), "utf-8")
+    findings, _ = check(manifest)
+    assert [f.path for f in findings] == [field]
+    assert findings[0].message.endswith(ALL_STUDIES)
+    assert "has no attribute" in findings[0].message

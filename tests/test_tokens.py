@@ -184,7 +184,7 @@ def test_login_check_reports_account_and_write_access_and_leaves_no_draft(emulat
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"token from the token given accepted by {emulator.url}"
+    assert lines[0] == f"token from standard input accepted by {emulator.url}"
     assert lines[1] == "account: user alice (0 drafts and records)"
     assert lines[2] == "can write: yes (created and deleted an empty draft)"
     assert tokens.stored_token(emulator.url) == SECRET
@@ -208,7 +208,7 @@ def test_a_refused_token_is_not_stored(emulator: Emulator) -> None:
         cli, ["login", "--server", emulator.url, "--token-stdin", "--check"], input=WRONG
     )
     assert result.exit_code == 1
-    assert f"error: {emulator.url} refused the token from the token given (403)" in result.output
+    assert f"error: {emulator.url} refused the token from standard input (403)" in result.output
     assert tokens.stored_token(emulator.url) is None
 
 

@@ -78,7 +78,7 @@ def test_the_runnable_blocks_are_found_and_need_no_account() -> None:
     steps = runnable_steps(TUTORIAL.read_text("utf-8"))
     commands = [s.command for s in steps]
     assert any(c.startswith("zenodeploy init") for c in commands)
-    for verb in ("plan", "apply", "status"):
+    for verb in ("plan", "apply", "status", "emulator requests", "emulator accept"):
         assert any(c.startswith(f"zenodeploy {verb}") for c in commands), verb
     for command in commands:
         assert "login" not in command and "sandbox" not in command, command

@@ -96,3 +96,28 @@ def test_cli_prints_url_token_and_lines_that_work(
     draft_url = re.search(rf"{re.escape(url)}/uploads/\d+", applied.output)
     assert draft_url and "Title of the dataset" in requests.get(draft_url.group(0), timeout=10).text
     assert draft_url.group(0).removeprefix(url) in requests.get(f"{url}/", timeout=10).text
+
+
+def test_cli_announces_itself_to_the_curator_commands_while_it_runs(tmp_path: Path) -> None:
+    data = tmp_path / "emu"
+    command = [sys.executable, "-m", "zenodeploy", "emulator", "--data", str(data), "--community", "my-lab"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Ctrl-C"):
+                break
+        assert f"community requests: zenodeploy emulator requests --data {data}" in lines
+        announced = data / "serving.json"
+        assert announced.stat().st_mode & 0o777 == 0o600  # it holds the admin token
+        listed = CliRunner().invoke(cli, ["emulator", "communities", "--data", str(data)])
+        assert listed.exit_code == 0, listed.output
+        assert "my-lab  (review policy closed)" in listed.output.splitlines()
+    finally:
+        process.terminate()  # SIGTERM: cleans up as Ctrl-C does
+        process.wait(timeout=10)
+        process.stdout.close()
+    assert process.returncode == 0
+    assert not announced.exists()

@@ -110,3 +110,61 @@ def test_a_curator_of_an_open_community_is_published_at_once(
     assert open_requests(emulator) == []
     again = run(emulator, "plan", str(manifest))
     assert again[0]["actions"] == [] and again[0]["communities"] == {"our-lab": "accepted"}
+
+
+def _curator(*args: str) -> Any:
+    return CliRunner().invoke(cli, ["emulator", *args])
+
+
+def test_the_curator_commands_decide_on_a_running_emulator_and_on_its_folder(
+    make_emulator: Callable[..., Emulator], manifest: Path, run: Callable[..., Any], tmp_path: Path
+) -> None:
+    from zenodeploy.cli.emulator_admin import announce
+
+    data = tmp_path / "emu"
+    emulator = make_emulator(data_dir=data, communities=("chemistry", "teaching"))
+    # Only the announcement leads to the running emulator: this folder holds no data of its own.
+    announced = tmp_path / "announced"
+    announced.mkdir()
+    announce(announced, emulator.url, emulator.admin_token)
+    assert run(emulator, "apply", str(manifest), "--yes")["depositions"][0]["state"] == "in review"
+    record = run(emulator, "status", str(manifest))[0]["record_id"]
+    listed = _curator("requests", "--data", str(announced))
+    assert listed.exit_code == 0, listed.output
+    request_id = open_requests(emulator)[0]["id"]
+    assert listed.output == f"{request_id}  submitted  submission of record {record} into chemistry\n"
+    accepted = _curator("--data", str(announced), "accept")  # the group's --data serves too
+    assert accepted.exit_code == 0, accepted.output
+    assert accepted.output == f"accepted {request_id}: submission of record {record} into chemistry\n"
+    assert run(emulator, "status", str(manifest))[0]["state"] == "published"
+
+    manifest.write_text(manifest.read_text().replace("[chemistry]", "[chemistry, teaching]"))
+    run(emulator, "apply", str(manifest), "--yes")
+    inclusion = open_requests(emulator)[0]["id"]
+    emulator.stop()  # from now on only the folder: the command opens it for the call
+    declined = _curator("decline", inclusion[:8], "--data", str(data))
+    assert declined.exit_code == 0, declined.output
+    assert declined.output == f"declined {inclusion}: inclusion of record {record} into teaching\n"
+    again = make_emulator(data_dir=data)
+    import requests
+
+    hits = requests.get(f"{again.url}/api/_emulator/requests", headers=again.admin_headers, timeout=10).json()
+    assert [r["status"] for r in hits["hits"] if r["id"] == inclusion] == ["declined"]
+
+
+def test_the_curator_commands_say_what_to_do(make_emulator: Callable[..., Emulator], tmp_path: Path) -> None:
+    data = tmp_path / "emu"
+    make_emulator(data_dir=data).stop()
+    nothing = _curator("accept", "--data", str(data))
+    assert nothing.exit_code == 2
+    assert (
+        "error: no open request to accept: an apply that submits a deposition to a community"
+        in nothing.output
+    )
+    unknown = _curator("decline", "abc", "--data", str(data))
+    assert "error: no request id starts with 'abc'; open requests: none." in unknown.output
+    empty = _curator("requests", "--data", str(tmp_path / "nothing-here"))
+    assert empty.exit_code == 2 and "holds no emulator data" in empty.output
+    added = _curator("communities", "--add", "my-lab:open", "--data", str(data))
+    assert added.exit_code == 0, added.output
+    assert "my-lab  (review policy open)" in added.output.splitlines()

@@ -108,7 +108,7 @@ def test_the_token_is_not_in_connection_errors(client: ZenodoClient, rsps: respo
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert str(info.value) == (
         "GET /api/records/1 could not reach the server (ConnectionError). Check the network connection "
-        "and that zenodo.test is up, then run apply again."
+        "and that zenodo.test is up, then run the command again."
     )
 
 
@@ -188,7 +188,7 @@ def test_retries_stop_after_max_attempts(
     for _ in range(5):
         rsps.get(f"{BASE}/api/records/1", status=500, json={"status": 500, "message": "Internal error."})
     with pytest.raises(
-        ServerFailed, match=r"failed \(500\): Internal error\. The server failed; run apply again later"
+        ServerFailed, match=r"failed \(500\): Internal error\. The server failed; run the command again later"
     ):
         client.get_record("1")
     assert len(rsps.calls) == 5 and len(clock.sleeps) == 4

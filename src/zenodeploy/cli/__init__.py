@@ -2,7 +2,7 @@
 
 The stage that may import every other; nothing imports it. Commands live in submodules by theme
 (``local``: offline; ``remote``: plan and apply; ``records``: status, the lock; ``importing``: import;
-``setup``: profile, tokens, emulator);
+``setup``: profile, tokens; ``emulator``: the local server and its curator's commands);
 importing them registers them on the group defined in ``common``."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import sys
 
 import click
 
-from zenodeploy.cli import importing, local, records, remote, setup
+from zenodeploy.cli import emulator, importing, local, records, remote, setup
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = ["cli", "importing", "local", "main", "records", "remote", "setup"]
+__all__ = ["cli", "emulator", "importing", "local", "main", "records", "remote", "setup"]
 
 
 def main() -> None:

@@ -97,7 +97,8 @@ def schema() -> None:
     type=click.Choice(["text", "json", "html"]),
     default="text",
     show_default=True,
-    help="json: one document, the list of depositions (one file each with --output).",
+    help="json: one document, the list of depositions (one file each with --output); html: one page, "
+    "so several depositions need --output or --only.",
 )
 @click.option(
     "--output",
@@ -119,16 +120,24 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     loaded = load_manifest(manifest, profile=_profile())
     resolution = resolve.resolve(loaded, only=only)
     by_key = {d.key: d.data for d in loaded.depositions}
+    origin = {d.key: d.creators_from for d in loaded.depositions}
     for finding in resolution.warnings:
         click.echo(finding.format(), err=True)
+    if fmt == "html" and output is None and len(resolution.depositions) > 1:
+        raise click.UsageError(
+            f"--format html prints one page, and {manifest} has {len(resolution.depositions)} depositions; "
+            "pass --output DIR (one page each) or --only KEY."
+        )
     if fmt == "json" and output is None:
         # One JSON document for the whole manifest (a list, as plan --format json prints).
-        documents = [report.rendered_json(desired) for desired in resolution.depositions]
+        documents = [report.rendered_json(desired, origin[desired.key]) for desired in resolution.depositions]
         click.echo(json.dumps(documents, indent=2, ensure_ascii=False))
         return
     for desired in resolution.depositions:
         if fmt == "json":
-            text = json.dumps(report.rendered_json(desired), indent=2, ensure_ascii=False)
+            text = json.dumps(
+                report.rendered_json(desired, origin[desired.key]), indent=2, ensure_ascii=False
+            )
         elif fmt == "html":
             data = by_key[desired.key]
             text = preview_page(
@@ -138,7 +147,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
                 files=desired.files,
             )
         else:
-            text = report.rendered_text(desired)
+            text = report.rendered_text(desired, origin[desired.key])
         if output is None:
             click.echo(text)
         else:

@@ -126,9 +126,10 @@ def _in_keyring(server: str) -> bool:
         return False
 
 
-def login(server: str, token: str | None, *, check: bool) -> LoginResult:
+def login(server: str, token: str | None, *, check: bool, given_by: str = "the prompt") -> LoginResult:
     """Store ``token`` for ``server`` (checked first when ``check``: a refused token is not stored).
 
+    ``given_by`` says where ``token`` came from ("the prompt", "standard input") in messages.
     With ``token`` None, ``check`` verifies the token a run would use (environment or stored).
     """
     server_key(server)  # unknown servers and 'local' fail before anything else
@@ -141,6 +142,6 @@ def login(server: str, token: str | None, *, check: bool) -> LoginResult:
                 + (f", or set {var}." if var else " (ZENODO_TOKEN is only ever sent to zenodo.org).")
             )
         return LoginResult(None, check_token(server, found[0], source=found[1]), None)
-    result = check_token(server, token, source="the token given") if check else None
+    result = check_token(server, token, source=given_by) if check else None
     where = store_token(server, token)
     return LoginResult(where, result, env_token(server))

@@ -59,11 +59,13 @@ def _source(f: LocalFile) -> str:
     return str(f.source)
 
 
-def rendered_text(desired: DesiredDeposition) -> str:
-    """``render --format text``: the metadata as sent, the file table, the Markdown description."""
+def rendered_text(desired: DesiredDeposition, creators_from: str) -> str:
+    """``render --format text``: where the creators come from, the metadata as sent, the file
+    table, the Markdown description."""
     meta = json.dumps(desired.record, indent=2, ensure_ascii=False)
     parts = [
         click.style(f"== {desired.key}", bold=True),
+        f"creators from {creators_from}",
         "metadata (as sent to Zenodo):",
         meta,
         f"files ({len(desired.files)}):",
@@ -74,9 +76,10 @@ def rendered_text(desired: DesiredDeposition) -> str:
     return "\n".join(parts)
 
 
-def rendered_json(desired: DesiredDeposition) -> dict[str, Any]:
+def rendered_json(desired: DesiredDeposition, creators_from: str) -> dict[str, Any]:
     return {
         "key": desired.key,
+        "creators_from": creators_from,
         "record": desired.record,
         "files": [
             {

@@ -1,4 +1,4 @@
-"""Setting up: init (first login), login/logout (tokens), the local emulator."""
+"""Setting up: init (first login), login/logout (tokens)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from zenodeploy.cli.common import (
     cli,
     handle_errors,
 )
+from zenodeploy.errors import UsageError
 
 
 @cli.command()
@@ -43,6 +44,8 @@ def init(
     from zenodeploy.cli import starter as init_mod
 
     given = {"type": kind, "license": options.pop("license_"), **options}
+    if not force:
+        init_mod.check_free(directory)
     answers = init_mod.gather(given, None if no_input else _ask, _profile())
     result = init_mod.init_project(directory, answers, force=force)
     for path in ([result.profile] if result.profile else []) + list(result.files):
@@ -64,7 +67,16 @@ def _ask(question: Any) -> str:
         return result
 
     default = question.default if question.default is not None else ("" if question.optional else None)
-    answer: str = click.prompt(question.text, default=default, value_proc=convert, show_default=bool(default))
+    try:
+        answer: str = click.prompt(
+            question.text, default=default, value_proc=convert, show_default=bool(default)
+        )
+    except click.Abort:  # end of input (or Ctrl-C) while asking
+        click.echo(err=True)
+        raise UsageError(
+            f"no answer to '{question.text}': the input ended, and nothing was written. Answer in a "
+            "terminal, or pass --no-input with the answers as options (zenodeploy init --help)."
+        ) from None
     return answer
 
 
@@ -99,7 +111,8 @@ def login(server: str | None, token_stdin: bool, check: bool) -> None:
         click.echo(f"Create a token at {tokens.server_key(server)}/account/settings/applications/tokens/new/")
         click.echo("with the scopes deposit:write and deposit:actions, then paste it (input is hidden).")
         token = click.prompt("Access token", hide_input=True)
-    result = login_mod.login(server, token, check=check)
+    given_by = "standard input" if token_stdin else "the prompt"
+    result = login_mod.login(server, token, check=check, given_by=given_by)
     if result.check is not None:
         c = result.check
         click.echo(f"token from {c.source} accepted by {c.server}")
@@ -129,70 +142,3 @@ def logout(server: str | None) -> None:
         click.echo(f"removed the token for {tokens.server_key(server)} from {where}")
     if not removed:
         click.echo(f"no stored token for {tokens.server_key(server)}")
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=0, type=int, help="Port to listen on (0 picks a free one).")
-@click.option(
-    "--data", type=click.Path(file_okay=False, path_type=Path), help="State directory (kept across runs)."
-)
-@click.option("--token", "tokens", multiple=True, metavar="TOKEN[=USER]", help="Accepted token (repeatable).")
-@click.option("--rate-limit", default="off", metavar="N|zenodo|documented|off", help="Requests per minute.")
-@click.option("--community", "communities", multiple=True, metavar="SLUG", help="A community (repeatable).")
-@click.option(
-    "--admin-token", metavar="TOKEN", help="Token for /api/_emulator/* (default: a random one, printed)."
-)
-@click.option(
-    "--max-file-size", type=click.IntRange(1), metavar="BYTES", help="Largest file (default: 50 GB)."
-)
-@click.option("--quota", type=click.IntRange(1), metavar="BYTES", help="Bytes per record (default: 50 GB).")
-@handle_errors
-def emulator(
-    host: str,
-    port: int,
-    data: Path | None,
-    tokens: tuple[str, ...],
-    rate_limit: str,
-    communities: tuple[str, ...],
-    admin_token: str | None,
-    max_file_size: int | None,
-    quota: int | None,
-) -> None:
-    """Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first, then the
-    token and the lines that point zenodeploy at it. Its root page lists records and drafts.
-
-    Its admin endpoints (/api/_emulator/: faults, stats, deciding requests) need the admin token,
-    sent as 'Authorization: Bearer TOKEN'.
-
-    \b
-    Example:
-      zenodeploy emulator --port 5000 --data .emulator
-      export ZENODEPLOY_TOKEN=zenodeploy-local
-      zenodeploy apply zenodeploy.yaml --server http://127.0.0.1:5000 --token-env ZENODEPLOY_TOKEN
-    """
-    from zenodeploy.emulator import server as emulator_server
-
-    settings = emulator_server.cli_settings(data, tokens, rate_limit, communities)
-    limits = {"max_file_size": max_file_size, "quota_size": quota}
-    settings.update({k: v for k, v in limits.items() if v is not None})
-    running = emulator_server.start(host=host, port=port, admin_token=admin_token, **settings)
-    click.echo(running.url)
-    token, user = next(iter(settings["tokens"].items()))
-    shown_admin = "the one given with --admin-token" if admin_token else running.admin_token
-    click.echo(
-        f"records and drafts: {running.url}/ (data in {settings['data_dir']}, kept across runs)\n"
-        f"token: {token} (user {user})\n"
-        "point zenodeploy at it (a token is sent only to a server it is named for):\n"
-        f"  export ZENODEPLOY_TOKEN={token}\n"
-        f"  zenodeploy apply zenodeploy.yaml --server {running.url} --token-env ZENODEPLOY_TOKEN\n"
-        f"admin token for /api/_emulator/*: {shown_admin}\n"
-        "Ctrl-C stops it."
-    )
-    sys.stdout.flush()
-    try:
-        running.wait()
-    except KeyboardInterrupt:
-        click.echo("emulator stopped.", err=True)
-    finally:
-        running.stop()

@@ -22,6 +22,7 @@ from zenodeploy.manifest import checks, profile
 
 SCHEMA_URL = "https://zenodeploy.github.io/schema/v1/zenodeploy.schema.json"
 TYPES = ("personal", "organizational")
+STARTER_FILES = ("zenodeploy.yaml", "templates/description.md.j2", "data/README.md")
 
 
 def _text(value: str) -> str:
@@ -48,8 +49,9 @@ def check_orcid(value: str) -> str:
     if not value:
         return ""
     bare = checks.normalize_orcid(value).upper()
-    if not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
-        raise ValueError(f"'{value}' is not an ORCID iD; it looks like 0000-0002-1825-0097")
+    problem = checks.orcid_shape(bare)
+    if problem:
+        raise ValueError(problem.replace(f"'{bare}'", f"'{value}'"))
     if not checks.orcid_is_valid(bare):
         raise ValueError(f"'{value}' has a wrong check digit; copy the iD from your ORCID page")
     return bare
@@ -187,12 +189,7 @@ def init_project(
     files = starter_files(directory, answers) if directory is not None else {}
     existing_profile = profile.load_profile(target) if target.exists() else None
     if not force:
-        for path in files:
-            if path.exists():
-                raise ConfigError(
-                    f"{path} already exists; zenodeploy init never overwrites files. "
-                    "Pass --force to replace it, or choose another folder."
-                )
+        check_free(directory)
         if existing_profile is not None and _without_tokens(existing_profile) != new_profile:
             raise ConfigError(
                 f"the profile {target} already exists with other answers. Pass --force to replace it."
@@ -202,11 +199,41 @@ def init_project(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
         written.append(path)
+    if directory is not None and _ignore_state(directory / ".gitignore"):
+        written.append(directory / ".gitignore")
     saved: Path | None = None
     if existing_profile is None or _without_tokens(existing_profile) != new_profile:
         keep = {k: v for k, v in (existing_profile or {}).items() if k == "tokens"}
         saved = profile.save_profile({**new_profile, **keep}, target)
     return InitResult(saved, tuple(written))
+
+
+def check_free(directory: Path | None) -> None:
+    """Raise ``ConfigError`` when a starter file already exists in ``directory`` (asked before
+    any question, so that nobody answers seven questions to learn the project exists)."""
+    if directory is None:
+        return
+    for name in STARTER_FILES:
+        path = directory / name
+        if path.exists():
+            raise ConfigError(
+                f"{path} already exists; zenodeploy init never overwrites files. "
+                "Pass --force to replace it, or choose another folder."
+            )
+
+
+STATE_IGNORE = ".zenodeploy/"  # the local emulator's data and caches: never committed
+
+
+def _ignore_state(path: Path) -> bool:
+    """Add ``.zenodeploy/`` to the ``.gitignore`` at ``path`` (created if missing) unless a
+    line already ignores it; True when the file was written."""
+    text = path.read_text("utf-8") if path.exists() else ""
+    if any(line.strip().strip("/") == STATE_IGNORE.strip("/") for line in text.splitlines()):
+        return False
+    separator = "" if not text or text.endswith("\n") else "\n"
+    path.write_text(f"{text}{separator}{STATE_IGNORE}\n", "utf-8")
+    return True
 
 
 def _without_tokens(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,11 +252,8 @@ def _q(value: str) -> str:
 
 def starter_files(directory: Path, answers: Mapping[str, str]) -> dict[Path, str]:
     """The starter project's files (path → text)."""
-    return {
-        directory / "zenodeploy.yaml": starter_manifest(answers, slug(directory.resolve().name)),
-        directory / "templates" / "description.md.j2": DESCRIPTION_TEMPLATE,
-        directory / "data" / "README.md": DATA_README,
-    }
+    texts = (starter_manifest(answers, slug(directory.resolve().name)), DESCRIPTION_TEMPLATE, DATA_README)
+    return {directory / name: text for name, text in zip(STARTER_FILES, texts, strict=True)}
 
 
 def starter_manifest(answers: Mapping[str, str], key: str) -> str:

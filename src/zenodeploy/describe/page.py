@@ -52,6 +52,8 @@ def preview_page(
     ]
     side = [
         f'<div class="box"><h2 class="section">Details</h2>{_doi_badge(doi)}{_meta_table(metadata)}</div>',
+        _communities_box(metadata, published=bool(doi)),
+        _funding_box(metadata),
         f'<div class="box citation"><h2 class="section">Citation</h2>{_citation(title, metadata, doi)}</div>',
     ]
     return (
@@ -74,7 +76,7 @@ def _warnings_box(description: Description) -> str:
 
 def _badges(metadata: Mapping[str, Any], doi: str | None) -> str:
     parts = []
-    if metadata.get("publication_date"):
+    if doi and metadata.get("publication_date"):  # a draft is not published on any date yet
         parts.append(f'<span class="badge">Published {_e(str(metadata["publication_date"]))}</span>')
     if metadata.get("version"):
         parts.append(f'<span class="badge">Version {_e(str(metadata["version"]))}</span>')
@@ -136,6 +138,42 @@ def _related_box(metadata: Mapping[str, Any]) -> str:
         if isinstance(r, Mapping)
     )
     return f'<div class="box"><h2 class="section">Related works</h2><table class="meta">{rows}</table></div>'
+
+
+def _communities_box(metadata: Mapping[str, Any], *, published: bool) -> str:
+    slugs = [str(c) for c in metadata.get("communities") or []]
+    if not slugs:
+        return ""
+    note = (
+        ""
+        if published
+        else '<p class="note">Asked to include it when it is published (a curator decides).</p>'
+    )
+    items = "".join(f"<li>{_e(slug)}</li>" for slug in slugs)
+    return f'<div class="box"><h2 class="section">Communities</h2><ul class="communities">{items}</ul>{note}</div>'
+
+
+def _funding_box(metadata: Mapping[str, Any]) -> str:
+    rows = []
+    for grant in metadata.get("funding") or []:
+        if not isinstance(grant, Mapping):
+            continue
+        funder = grant.get("funder")
+        name = funder.get("name") or funder.get("id") if isinstance(funder, Mapping) else funder
+        rows.append(f"<tr><th>{_e(str(name or ''))}</th><td>{_award(grant.get('award'))}</td></tr>")
+    if not rows:
+        return ""
+    return f'<div class="box"><h2 class="section">Funding</h2><table class="meta funding">{"".join(rows)}</table></div>'
+
+
+def _award(award: Any) -> str:
+    if not isinstance(award, Mapping):
+        return _e(str(award or ""))
+    text = _e(" · ".join(str(award[k]) for k in ("number", "title", "id") if award.get(k)))
+    url = str(award.get("url") or "")
+    if not url.startswith(("https://", "http://")):  # no javascript: links in a page opened locally
+        return text
+    return f'<a href="{_e(url)}">{text or _e(url)}</a>'
 
 
 def _licenses(metadata: Mapping[str, Any]) -> list[str]:

@@ -184,10 +184,36 @@ def _check_list(
             yield from check(item, (field, i))
 
 
+def _check_relation(relation: str, path: PathT) -> Iterator[Problem]:
+    """An unknown relation, with the close one as the manifest spells relations: DataCite's name
+    (``IsSupplementTo``), not the lower-case id InvenioRDM stores."""
+    if vocab_id("relation_types", relation) is None:
+        entries = vocabularies.entries("relation_types")
+        close = difflib.get_close_matches(relation.lower(), sorted(entries), n=1, cutoff=0.6)
+        hint = f"; did you mean '{entries[close[0]].get('datacite') or close[0]}'?" if close else ""
+        yield path, f"unknown relation '{relation}'{hint}"
+
+
+def orcid_shape(value: str) -> str | None:
+    """What is wrong with the form of ``value`` as an ORCID iD (None when the form is right;
+    the check digit is :func:`orcid_is_valid`'s)."""
+    bare = re.sub(r"^https?://orcid\.org/", "", value.strip(), flags=re.IGNORECASE)
+    example = "16 digits in four groups of four, the last may be X, e.g. 0000-0002-1825-0097"
+    if re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
+        return None
+    if not re.fullmatch(r"[\dXx -]+", bare):
+        return f"'{value}' is not an ORCID iD, which is {example} (or its https://orcid.org/ URL)"
+    digits = re.sub(r"[^\dXx]", "", bare)
+    if len(digits) != 16:
+        return f"'{value}' has {len(digits)} digits; an ORCID iD has {example}"
+    grouped = "-".join(digits[i : i + 4] for i in range(0, 16, 4)).upper()
+    return f"'{value}' is not written as an ORCID iD; write it as {grouped}"
+
+
 def _check_related(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
     relation = item.get("relation")
     if isinstance(relation, str):
-        yield from check_vocab("relation_types", relation, "relation", (*path, "relation"))
+        yield from _check_relation(relation, (*path, "relation"))
     rtype = item.get("resource_type")
     if isinstance(rtype, str):
         yield from check_vocab("resource_types", rtype, "resource type", (*path, "resource_type"))

@@ -13,7 +13,7 @@ from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
-from zenodeploy.manifest.profile import profile_defaults
+from zenodeploy.manifest.profile import profile_defaults, profile_path
 from zenodeploy.manifest.templated import expand, has_template, render_entry
 from zenodeploy.manifest.yamlpos import PathT, Positions, format_path, parse_path
 from zenodeploy.model import Finding
@@ -27,6 +27,7 @@ class Deposition:
     data: Mapping[str, Any]
     path: PathT
     item: Mapping[str, Any] | None = None
+    creators_from: str = "the manifest"  # where its creators come from (render shows it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +150,13 @@ def _build(
         else:
             expanded = [(entry, {})]
         for raw, item in expanded:
+            origin = _creators_from(raw, data.get("defaults") or {}, merged_defaults)
             raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             merged = _deep_merge(merged_defaults, raw)
             findings += _problems(_requirements(merged, sources), where, positions)
-            depositions.append(Deposition(str(raw["key"]), merged, where, item or None))
+            depositions.append(Deposition(str(raw["key"]), merged, where, item or None, origin))
     findings += _duplicate_keys(depositions, positions)
     _fail_on_errors(findings, shown)
     return Manifest(
@@ -169,6 +171,20 @@ def _build(
         positions=positions,
         warnings=tuple(sorted(findings)),
     )
+
+
+def _creators_from(raw: Mapping[str, Any], defaults: Mapping[str, Any], merged: Mapping[str, Any]) -> str:
+    """Where a deposition's creators come from: its own ``creators:``, ``defaults:``, a
+    CITATION.cff (``creators: {from: …}``) or, when the manifest names none, the user's profile."""
+    for value, place in (
+        (raw.get("creators"), "the manifest"),
+        (defaults.get("creators"), "the manifest's defaults"),
+    ):
+        if isinstance(value, Mapping) and "from" in value:
+            return str(value["from"])
+        if value:
+            return place
+    return f"your profile {profile_path()}" if merged.get("creators") else "nowhere"
 
 
 def _cited(problems: list[CitationProblem], positions: Positions) -> list[Finding]:

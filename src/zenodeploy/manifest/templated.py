@@ -79,16 +79,38 @@ def expand(
             if "description" in entry:
                 rendered["description"] = entry["description"]
         except LocatedError as exc:
-            findings.append(positions.finding(parse_path(exc.path) or where, f"{exc} (for_each item {rel})"))
+            findings.append(for_item(positions.finding(parse_path(exc.path) or where, str(exc)), rel))
             continue
         problems = schema.validate(rendered, positions, base=where, definition="deposition")
-        findings += [
-            Finding(f.file, f.line, f.column, f.path, f"{f.message} (for_each item {rel})", f.severity)
-            for f in problems
-        ]
+        findings += [for_item(f, rel) for f in problems]
         if not problems:
             out.append((rendered, item))
-    return out, findings
+    return out, merge_items(findings)
+
+
+_ITEM = re.compile(r"^(?P<stem>.*) \(for_each items? (?P<items>.+)\)$", re.DOTALL)
+
+
+def for_item(finding: Finding, folder: str) -> Finding:
+    """``finding`` as met while expanding ``for_each`` for ``folder``."""
+    f = finding
+    return Finding(f.file, f.line, f.column, f.path, f"{f.message} (for_each item {folder})", f.severity)
+
+
+def merge_items(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: the same message at the same place for several ``for_each``
+    folders (a template typo repeats in each) becomes one line naming the folders."""
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for f in findings:
+        match = _ITEM.match(f.message)
+        stem, items = (match["stem"], match["items"].split(", ")) if match else (f.message, [])
+        groups.setdefault((f.file, f.line, f.column, f.path, stem, f.severity), []).extend(items)
+    out = []
+    for (file, line, column, path, stem, severity), items in groups.items():
+        unique = list(dict.fromkeys(items))
+        suffix = f" (for_each item{'s' if len(unique) > 1 else ''} {', '.join(unique)})" if unique else ""
+        out.append(Finding(file, line, column, path, stem + suffix, severity))
+    return out
 
 
 def _render_strings(value: Any, context: Mapping[str, Any], where: str, render_value: Any) -> Any:

@@ -14,6 +14,7 @@ from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.load import Deposition, Manifest
 from zenodeploy.manifest.metadata import to_rdm
+from zenodeploy.manifest.templated import for_item, merge_items
 from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
 from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
@@ -57,7 +58,8 @@ def resolve(
                 desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
                 refuse_secrets(dep, desired, secrets)
             except LocatedError as exc:
-                findings.append(manifest.finding(exc))
+                found = manifest.finding(exc)
+                findings.append(for_item(found, str(dep.item["path"])) if dep.item else found)
                 continue
             if publish is not None:
                 desired = _with_publish(desired, publish)
@@ -68,6 +70,7 @@ def resolve(
     finally:
         if cache is not None:
             cache.close()
+    findings = merge_items(findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise ManifestError(
@@ -220,4 +223,24 @@ def check(
         if exc.findings:
             return sorted(exc.findings), 0
         return [Finding(str(path), 1, 1, "", str(exc))], 0
-    return list(resolution.warnings), len(resolution.depositions)
+    return sorted([*resolution.warnings, *_profile_creators(manifest)]), len(resolution.depositions)
+
+
+def _profile_creators(manifest: Manifest) -> list[Finding]:
+    """A warning when creators come only from the user's profile: valid on this computer, but
+    wherever the profile is missing (CI, a colleague's clone) the manifest has no creators."""
+    keys = [d for d in manifest.depositions if d.creators_from.startswith("your profile")]
+    if not keys:
+        return []
+    named = ", ".join(f"'{d.key}'" for d in keys[:3]) + (
+        f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+    )
+    return [
+        manifest.positions.finding(
+            keys[0].path,
+            f"the creators of {named} come only from {keys[0].creators_from}: valid here, but where that "
+            "profile is missing (CI, a colleague's clone) there are none; write them under creators: or "
+            "defaults:, or take them from a CITATION.cff (creators: {from: CITATION.cff})",
+            severity="warning",
+        )
+    ]

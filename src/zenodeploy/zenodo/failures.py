@@ -24,10 +24,13 @@ _HINTS = {
     ),
     410: "The record was deleted; remove its record: pin or lock entry so that apply creates a new one.",
     413: "The server refused the size of the upload; try again later or ask the repository's support.",
-    429: "The server's rate limit was still exceeded after {attempts} attempts; wait a few minutes and run apply again.",
+    429: (
+        "The server's rate limit was still exceeded after {attempts} attempts; wait a few minutes and run "
+        "the command again."
+    ),
 }
-_SERVER_HINT = "The server failed; run apply again later — it continues where this run stopped."
-_OTHER_HINT = "Run apply again; if it keeps failing, report it with this message."
+_SERVER_HINT = "The server failed; run the command again later (apply continues where this run stopped)."
+_OTHER_HINT = "Run the command again; if it keeps failing, report it with this message."
 _MAX_FIELD_ERRORS = 10
 
 
@@ -183,7 +186,7 @@ def error_for_exception(
     hint = (
         _unknown_hint(unknown_outcome)
         if unknown_outcome
-        else f"Check the network connection and that {urlsplit(url).hostname} is up, then run apply again."
+        else f"Check the network connection and that {urlsplit(url).hostname} is up, then run the command again."
     )
     message = f"{_display(method, url)} {kind}{tries} ({type(exc).__name__}). {hint}"
     cls = OutcomeUnknown if unknown_outcome else ConnectionFailed
