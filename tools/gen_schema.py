@@ -634,6 +634,15 @@ def deposition_props() -> dict[str, Any]:
             "Publish the deposition when it differs from Zenodo (default false: drafts only).",
             type="boolean",
         ),
+        "keep_on_server": array(
+            "Kept on the server",
+            "Parts of the record this manifest leaves as they are on the server: 'files' (never "
+            "uploaded, deleted or versioned from here) and record fields by their InvenioRDM names "
+            "(additional_descriptions, custom_fields.NAME, …). 'zenodeploy import' writes it for "
+            "what the manifest cannot express.",
+            {"type": "string", "minLength": 1},
+            uniqueItems=True,
+        ),
         "on_published": string(
             "When published",
             "What to do when the record is published and the manifest differs: new-version (files changed), edit (metadata only), or fail.",

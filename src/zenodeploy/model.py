@@ -181,3 +181,7 @@ class DesiredDeposition:
     on_published: Literal["new-version", "edit", "fail"] = "new-version"
     communities: tuple[str, ...] = ()
     source_path: str = ""
+    # Record fields left as they are on the server (``keep_on_server``), by their labels
+    # (``rights``, ``custom_fields.NAME``); ``keep_files``: the files too (never synced).
+    kept: frozenset[str] = frozenset()
+    keep_files: bool = False

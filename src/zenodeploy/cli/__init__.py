@@ -1,7 +1,7 @@
 """The ``zenodeploy`` command line: thin Click commands that call one core function each.
 
 The stage that may import every other; nothing imports it. Commands live in submodules by theme
-(``local``: offline; ``remote``: plan and apply; ``records``: status, import, the lock;
+(``local``: offline; ``remote``: plan and apply; ``records``: status, the lock; ``importing``: import;
 ``setup``: profile, tokens; ``emulator``: the local server and its curator's commands;
 ``sources``: the samples of each source; ``convert``: other metadata files to a manifest);
 importing them registers them on the group defined in ``common``."""
@@ -13,10 +13,21 @@ import sys
 
 import click
 
-from zenodeploy.cli import convert, emulator, local, records, remote, setup, sources
+from zenodeploy.cli import convert, emulator, importing, local, records, remote, setup, sources
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = ["cli", "convert", "emulator", "local", "main", "records", "remote", "setup", "sources"]
+__all__ = [
+    "cli",
+    "convert",
+    "emulator",
+    "importing",
+    "local",
+    "main",
+    "records",
+    "remote",
+    "setup",
+    "sources",
+]
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands about the records a manifest manages: status, import, and the lock file."""
+"""Commands about the records a manifest manages: status and the lock file."""
 
 from __future__ import annotations
 
@@ -59,28 +59,6 @@ def status(settings: Settings, fmt: str) -> None:
             )
             for community, state in sorted(row["communities"].items()):
                 click.echo(f"  community {community}: {state}")
-
-
-@cli.command(name="import")
-@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("key")
-@click.argument("record")
-@click.option("--server", help="Override the manifest's server.")
-@click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")
-@handle_errors
-def import_(manifest: Path, key: str, record: str, server: str | None, token_env: str | None) -> None:
-    """Adopt an existing record for a deposition key (writes the lock file).
-
-    \b
-    Example:
-      zenodeploy import zenodeploy.yaml my-dataset 1234567
-    """
-    from zenodeploy.reconcile import run
-
-    result = run.import_record(run.Settings(manifest, server=server, token_env=token_env), key, record)
-    click.echo(
-        f"{result['key']} is now record {result['record_id']} ({result['state']}); written to {result['lock']}"
-    )
 
 
 @cli.group(name="lock")

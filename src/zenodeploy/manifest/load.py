@@ -215,17 +215,18 @@ def _requirements(dep: Mapping[str, Any], sources: Mapping[str, Any]) -> Iterato
     """What the merged deposition must have: Zenodo's requirements, and references that resolve."""
     if not dep.get("title"):
         yield (), "missing 'title': give this deposition a title (at least 3 characters)"
-    if not dep.get("creators"):
+    kept = set(dep.get("keep_on_server") or ())
+    if not dep.get("creators") and "creators" not in kept:
         yield (
             (),
             "no creators: add 'creators:' here or under 'defaults:', or set a default creator with 'zenodeploy init'",
         )
-    if dep.get("publish") and not dep.get("resource_type"):
+    if dep.get("publish") and not dep.get("resource_type") and "resource_type" not in kept:
         yield (
             ("publish",),
             "publish: true needs a 'resource_type' (e.g. dataset); Zenodo refuses to publish without one",
         )
-    if dep.get("publish") and not (dep.get("files") or dep.get("samples")):
+    if dep.get("publish") and not (dep.get("files") or dep.get("samples") or "files" in kept):
         yield ("publish",), "publish: true needs files: Zenodo refuses to publish a record without files"
     selection = dep.get("samples")
     if (

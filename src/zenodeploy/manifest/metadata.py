@@ -8,7 +8,7 @@ Zenodo's custom field names (``journal:journal``, ``meeting:meeting``,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import ftfy
@@ -221,7 +221,9 @@ OWNED: dict[str, frozenset[str]] = {
 }
 
 
-def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
+def comparable(
+    record: Mapping[str, Any], managed: Mapping[str, Any], kept: Collection[str] = ()
+) -> dict[str, Any]:
     """``record`` (the server's) reduced to the shape of ``managed`` (ours), in a normal form.
 
     The server enriches what we send: vocabulary entries gain titles, people gain ``name``,
@@ -229,22 +231,29 @@ def comparable(record: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[st
     Projecting the server's record onto the keys we set and normalising text makes an unchanged
     manifest compare equal although the two JSON documents differ. Owned fields the manifest
     leaves out compare as ``None`` (so one still on the server shows as a change). Compare
-    ``comparable(remote, desired) == comparable(desired, desired)``.
+    ``comparable(remote, desired) == comparable(desired, desired)``. ``kept`` names fields
+    (``rights``, ``custom_fields.NAME``) left as the server has them: never compared.
     """
     out: dict[str, Any] = {}
     for section in MANAGED_PATHS:
         want = managed.get(section) or {}
         have = record.get(section) or {}
-        keys = sorted(set(want) | OWNED[section])
+        keys = sorted(k for k in set(want) | OWNED[section] if _label(section, k) not in kept)
         out[section] = {
             k: _project(have.get(k), want[k]) if k in want else _absent(have.get(k)) for k in keys
         }
     return out
 
 
-def unowned(section: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The server's fields of ``section`` that the manifest does not own (kept on a full PUT)."""
-    return {k: v for k, v in (values or {}).items() if k not in OWNED[section]}
+def unowned(section: str, values: Mapping[str, Any] | None, kept: Collection[str] = ()) -> dict[str, Any]:
+    """The server's fields of ``section`` that the manifest does not own, or leaves to the
+    server (``kept``): carried over on a full PUT."""
+    return {k: v for k, v in (values or {}).items() if k not in OWNED[section] or _label(section, k) in kept}
+
+
+def _label(section: str, name: str) -> str:
+    """A field's name as plans and ``keep_on_server`` spell it: ``rights``, ``custom_fields.NAME``."""
+    return name if section == "metadata" else f"{section}.{name}"
 
 
 def _absent(value: Any) -> Any:

@@ -145,7 +145,9 @@ class _Runner:
                 client.files_import(target)  # links the previous version's files: no bytes re-sent
             return RecordDoc.parse(client.get_draft(target)), target
         if isinstance(action, UpdateMetadata):
-            saved = RecordDoc.parse(client.update_draft(str(target), body_for(desired.record, doc)))
+            saved = RecordDoc.parse(
+                client.update_draft(str(target), body_for(desired.record, doc, desired.kept))
+            )
             self._keep_receipts(plan.key, receipts(desired.record, saved.json))
             return kept_all(saved, desired), target
         if isinstance(action, Delete):
@@ -173,7 +175,9 @@ class _Runner:
         raise ConflictError(action.reason)
 
     def _create(self, plan: DepositionPlan) -> RecordDoc:
-        created = RecordDoc.parse(self.client.create_draft(body_for(plan.desired.record, None)))
+        created = RecordDoc.parse(
+            self.client.create_draft(body_for(plan.desired.record, None, plan.desired.kept))
+        )
         entry = LockEntry(created.id, created.parent_id, receipts=receipts(plan.desired.record, created.json))
         self.lock.set(self.server, plan.key, entry)
         return created

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from zenodeploy.errors import ConflictError
@@ -12,23 +12,30 @@ from zenodeploy.model import DesiredDeposition
 from zenodeploy.zenodo.records import RecordDoc
 
 
-def body_for(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]:
+def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[str] = ()) -> dict[str, Any]:
     """The full-replace PUT body: our managed fields over the fields we do not manage.
 
     InvenioRDM replaces the whole metadata on PUT (invenio-drafts-resources: ``services/records/service.py``), so fields the
     manifest does not own are carried over from the server's current document (owned ones it
-    leaves out are dropped: see ``metadata.OWNED``); only
+    leaves out are dropped: see ``metadata.OWNED``, unless ``kept`` on the server); only
     ``metadata``, ``access``, ``custom_fields`` and ``files`` are sent (never the whole GET).
     """
     remote = doc.json if doc else {}
-    metadata = {**unowned("metadata", remote.get("metadata")), **record["metadata"]}
+    carried = unowned("metadata", remote.get("metadata"), kept)
+    metadata = {**{k: _writable(k, v) if k in kept else v for k, v in carried.items()}, **record["metadata"]}
     if not metadata.get("publication_date"):
         metadata["publication_date"] = dt.date.today().isoformat()
     return {
         "metadata": metadata,
-        "access": {"record": "public", "files": "public", **record.get("access", {})},
+        "access": {
+            "record": "public",
+            "files": "public",
+            # only what is left to the server: access is the manifest's unless kept
+            **{k: v for k, v in (remote.get("access") or {}).items() if f"access.{k}" in kept},
+            **record.get("access", {}),
+        },
         "custom_fields": {
-            **unowned("custom_fields", remote.get("custom_fields")),
+            **unowned("custom_fields", remote.get("custom_fields"), kept),
             **(record.get("custom_fields") or {}),
         },
         # The server resets what a PUT leaves out, the preview file chosen on the website included.
@@ -37,6 +44,38 @@ def body_for(record: Mapping[str, Any], doc: RecordDoc | None) -> dict[str, Any]
             **({"default_preview": doc.default_preview} if doc and doc.default_preview else {}),
         },
     }
+
+
+def _writable(name: str, value: Any) -> Any:
+    """A field kept on the server, as a save accepts it: what a read adds to people (the names
+    and identifiers of ROR affiliations, the titles of roles and description types) is left
+    out (invenio-rdm-records: ``services/schemas/metadata.py``, dump-only fields)."""
+    if name in ("creators", "contributors") and isinstance(value, list):
+        return [_person(p) for p in value if isinstance(p, Mapping)]
+    if name == "additional_descriptions" and isinstance(value, list):
+        return [
+            {k: _ref(v) if k in ("type", "lang") else v for k, v in d.items()}
+            for d in value
+            if isinstance(d, Mapping)
+        ]
+    return value
+
+
+def _person(p: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(p)
+    if isinstance(p.get("affiliations"), list):
+        out["affiliations"] = [
+            {"id": a["id"]} if a.get("id") else {"name": a.get("name", "")}
+            for a in p["affiliations"]
+            if isinstance(a, Mapping)
+        ]
+    if isinstance(p.get("role"), Mapping):
+        out["role"] = _ref(p["role"])
+    return out
+
+
+def _ref(value: Any) -> Any:
+    return {"id": value["id"]} if isinstance(value, Mapping) and value.get("id") else value
 
 
 def kept_all(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:

@@ -150,7 +150,10 @@ def _compute(desired: DesiredDeposition, observation: Observation) -> Deposition
         return DepositionPlan(desired, observation, tuple(actions))
     notes = tuple(_community_notes(desired, remote))
     if remote.state == "draft":
-        actions = [*_metadata(desired, remote.doc, remote.receipts), *_file_sync(desired.files, remote.files)]
+        actions = [
+            *_metadata(desired, remote.doc, remote.receipts),
+            *_file_sync(_managed_files(desired), remote.files),
+        ]
         review = {c: state for c, state in remote.communities.items() if state in ("submitted", "declined")}
         if "declined" in review.values():
             declined = ", ".join(c for c, state in review.items() if state == "declined")
@@ -172,7 +175,7 @@ def _community_notes(desired: DesiredDeposition, remote: Remote) -> list[str]:
 
 def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     assert remote.published is not None
-    files_differ = _files_differ(desired.files, remote.published_files)
+    files_differ = _files_differ(_managed_files(desired), remote.published_files)
     base_doc = remote.pending if (files_differ and remote.pending) else remote.doc
     meta = _metadata(desired, base_doc, remote.receipts)
     communities = _new_communities(desired, remote)
@@ -200,10 +203,10 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
             ]
         # Importing links the previous version's files server-side (no bytes sent); it is worth a
         # request only when some of them are still wanted as they are.
-        reuse = _reusable(desired.files, remote.published_files)
+        reuse = _reusable(_managed_files(desired), remote.published_files)
         if remote.pending is not None and (remote.pending_files or not reuse):
             # An open new version (an earlier run, or the web UI): bring it up to date.
-            sync = _file_sync(desired.files, remote.pending_files)
+            sync = _file_sync(_managed_files(desired), remote.pending_files)
             if not sync and not meta and not desired.publish:
                 return [AddCommunities(communities)] if communities else []
             actions += [NewVersion(remote.record_id, remote.doi, remote.pending.id), *sync, *meta]
@@ -211,10 +214,10 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
             # An open new version with no files (a run stopped before or after importing, and then
             # deleting, them): import again and sync against what the import brings.
             actions.append(NewVersion(remote.record_id, remote.doi, remote.pending.id, import_files=True))
-            actions += [*_file_sync(desired.files, remote.published_files), *meta]
+            actions += [*_file_sync(_managed_files(desired), remote.published_files), *meta]
         else:
             actions.append(NewVersion(remote.record_id, remote.doi, import_files=reuse))
-            actions += _file_sync(desired.files, remote.published_files if reuse else {})
+            actions += _file_sync(_managed_files(desired), remote.published_files if reuse else {})
             # A new-version draft drops 'version' and resets the date (invenio-rdm-records: services/components/metadata.py): always send metadata.
             actions.append(meta[0] if meta else UpdateMetadata(()))
     elif meta:
@@ -248,25 +251,35 @@ def _metadata(
 ) -> list[UpdateMetadata]:
     """The managed fields whose server value differs, less those the server rewrote on the last
     save and that neither side changed since (``kept``, the write receipts)."""
-    theirs = dict(fields(doc.json if doc else {}, desired.record))
-    stored = dict(fields(doc.json, doc.json)) if doc else {}  # as the server has it, not projected
+    left = desired.kept  # left to the server: never compared
+    theirs = dict(fields(doc.json if doc else {}, desired.record, left))
+    stored = dict(fields(doc.json, doc.json, left)) if doc else {}  # as the server has it, not projected
     changes = [
         FieldChange(label, stored.get(label, theirs[label]), mine)
-        for label, mine in fields(desired.record, desired.record)
+        for label, mine in fields(desired.record, desired.record, left)
         if mine != theirs[label] and not settled(label, mine, theirs[label], kept)
     ]
     return [UpdateMetadata(tuple(changes))] if changes else []
 
 
-def _files_differ(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> bool:
+def _managed_files(desired: DesiredDeposition) -> tuple[LocalFile, ...] | None:
+    """The files the manifest wants, or None when it leaves them to the server (``keep_on_server``)."""
+    return None if desired.keep_files else desired.files
+
+
+def _files_differ(local: tuple[LocalFile, ...] | None, remote: Mapping[str, RemoteFile]) -> bool:
+    if local is None:  # the files are left as they are on the server
+        return False
     return {f.name: f.md5 for f in local} != {k: f.md5 for k, f in remote.items()}
 
 
-def _reusable(local: tuple[LocalFile, ...], published: Mapping[str, RemoteFile]) -> bool:
-    return any((have := published.get(f.name)) is not None and have.md5 == f.md5 for f in local)
+def _reusable(local: tuple[LocalFile, ...] | None, published: Mapping[str, RemoteFile]) -> bool:
+    return any((have := published.get(f.name)) is not None and have.md5 == f.md5 for f in local or ())
 
 
-def _file_sync(local: tuple[LocalFile, ...], remote: Mapping[str, RemoteFile]) -> list[Action]:
+def _file_sync(local: tuple[LocalFile, ...] | None, remote: Mapping[str, RemoteFile]) -> list[Action]:
+    if local is None:  # the files are left as they are on the server
+        return []
     wanted = {f.name for f in local}
     actions: list[Action] = [Delete(name) for name in sorted(remote) if name not in wanted]
     for f in local:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from zenodeploy.manifest.metadata import comparable
@@ -25,9 +25,12 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def fields(record: Mapping[str, Any], managed: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    """``(label, normal value)`` of every field the manifest manages, ``record`` projected onto ``managed``."""
-    for section, values in comparable(record, managed).items():
+def fields(
+    record: Mapping[str, Any], managed: Mapping[str, Any], kept: Collection[str] = ()
+) -> Iterator[tuple[str, Any]]:
+    """``(label, normal value)`` of every field the manifest manages, ``record`` projected onto
+    ``managed``; fields ``kept`` on the server are left out."""
+    for section, values in comparable(record, managed, kept).items():
         for name, value in values.items():
             yield (name if section == "metadata" else f"{section}.{name}"), value
 

@@ -64,7 +64,7 @@ def resolve(
                 continue
             if publish is not None:
                 desired = _with_publish(desired, publish)
-            if check_files and not desired.files:
+            if check_files and not desired.files and not desired.keep_files:
                 findings.append(_no_files(manifest, dep, desired.publish))
             out.append(desired)
             findings += warnings
@@ -128,9 +128,16 @@ def _resolve_one(
             spec, context=context, base_dir=manifest.base_dir, where=where, source_file=str(manifest.path)
         )
         warnings += description.warnings
+    kept = frozenset(data.get("keep_on_server") or ())
+    if "files" in kept and (local_files or data.get("files") or data.get("samples")):
+        raise LocatedError(
+            "keep_on_server lists files, so this deposition's files stay as they are on the server; "
+            "remove files:/samples: here, or remove 'files' from keep_on_server",
+            f"{where}.keep_on_server",
+        )
     desired = DesiredDeposition(
         key=dep.key,
-        record=to_rdm(data, description.html if description else None),
+        record=without(to_rdm(data, description.html if description else None), kept),
         files=local_files,
         samples=samples,
         description=description,
@@ -139,8 +146,21 @@ def _resolve_one(
         on_published=data.get("on_published", "new-version"),
         communities=tuple(data.get("communities") or ()),
         source_path=where,
+        kept=kept - {"files"},
+        keep_files="files" in kept,
     )
     return desired, warnings
+
+
+def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
+    """``record`` less the fields left to the server (``metadata`` names, ``section.name`` others)."""
+    out: dict[str, Any] = {}
+    for section, values in record.items():
+        if isinstance(values, Mapping):
+            prefix = "" if section == "metadata" else f"{section}."
+            values = {k: v for k, v in values.items() if f"{prefix}{k}" not in kept}
+        out[section] = values
+    return out
 
 
 def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping[str, str]) -> None:

@@ -13,6 +13,7 @@ from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.importing import ImportReport
 from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, lock_path
 from zenodeploy.reconcile.observe import CommunityIds, Observation, observe, read
@@ -97,7 +98,7 @@ def connect(settings: Settings) -> Iterator[Session]:
     shard = settings.shard
     lock = Lock.layered(main, shard.fragment(settings.manifest)) if shard else Lock.load(main)
     try:
-        with _client(server, manifest, settings) as client:
+        with open_client(server, manifest.base_dir, settings) as client:
             yield Session(settings, manifest, resolution, server, client, lock)
     finally:
         lock.compact()  # after a kill -9 the journal stays, and the next load replays it
@@ -111,14 +112,15 @@ def pacing() -> tuple[RateLimiter, RetryPolicy]:
 
 
 @contextlib.contextmanager
-def _client(server: str, manifest: Manifest, settings: Settings) -> Iterator[ZenodoClient]:
+def open_client(server: str, base_dir: Path, settings: Settings) -> Iterator[ZenodoClient]:
+    """A client for ``server`` (``local``: the emulator, its state beside the manifest in ``base_dir``)."""
     (limiter, retry), budget = pacing(), settings.parallel
     limiter.max_wait = settings.max_wait
     if server == "local":
         from zenodeploy.emulator import LOCAL_TOKEN, start
 
         with (
-            start(manifest.base_dir / ".zenodeploy" / "local") as emulator,
+            start(base_dir / ".zenodeploy" / "local") as emulator,
             ZenodoClient(
                 emulator.url, LOCAL_TOKEN, limiter=limiter, retry=retry, max_in_flight=budget
             ) as client,
@@ -203,7 +205,9 @@ def import_record(settings: Settings, key: str, record: str) -> dict[str, Any]:
     with connect(settings) as session:
         if key not in {d.key for d in session.manifest.depositions}:
             raise ConflictError(f"{settings.manifest} has no deposition with key '{key}'.")
-        remote = read(session.client, record, None)
+        from zenodeploy.zenodo.refs import record_id
+
+        remote = read(session.client, record_id(record, session.client.base_url), None)
         if remote is None:
             raise ConflictError(
                 f"record {record} does not exist on {session.server} or is not yours; check the id and --server."
@@ -216,3 +220,28 @@ def import_record(settings: Settings, key: str, record: str) -> dict[str, Any]:
             "doi": remote.doi,
             "lock": str(session.lock.path),
         }
+
+
+def import_into(
+    settings: Settings,
+    refs: Sequence[str],
+    *,
+    mine: bool = False,
+    community: str | None = None,
+    download: Path | None = None,
+) -> ImportReport:
+    """Write the records named by ``refs`` (or the account's, or a community's) into the manifest."""
+    from zenodeploy.reconcile import import_fetch
+    from zenodeploy.reconcile.importing import import_records, manifest_server, references
+
+    server = settings.server or manifest_server(settings.manifest)
+    with open_client(server, settings.manifest.resolve().parent, settings) as client:
+        found = import_fetch.Found()
+        if refs:
+            found = import_fetch.named(client, references(refs, client))
+        if mine or community:
+            more = import_fetch.mine(client, community)
+            found = import_fetch.Found(found.remotes + more.remotes, found.skipped + more.skipped)
+        report = import_records(client, settings.manifest, server, found, download=download)
+        report.requests = sum(client.requests_made.values())
+    return report

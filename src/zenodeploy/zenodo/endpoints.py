@@ -53,6 +53,7 @@ class Transport(Protocol):
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         unknown_outcome: str = "created or changed something",
+        raw: bool = False,
     ) -> Any: ...
 
 

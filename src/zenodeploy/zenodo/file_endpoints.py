@@ -23,6 +23,12 @@ def _key(key: str) -> str:
 class FileEndpoints(EndpointBase):
     """Files of drafts and records; keys may contain ``/`` (the route is ``<path:key>``)."""
 
+    def record_file_content(self, record_id: str, key: str) -> bytes:
+        """GET .../files/<key>/content of a published record: the file's bytes (held in memory)."""
+        path = f"/api/records/{quote_id(record_id)}/files/{_key(key)}/content"
+        content = self.transport.request("GET", path, idempotent=True, raw=True)
+        return bytes(content or b"")
+
     def draft_files(self, record_id: str) -> JSON:
         """GET .../draft/files: ``{"entries": [{"key", "status", "checksum", "size", ...}], ...}``."""
         return self._get(f"/api/records/{quote_id(record_id)}/draft/files")

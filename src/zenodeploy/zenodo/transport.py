@@ -162,10 +162,11 @@ class HttpTransport:
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         unknown_outcome: str = "created or changed something",
+        raw: bool = False,
     ) -> Any:
         """Send one logical request (several attempts when safe) and return its parsed JSON.
 
-        Returns ``None`` for an empty body (204). ``data`` may be a zero-argument callable
+        Returns ``None`` for an empty body (204), the body's bytes when ``raw``. ``data`` may be a zero-argument callable
         that builds a fresh body for every attempt (a streamed upload re-opens its file).
         Non-2xx becomes an :class:`ApiError` subclass (see ``failures.py``); for a
         non-idempotent request a 5xx or lost connection becomes :class:`OutcomeUnknown`,
@@ -217,7 +218,7 @@ class HttpTransport:
             asked = self.limiter.release(status, response.headers)
             log.debug("%s %s → %s", method, shown, status)
             if status < 300:
-                return self._parse(method, shown, response)
+                return response.content if raw else self._parse(method, shown, response)
             if method == "DELETE" and status == 404 and attempt > 1:
                 return None  # an earlier attempt deleted it and its response was lost
             if replayable and (idempotent or status == 429) and self.retry.should_retry(attempt, status):

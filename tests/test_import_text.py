@@ -1,0 +1,212 @@
+"""Offline parts of ``import``: record references, keys, the manifest text, the inverse mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from zenodeploy.cli import cli
+from zenodeploy.errors import UsageError
+from zenodeploy.manifest import append, from_record
+from zenodeploy.manifest.metadata import comparable, to_rdm
+from zenodeploy.reconcile import import_check
+from zenodeploy.reconcile.importing import unique_key
+from zenodeploy.reconcile.payload import body_for
+from zenodeploy.zenodo.records import RecordDoc
+from zenodeploy.zenodo.refs import record_id
+
+ZENODO = "https://zenodo.org"
+
+
+@pytest.mark.parametrize(
+    ("ref", "base", "expected"),
+    [
+        ("1234567", ZENODO, "1234567"),
+        ("10.5281/zenodo.1234567", ZENODO, "1234567"),
+        ("doi:10.5281/zenodo.42", ZENODO, "42"),
+        ("https://doi.org/10.5281/zenodo.1234567", ZENODO, "1234567"),
+        ("https://dx.doi.org/10.5072/zenodo.9", "https://sandbox.zenodo.org", "9"),
+        ("https://zenodo.org/records/1234567", ZENODO, "1234567"),
+        ("https://zenodo.org/records/1234567/files/a.csv?download=1", ZENODO, "1234567"),
+        ("https://zenodo.org/record/1234567", ZENODO, "1234567"),
+        ("https://zenodo.org/uploads/77", ZENODO, "77"),
+        ("https://sandbox.zenodo.org/deposit/77", "https://sandbox.zenodo.org", "77"),
+        ("http://127.0.0.1:5000/records/3", "http://127.0.0.1:5000", "3"),
+    ],
+)
+def test_record_references(ref: str, base: str, expected: str) -> None:
+    assert record_id(ref, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("ref", "base", "message"),
+    [
+        ("10.1021/acs.jchemed.0c00001", ZENODO, "is not a Zenodo DOI"),
+        ("https://figshare.com/articles/1", ZENODO, "is not an address on Zenodo or on https://zenodo.org"),
+        ("https://sandbox.zenodo.org/records/1", ZENODO, "run with --server sandbox"),
+        ("https://zenodo.org/communities/x", ZENODO, "is not a record's address"),
+        ("my data", ZENODO, "is not a record id, a DOI or a record's web address"),
+        ("http://127.0.0.1:5001/records/3", "http://127.0.0.1:5000", "is not an address on Zenodo"),
+    ],
+)
+def test_references_that_name_no_record_say_why(ref: str, base: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        record_id(ref, base)
+
+
+def test_keys_come_from_titles_and_never_collide() -> None:
+    taken = {"nmr-spectra"}
+    assert unique_key("NMR spectra", taken) == "nmr-spectra-2"
+    assert unique_key("Ähnliche Daten: 2024 (v1.0)", set()) == "ahnliche-daten-2024-v1-0"
+    assert unique_key("???", set()) == "record"
+    assert len(unique_key("word " * 40, set())) <= 60
+
+
+def test_append_keeps_the_file_and_follows_its_indentation() -> None:
+    text = "version: 1\ndepositions:\n- key: a  # mine\n  title: A\n# about the server\nserver: zenodo\n"
+    block = append.entry_text(
+        {"key": "b", "title": "B", "description": "line one\n\nline two"}, ["a comment"]
+    )
+    out = append.append(text, [block])
+    assert out.startswith("version: 1\ndepositions:\n- key: a  # mine\n  title: A\n- key: b\n")
+    assert out.endswith("  # a comment\n# about the server\nserver: zenodo\n")
+    data = yaml.safe_load(out)
+    assert [d["key"] for d in data["depositions"]] == ["a", "b"]
+    assert data["depositions"][1]["description"] == "line one\n\nline two"
+    assert "description: |" in out
+
+
+def test_append_into_an_empty_list_and_into_a_file_without_one() -> None:
+    block = append.entry_text({"key": "b"})
+    assert yaml.safe_load(append.append("version: 1\ndepositions: []\n", [block]))["depositions"] == [
+        {"key": "b"}
+    ]
+    assert yaml.safe_load(append.append("version: 1", [block]))["depositions"] == [{"key": "b"}]
+
+
+def test_the_inverse_mapping_gives_back_what_to_rdm_sends() -> None:
+    entry = {
+        "title": "T",
+        "resource_type": "dataset",
+        "publication_date": "2024-05-01",
+        "creators": [
+            {
+                "family": "Doe",
+                "given": "Jane",
+                "orcid": "0000-0002-1825-0097",
+                "affiliations": [{"ror": "05dxps055"}, "Lab"],
+            }
+        ],
+        "contributors": [{"name": "ACME", "role": "sponsor"}],
+        "notes": "one\n\ntwo",
+        "license": "cc-by-4.0",
+        "keywords": ["k"],
+        "subjects": ["https://id.loc.gov/authorities/subjects/sh85118553"],
+        "related_identifiers": [{"identifier": "10.1021/x", "relation": "IsSupplementTo", "scheme": "doi"}],
+        "funding": [
+            {"funder": "00k4n6c32", "award": {"number": "1", "title": "G", "url": "https://example.org/g"}}
+        ],
+        "references": ["A paper", {"reference": "B", "identifier": "10.1/b", "scheme": "doi"}],
+        "dates": [{"date": "2022", "type": "collected"}],
+        "locations": [{"place": "Geneva", "lat": 46.2, "lon": 6.1}],
+        "access": {"files": "restricted"},
+        "software": {"repository": "https://github.com/x/y", "language": ["python", "r"], "status": "active"},
+        "thesis": {"university": "U"},
+    }
+    sent = to_rdm(entry, "<p>d</p>")
+    back = from_record.entry_for(sent)
+    assert comparable(sent, to_rdm(back, "<p>d</p>")) == comparable(sent, sent)
+    assert back["related_identifiers"][0]["relation"] == "IsSupplementTo"
+    assert back["notes"] == "one\n\ntwo"
+
+
+def test_descriptions_with_jinja_delimiters_stay_literal() -> None:
+    assert from_record.description("<p>{{ x }}</p>") == "{% raw %}<p>{{ x }}</p>{% endraw %}"
+    assert from_record.description("<p>plain</p>") == "<p>plain</p>"
+
+
+def test_keep_on_server_files_and_files_together_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n")
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: k\n    title: A title\n    creators: [{family: Doe}]\n"
+        "    files: [a.csv]\n    keep_on_server: [files]\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1
+    assert "zenodeploy.yaml:7:21: depositions[0].keep_on_server: keep_on_server lists files" in result.output
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: k\n    title: A title\n    publish: true\n"
+        "    resource_type: dataset\n    keep_on_server: [files, creators]\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output  # no creators or files needed: the server has them
+
+
+def test_fields_the_loader_would_refuse_or_that_do_not_come_back_are_left_to_the_server(
+    tmp_path: Path,
+) -> None:
+    record = to_rdm(
+        {
+            "title": "A title",
+            "creators": [{"family": "Doe"}],
+            "license": "cc-by-4.0",
+            "software": {"repository": "https://github.com/x/y", "status": "active"},
+        },
+        "<p>d</p>",
+    )
+    record["metadata"]["resource_type"] = {"id": "dataset-of-the-future"}  # not in the shipped vocabulary
+    record["metadata"]["rights"] = [{"title": {"en": "My own licence"}}]  # no id: no manifest form
+    record["custom_fields"]["code:developmentStatus"] = {"id": "x" * 3}
+    body = from_record.entry_for(record)
+    kept = import_check.settle(record, body, {"license": "mit"}, tmp_path)
+    assert kept == {
+        "resource_type",
+        "rights",
+        "custom_fields.code:codeRepository",
+        "custom_fields.code:developmentStatus",
+    }
+    assert sorted(body) == ["creators", "description", "title"]  # publisher: Zenodo is the default
+
+
+def test_a_save_carries_over_only_what_is_kept_on_the_server() -> None:
+    server = {
+        "metadata": {
+            "title": "Old",
+            "rights": [{"id": "mit", "title": {"en": "MIT"}}],
+            "creators": [
+                {
+                    "person_or_org": {"type": "personal", "family_name": "Doe", "name": "Doe"},
+                    "affiliations": [
+                        {"id": "05dxps055", "name": "Brown", "identifiers": [{"scheme": "ror"}]}
+                    ],
+                    "role": {"id": "other", "title": {"en": "Other"}},
+                }
+            ],
+        },
+        "access": {
+            "record": "public",
+            "files": "restricted",
+            "status": "embargoed",
+            "embargo": {"active": True, "until": "2031-01-01"},
+        },
+    }
+    doc = RecordDoc.parse(server)
+    ours = {"metadata": {"title": "New"}, "access": {"record": "public", "files": "public"}}
+    owned = body_for(ours, doc)
+    assert "rights" not in owned["metadata"]  # owned: the manifest leaves it out, so it goes
+    assert owned["access"] == {"record": "public", "files": "public"}
+    kept = body_for(
+        ours | {"access": {"record": "public"}}, doc, {"rights", "creators", "access.files", "access.embargo"}
+    )
+    assert kept["metadata"]["rights"] == server["metadata"]["rights"]
+    assert kept["metadata"]["creators"][0]["affiliations"] == [{"id": "05dxps055"}]
+    assert kept["metadata"]["creators"][0]["role"] == {"id": "other"}
+    assert kept["access"] == {
+        "record": "public",
+        "files": "restricted",
+        "embargo": {"active": True, "until": "2031-01-01"},
+    }
