@@ -35,7 +35,7 @@ def samples(manifest: Path, fmt: str) -> None:
     except LocatedError as exc:
         raise ManifestError(f"{manifest} has 1 problem", [loaded.finding(exc)]) from None
     if fmt == "json":
-        click.echo(json.dumps([_document(s) for s in found], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([_document(s) for s in found], indent=2, ensure_ascii=False, default=str))
         return
     if not found:
         click.echo(f"{manifest} defines no sample sources (the top-level `samples:`).")

@@ -70,7 +70,9 @@ def related(cff: Mapping[str, Any], notes: Notes, relation: str) -> list[dict[st
     """Related identifiers, in the order doi, identifiers, repositories, url, preferred citation."""
     links = _Links(notes, relation)
     links.add(cff.get("doi"), ("doi",), "doi")
-    for i, entry in enumerate(cff.get("identifiers") or []):
+    if not isinstance(cff.get("identifiers") or [], list):
+        notes.error(_FIELD, ("identifiers",), "identifiers must be a list of {type, value}")
+    for i, entry in enumerate(_listed(cff.get("identifiers"))):
         path: tuple[str | int, ...] = ("identifiers", i)
         if not isinstance(entry, Mapping):
             notes.error(_FIELD, path, "an identifier needs type and value")
@@ -91,7 +93,7 @@ def related(cff: Mapping[str, Any], notes: Notes, relation: str) -> list[dict[st
         rtype = vocabularies.resource_type_alias(str(preferred.get("type") or "")) or "publication"
         before = len(links.out)
         links.add(preferred.get("doi"), ("preferred-citation", "doi"), "doi", rtype)
-        for i, entry in enumerate(preferred.get("identifiers") or []):
+        for i, entry in enumerate(_listed(preferred.get("identifiers"))):
             if isinstance(entry, Mapping) and entry.get("type") in ("doi", "url"):
                 links.add(
                     entry.get("value"), ("preferred-citation", "identifiers", i), str(entry["type"]), rtype
@@ -113,7 +115,9 @@ def references(cff: Mapping[str, Any], notes: Notes) -> list[Any]:
     entries: list[tuple[tuple[str | int, ...], Any]] = [
         (("preferred-citation",), cff.get("preferred-citation"))
     ]
-    entries += [(("references", i), r) for i, r in enumerate(cff.get("references") or [])]
+    if not isinstance(cff.get("references") or [], list):
+        notes.warn("references", ("references",), "references must be a list; not taken")
+    entries += [(("references", i), r) for i, r in enumerate(_listed(cff.get("references")))]
     for path, entry in entries:
         if entry is None:
             continue
@@ -133,7 +137,7 @@ def references(cff: Mapping[str, Any], notes: Notes) -> list[Any]:
 def format_reference(entry: Mapping[str, Any]) -> str:
     """``Family, G., Other, H. (2024). Title. Journal, 10(2).`` from a CFF reference."""
     names = []
-    for person in entry.get("authors") or []:
+    for person in _listed(entry.get("authors")):
         if isinstance(person, Mapping):
             family = " ".join(str(person[k]) for k in ("name-particle", "family-names") if person.get(k))
             given = str(person.get("given-names") or "")
@@ -150,3 +154,8 @@ def format_reference(entry: Mapping[str, Any]) -> str:
         issue = f"({entry['issue']})" if entry.get("issue") else ""
         parts.append(f"{venue}{volume}{issue}.")
     return " ".join(p for p in parts if p)
+
+
+def _listed(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no items (a wrong type is reported by the caller)."""
+    return value if isinstance(value, list) else []

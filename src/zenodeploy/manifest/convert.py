@@ -56,7 +56,8 @@ def _text(taken: dict[str, tuple[Any, str]], findings: list[Finding], names: lis
     ]
     if findings:
         lines.append("# What the conversion could not take as it is (fix the file or the manifest):")
-        lines += [f"#   {f.format()}" for f in sorted(findings)]
+        # a value quoted in a message may hold line breaks: each line stays a comment
+        lines += ["#   " + f.format().replace("\n", "\n#     ") for f in sorted(findings)]
     title = str(taken.get("title", ("",))[0])
     lines += ["version: 1", "depositions:", f"  - key: {_slug(title)}"]
     for field in sorted(taken, key=lambda f: _ORDER.index(f) if f in _ORDER else len(_ORDER)):
