@@ -227,3 +227,36 @@ def test_the_link_form_takes_a_doi_and_errors_say_what_is_wrong(
     everything = run(emulator, "import", str(tmp_path / "all.yaml"), "--mine")
     assert [i["record_id"] for i in everything["imported"]] == [mine["id"]]  # not the colleague's
     assert everything["skipped"] == [{"record_id": draft["id"], "reason": "a draft that was never published"}]
+
+
+def test_download_selects_hidden_files_exactly_so_plan_deletes_nothing(
+    make_emulator: Callable[..., Emulator], tmp_path: Path, run: Run
+) -> None:
+    emulator = make_emulator()
+    api = Api(emulator.url)
+    layouts = {
+        "one": {"data.csv": b"a\n", ".hidden.txt": b"h\n", "sub/.cfg": b"c\n"},
+        "two": {"data.csv": b"a\n", ".dir/x.txt": b"x\n"},
+    }
+    ids = []
+    for i, layout in enumerate(layouts.values()):
+        draft = api("POST", "/records", json=payload(i)).json()
+        for name, content in layout.items():
+            api.upload(draft["id"], name, content)
+        assert api("POST", f"/records/{draft['id']}/draft/actions/publish").status_code == 202
+        ids.append(draft["id"])
+    manifest = tmp_path / "zenodeploy.yaml"
+
+    run(emulator, "import", str(manifest), *ids, "--download", "dl")
+
+    entries = yaml.safe_load(manifest.read_text())["depositions"]
+    assert entries[0]["files"] == [
+        {"path": "**", "from": "dl/imported-record-0"},
+        {"path": "**/.*", "from": "dl/imported-record-0"},
+    ]
+    assert entries[1]["files"] == [
+        {"path": ".dir/x.txt", "from": "dl/imported-record-1"},
+        {"path": "data.csv", "from": "dl/imported-record-1"},
+    ]
+    assert all("files" not in e.get("keep_on_server", []) for e in entries)
+    _no_changes(run, emulator, manifest)

@@ -22,7 +22,7 @@ from zenodeploy.errors import ConfigError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.load import _deep_merge
 from zenodeploy.manifest.profile import load_profile, profile_defaults
-from zenodeploy.reconcile import import_check, import_fetch
+from zenodeploy.reconcile import import_check, import_download, import_fetch
 from zenodeploy.reconcile.lock import Lock, LockEntry, lock_path
 from zenodeploy.reconcile.observe import Remote
 from zenodeploy.zenodo.client import ZenodoClient
@@ -94,7 +94,7 @@ def import_records(
         key = unique_key(remote.doc.title or f"record-{remote.record_id}", taken)
         taken.add(key)
         known[remote.record_id] = key  # named twice (an id and --mine): imported once
-        entry, kept, comments = _entry(remote, key, defaults, manifest.parent, client, download)
+        entry, kept, comments = _entry(remote, key, defaults, manifest, client, download)
         blocks.append(append.entry_text(entry, comments))
         entries.append((key, remote.lock_entry()))
         report.imported.append(
@@ -131,26 +131,33 @@ def _entry(
     remote: Remote,
     key: str,
     defaults: Mapping[str, Any],
-    base_dir: Path,
+    manifest: Path,
     client: ZenodoClient,
     download: Path | None,
 ) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
     doc = remote.doc
     body = from_record.entry_for(doc.json)
-    kept = import_check.settle(doc.json, body, defaults, base_dir)
+    kept = import_check.settle(doc.json, body, defaults, manifest.parent)
     communities = sorted({slug for _, slug in doc.communities if slug})
     entry: dict[str, Any] = {"key": key, **body}
     if communities:
         entry["communities"] = communities
     names = sorted(remote.files)
     comments: list[str] = []
+    selection = None
     if download is not None and names:
         folder = download / key
-        _download(client, remote, base_dir / folder)
-        entry["files"] = [{"path": "**", "from": folder.as_posix()}]
+        import_download.download(client, remote, manifest.parent / folder)
+        selection = import_download.files_entry(remote.files, folder.as_posix(), manifest)
+    if selection is not None:
+        entry["files"] = selection
     else:
         kept.add("files")
-        comments = [f"files on the server (kept there): {len(names)}"] + [
+        if download is not None and names:
+            comments.append(
+                f"downloaded into {folder.as_posix()}, but no files: pattern selects exactly them"
+            )
+        comments += [f"files on the server (kept there): {len(names)}"] + [
             f"  {name}  md5:{remote.files[name].md5}  {remote.files[name].size} bytes" for name in names
         ]
     if kept:
@@ -161,21 +168,6 @@ def _entry(
         comments.insert(0, "an edit of this record is open on the server (read from the edit, not published)")
     left = (kept - {"files"}) | set(from_record.unmapped(doc.json))
     return entry, tuple(sorted(left)), comments
-
-
-def _download(client: ZenodoClient, remote: Remote, folder: Path) -> None:
-    import hashlib
-
-    record = remote.published or remote.doc
-    for name, info in sorted(remote.files.items()):
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = client.record_file_content(record.id, name)
-        if hashlib.md5(content, usedforsecurity=False).hexdigest() != info.md5:
-            raise ConfigError(
-                f"{name} of record {record.id} arrived with another md5 than the server lists; run the import again."
-            )
-        target.write_bytes(content)
 
 
 def _plain(text: str | None, manifest: Path) -> dict[str, Any]:

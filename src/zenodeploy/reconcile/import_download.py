@@ -1,0 +1,72 @@
+"""``import --download``: a record's files fetched into a folder, and the ``files:`` entry that
+selects exactly them.
+
+The entry is checked the way ``plan`` reads it (``resolve_deposition``): its file names and md5s
+must be the server's, or ``plan`` would upload, replace or delete files. ``**`` leaves hidden
+files out, so ``**/.*`` is added when the record has some; names in hidden folders (or with
+glob characters) are listed one by one. When no entry gives back the record, the files stay on
+the server (``keep_on_server: [files]``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from zenodeploy.content.files import resolve_deposition
+from zenodeploy.content.globs import has_magic
+from zenodeploy.errors import ConfigError, FilesError
+from zenodeploy.reconcile.observe import Remote
+from zenodeploy.zenodo.client import ZenodoClient
+from zenodeploy.zenodo.records import RemoteFile
+
+
+def download(client: ZenodoClient, remote: Remote, folder: Path) -> None:
+    """Every file of ``remote`` into ``folder``, checked against the md5 the server lists."""
+    record = remote.published or remote.doc
+    for name, info in sorted(remote.files.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = client.record_file_content(record.id, name)
+        if hashlib.md5(content, usedforsecurity=False).hexdigest() != info.md5:
+            raise ConfigError(
+                f"{name} of record {record.id} arrived with another md5 than the server lists; run the import again."
+            )
+        target.write_bytes(content)
+
+
+def files_entry(files: Mapping[str, RemoteFile], folder: str, manifest: Path) -> list[dict[str, Any]] | None:
+    """The ``files:`` list selecting exactly ``files`` in ``folder`` (relative to ``manifest``'s
+    folder), or None when none does (the files then stay on the server)."""
+    want = {name: info.md5 for name, info in files.items()}
+    for candidate in _candidates(sorted(want), folder):
+        if _selects(candidate, manifest) == want:
+            return candidate
+    return None
+
+
+def _candidates(names: list[str], folder: str) -> list[list[dict[str, Any]]]:
+    out = [[{"path": "**", "from": folder}]]
+    if any(part.startswith(".") for name in names for part in name.split("/")):
+        out.append([*out[0], {"path": "**/.*", "from": folder}])
+        if not any(has_magic(name) for name in names):
+            out.append([{"path": name, "from": folder} for name in names])
+    return out
+
+
+def _selects(entry: list[dict[str, Any]], manifest: Path) -> dict[str, str] | None:
+    try:
+        resolved = resolve_deposition(
+            {"files": entry},
+            base_dir=manifest.parent,
+            sample_sources={},
+            where="import",
+            max_files=None,
+            manifest=manifest,
+        )
+    except FilesError:
+        return None
+    names = [f.name for f in resolved.files]
+    return {f.name: f.md5 for f in resolved.files} if len(set(names)) == len(names) else None
