@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from zenodeploy.cli import cli
 from zenodeploy.errors import UsageError
 from zenodeploy.manifest import append, from_record
+from zenodeploy.manifest.load import load_manifest
 from zenodeploy.manifest.metadata import comparable, to_rdm
 from zenodeploy.reconcile import import_check
 from zenodeploy.reconcile.importing import unique_key
@@ -210,3 +211,75 @@ def test_a_save_carries_over_only_what_is_kept_on_the_server() -> None:
         "files": "restricted",
         "embargo": {"active": True, "until": "2031-01-01"},
     }
+
+
+@pytest.mark.parametrize(
+    ("kept", "extra", "message"),
+    [
+        (
+            "[license, keywords]",
+            "",
+            "keep_on_server cannot keep 'license': 'license' is the manifest's word, the record field it writes is 'rights': did you mean 'rights'?",
+        ),
+        (
+            "[rights, keywords]",
+            "",
+            "keep_on_server cannot keep 'keywords': 'keywords' is the manifest's word, the record field it writes is 'subjects': did you mean 'subjects'?",
+        ),
+        ("[rights, titel]", "", "keep_on_server cannot keep 'titel': did you mean 'title'?"),
+        (
+            "[rights, title]",
+            "",
+            "keep_on_server keeps 'title' as it is on the server, but this deposition sets it with 'title:'",
+        ),
+        (
+            "[subjects]",
+            "    keywords: [a]\n",
+            "keep_on_server keeps 'subjects' as it is on the server, but this deposition sets it with 'keywords:'",
+        ),
+    ],
+)
+def test_keep_on_server_names_are_checked_with_a_did_you_mean(
+    tmp_path: Path, kept: str, extra: str, message: str
+) -> None:
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: k\n    title: A title\n    creators: [{family: Doe}]\n"
+        f"{extra}    keep_on_server: {kept}\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1, result.output
+    line = 6 + bool(extra)
+    index = kept.strip("[]").split(", ").index(message.split("'")[1])
+    assert f"zenodeploy.yaml:{line}:" in result.output, result.output
+    assert f"depositions[0].keep_on_server[{index}]: {message}" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_keep_on_server_takes_record_fields_access_and_custom_fields(tmp_path: Path) -> None:
+    _validates(  # defaults may set a kept field: this deposition does not
+        tmp_path,
+        "version: 1\ndefaults:\n  license: cc-by-4.0\ndepositions:\n  - key: k\n    title: A title\n"
+        "    creators: [{family: Doe}]\n    access: {files: public}\n"
+        "    keep_on_server: [rights, locations, access.embargo, custom_fields.ac:location]\n",
+    )
+
+
+def test_keep_on_server_files_takes_no_files_from_defaults(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n")
+    manifest = _validates(
+        tmp_path,
+        "version: 1\ndefaults:\n  files: [a.csv]\ndepositions:\n  - key: k\n    title: A title\n"
+        "    creators: [{family: Doe}]\n    keep_on_server: [files]\n  - key: other\n    title: Other\n"
+        "    creators: [{family: Doe}]\n",
+    )
+    deps = {d.key: d for d in load_manifest(manifest).depositions}
+    assert "files" not in deps["k"].data and deps["other"].data["files"] == ["a.csv"]
+
+
+def _validates(tmp_path: Path, text: str) -> Path:
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output
+    return manifest

@@ -13,6 +13,7 @@ from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
+from zenodeploy.manifest.kept import check as check_kept
 from zenodeploy.manifest.profile import profile_defaults, profile_path
 from zenodeploy.manifest.templated import expand, has_template, render_entry
 from zenodeploy.manifest.yamlpos import PathT, Positions, format_path, parse_path
@@ -156,7 +157,8 @@ def _build(
             origin = _creators_from(given, raw, data.get("defaults") or {}, merged_defaults)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
-            merged = _deep_merge(merged_defaults, raw)
+            findings += _problems(check_kept(raw), where, positions)
+            merged = _own_files_if_kept(_deep_merge(merged_defaults, raw), raw)
             findings += _problems(_requirements(merged, sources), where, positions)
             depositions.append(Deposition(str(raw["key"]), merged, where, item or None, origin))
     findings += _duplicate_keys(depositions, positions)
@@ -255,6 +257,15 @@ def _duplicate_keys(depositions: list[Deposition], positions: Positions) -> list
         else:
             first[dep.key] = dep
     return out
+
+
+def _own_files_if_kept(merged: dict[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """A deposition that keeps its files on the server takes no files or samples from defaults."""
+    kept = merged.get("keep_on_server")
+    if not isinstance(kept, list) or "files" not in kept:
+        return merged
+    out = {k: v for k, v in merged.items() if k not in ("files", "samples")}
+    return out | {k: own[k] for k in ("files", "samples") if k in own}
 
 
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,24 +18,13 @@ from zenodeploy.describe.render import render_description
 from zenodeploy.errors import TemplateError
 from zenodeploy.manifest import from_record
 from zenodeploy.manifest.checks import check_metadata
+from zenodeploy.manifest.kept import WRITERS
 from zenodeploy.manifest.load import _deep_merge
 from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.manifest.schema import schema
 from zenodeploy.reconcile.receipts import fields
 
-# A record field (as plans name it) → the manifest keys that express it.
-_KEYS: dict[str, tuple[str, ...]] = {
-    "rights": ("license", "licenses"),
-    "subjects": ("keywords", "subjects"),
-    "additional_descriptions": ("notes", "method"),
-    "custom_fields.journal:journal": ("journal",),
-    "custom_fields.meeting:meeting": ("meeting",),
-    "custom_fields.imprint:imprint": ("imprint",),
-    "custom_fields.thesis:thesis": ("thesis",),
-    "custom_fields.code:codeRepository": ("software",),
-    "custom_fields.code:programmingLanguage": ("software",),
-    "custom_fields.code:developmentStatus": ("software",),
-}
+_KEYS = WRITERS  # a record field (as plans name it) → the manifest keys that express it
 _LABELS = {key: label for label, keys in _KEYS.items() for key in keys}
 
 
