@@ -11,9 +11,11 @@ the server (``keep_on_server: [files]``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from zenodeploy.content.files import resolve_deposition
 from zenodeploy.content.globs import has_magic
@@ -23,18 +25,47 @@ from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.records import RemoteFile
 
 
+def unsafe_name(names: Iterable[str]) -> str | None:
+    """The first name that is no plain relative path (``..``, empty or ``.`` segments, ``\\``), if any."""
+    for name in names:
+        if "\\" in name or "\0" in name or any(part in ("", ".", "..") for part in name.split("/")):
+            return name
+    return None
+
+
 def download(client: ZenodoClient, remote: Remote, folder: Path) -> None:
-    """Every file of ``remote`` into ``folder``, checked against the md5 the server lists."""
+    """Every file of ``remote`` into ``folder`` (names checked by ``unsafe_name`` first), each
+    streamed to a temporary file beside its target, checked against the server's md5, then renamed."""
     record = remote.published or remote.doc
+    root = folder.resolve()
     for name, info in sorted(remote.files.items()):
         target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = client.record_file_content(record.id, name)
-        if hashlib.md5(content, usedforsecurity=False).hexdigest() != info.md5:
+        if not target.resolve().is_relative_to(root):
             raise ConfigError(
-                f"{name} of record {record.id} arrived with another md5 than the server lists; run the import again."
+                f"{target} leads out of {folder} (a symbolic link); remove it and run the import again."
             )
-        target.write_bytes(content)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
+            dir=target.parent, prefix=".zenodeploy-", suffix=".part", delete=False
+        )
+        try:
+            with handle:
+                md5 = client.record_file_content(record.id, name, partial(_write, handle))
+            if md5 != info.md5:
+                raise ConfigError(
+                    f"{name} of record {record.id} arrived with another md5 than the server lists; run the import again."
+                )
+            Path(handle.name).replace(target)
+        finally:
+            Path(handle.name).unlink(missing_ok=True)
+
+
+def _write(handle: IO[bytes], chunks: Iterable[bytes]) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for chunk in chunks:
+        digest.update(chunk)
+        handle.write(chunk)
+    return digest.hexdigest()
 
 
 def files_entry(files: Mapping[str, RemoteFile], folder: str, manifest: Path) -> list[dict[str, Any]] | None:

@@ -145,8 +145,9 @@ def _entry(
     names = sorted(remote.files)
     comments: list[str] = []
     selection = None
-    if download is not None and names:
-        folder = download / key
+    unsafe = import_download.unsafe_name(names)
+    folder = (download or Path()) / key
+    if download is not None and names and unsafe is None:
         import_download.download(client, remote, manifest.parent / folder)
         selection = import_download.files_entry(remote.files, folder.as_posix(), manifest)
     if selection is not None:
@@ -154,9 +155,12 @@ def _entry(
     else:
         kept.add("files")
         if download is not None and names:
-            comments.append(
-                f"downloaded into {folder.as_posix()}, but no files: pattern selects exactly them"
+            why = (
+                f"'{unsafe}' is no plain relative path"
+                if unsafe
+                else "no files: pattern selects exactly them"
             )
+            comments.append(f"not managed from {folder.as_posix()}: {why}")
         comments += [f"files on the server (kept there): {len(names)}"] + [
             f"  {name}  md5:{remote.files[name].md5}  {remote.files[name].size} bytes" for name in names
         ]

@@ -7,7 +7,7 @@ remote state and return it when it shows the call took effect; otherwise the err
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -54,6 +54,7 @@ class Transport(Protocol):
         idempotent: bool,
         unknown_outcome: str = "created or changed something",
         raw: bool = False,
+        sink: Callable[[Iterable[bytes]], Any] | None = None,
     ) -> Any: ...
 
 

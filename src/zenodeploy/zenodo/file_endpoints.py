@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 from zenodeploy.errors import FilesError
 from zenodeploy.zenodo.endpoints import JSON, EndpointBase, json_object, quote_id
 from zenodeploy.zenodo.failures import OutcomeUnknown
+
+T = TypeVar("T")
 
 
 def _key(key: str) -> str:
@@ -23,11 +26,12 @@ def _key(key: str) -> str:
 class FileEndpoints(EndpointBase):
     """Files of drafts and records; keys may contain ``/`` (the route is ``<path:key>``)."""
 
-    def record_file_content(self, record_id: str, key: str) -> bytes:
-        """GET .../files/<key>/content of a published record: the file's bytes (held in memory)."""
+    def record_file_content(self, record_id: str, key: str, sink: Callable[[Iterable[bytes]], T]) -> T:
+        """GET .../files/<key>/content of a published record, its bytes handed to ``sink`` as they
+        stream in; returns what ``sink`` returns."""
         path = f"/api/records/{quote_id(record_id)}/files/{_key(key)}/content"
-        content = self.transport.request("GET", path, idempotent=True, raw=True)
-        return bytes(content or b"")
+        result: T = self.transport.request("GET", path, idempotent=True, sink=sink)
+        return result
 
     def draft_files(self, record_id: str) -> JSON:
         """GET .../draft/files: ``{"entries": [{"key", "status", "checksum", "size", ...}], ...}``."""

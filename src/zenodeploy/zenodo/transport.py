@@ -163,10 +163,12 @@ class HttpTransport:
         idempotent: bool,
         unknown_outcome: str = "created or changed something",
         raw: bool = False,
+        sink: Callable[[Iterable[bytes]], Any] | None = None,
     ) -> Any:
         """Send one logical request (several attempts when safe) and return its parsed JSON.
 
-        Returns ``None`` for an empty body (204), the body's bytes when ``raw``. ``data`` may be a zero-argument callable
+        Returns ``None`` for an empty body (204), the body's bytes when ``raw``, or what ``sink``
+        returns when given: it is handed the body as it streams in (never held whole). ``data`` may be a zero-argument callable
         that builds a fresh body for every attempt (a streamed upload re-opens its file).
         Non-2xx becomes an :class:`ApiError` subclass (see ``failures.py``); for a
         non-idempotent request a 5xx or lost connection becomes :class:`OutcomeUnknown`,
@@ -195,6 +197,7 @@ class HttpTransport:
                         headers=headers,
                         params=params,
                         timeout=self.timeout,
+                        stream=sink is not None,
                     )
             except BaseException as exc:
                 if not isinstance(exc, requests.RequestException):
@@ -217,11 +220,14 @@ class HttpTransport:
             status = response.status_code
             asked = self.limiter.release(status, response.headers)
             log.debug("%s %s → %s", method, shown, status)
+            if status < 300 and sink is not None:
+                return self._drain(response, sink, method, shown, attempt)
             if status < 300:
                 return response.content if raw else self._parse(method, shown, response)
             if method == "DELETE" and status == 404 and attempt > 1:
                 return None  # an earlier attempt deleted it and its response was lost
             if replayable and (idempotent or status == 429) and self.retry.should_retry(attempt, status):
+                response.close()
                 self._back_off(attempt, status, asked)
                 continue
             raise error_for_status(
@@ -232,6 +238,21 @@ class HttpTransport:
                 secret=self._token,
                 unknown_outcome="" if idempotent else unknown_outcome,
             )
+
+    def _drain(
+        self,
+        response: requests.Response,
+        sink: Callable[[Iterable[bytes]], Any],
+        method: str,
+        shown: str,
+        attempt: int,
+    ) -> Any:
+        try:
+            return sink(response.iter_content(1 << 20))
+        except requests.RequestException as exc:
+            raise error_for_exception(method, shown, exc, attempts=attempt, secret=self._token) from None
+        finally:
+            response.close()
 
     def _too_long(self, wait: WaitTooLong, method: str, shown: str) -> RateLimited:
         until = time.strftime("%H:%M UTC", time.gmtime(wait.until))
