@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from import_corpus import Api, make_records, payload
 
 from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
+from zenodeploy.reconcile.runlock import exclusive
 
 Run = Callable[..., Any]
 
@@ -260,3 +263,32 @@ def test_download_selects_hidden_files_exactly_so_plan_deletes_nothing(
     ]
     assert all("files" not in e.get("keep_on_server", []) for e in entries)
     _no_changes(run, emulator, manifest)
+
+
+def test_import_takes_the_run_lock_of_apply(make_emulator: Callable[..., Emulator], tmp_path: Path) -> None:
+    emulator = make_emulator()
+    record = make_records(Api(emulator.url), 1)[0]
+    manifest = tmp_path / "zenodeploy.yaml"
+
+    with exclusive(manifest):  # an apply of this manifest is running
+        refused = _cli(emulator, "import", str(manifest), record["id"])
+    assert refused.exit_code != 0 and "another zenodeploy apply of" in refused.stderr, refused.output
+    assert "--wait" in refused.stderr and not manifest.exists()
+
+    held = threading.Event()
+
+    def apply_for_a_moment() -> None:
+        with exclusive(manifest):
+            held.set()
+            time.sleep(0.5)
+
+    other = threading.Thread(target=apply_for_a_moment)
+    other.start()
+    try:
+        held.wait(10)
+        waited = _cli(emulator, "import", str(manifest), record["id"], "--wait")
+    finally:
+        other.join(10)
+    assert waited.exit_code == 0, waited.output
+    assert "waiting for the other apply of" in waited.stderr
+    assert yaml.safe_load(manifest.read_text())["depositions"][0]["title"] == "Imported record 0"

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 @click.option(
     "--key", metavar="KEY", help="Link one RECORD to this existing deposition key (lock file only)."
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="When an apply (or import) of this manifest runs on this machine, wait for it.",
+)
 @click.option("--server", help="Override the manifest's server.")
 @click.option("--token-env", metavar="NAME", help="Read the token from this environment variable.")
 @FORMAT
@@ -41,6 +46,7 @@ def import_(
     community: str | None,
     download: Path | None,
     key: str | None,
+    wait: bool,
     server: str | None,
     token_env: str | None,
     fmt: str,
@@ -59,20 +65,23 @@ def import_(
       zenodeploy import zenodeploy.yaml my-dataset 1234567
     """
     from zenodeploy.reconcile import run
+    from zenodeploy.reconcile.runlock import exclusive
 
     settings = run.Settings(manifest, server=server, token_env=token_env)
     link = _link_form(manifest, records, key)
-    if link is not None:
-        result = run.import_record(settings, *link)
-        click.echo(
-            f"{result['key']} is now record {result['record_id']} ({result['state']}); written to {result['lock']}"
-        )
-        return
-    if not (records or mine or community):
+    if not (link or records or mine or community):
         raise UsageError(
             "name the records to import (ids, DOIs or addresses), or give --mine or --community SLUG."
         )
-    report = run.import_into(settings, records, mine=mine, community=community, download=download)
+    # apply's run lock: an apply's last lock write would otherwise drop the imported entries.
+    with exclusive(manifest, wait=wait, waiting=lambda message: click.echo(message, err=True)):
+        if link is not None:
+            result = run.import_record(settings, *link)
+            click.echo(
+                f"{result['key']} is now record {result['record_id']} ({result['state']}); written to {result['lock']}"
+            )
+            return
+        report = run.import_into(settings, records, mine=mine, community=community, download=download)
     _show(report, fmt)
 
 
