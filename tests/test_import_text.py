@@ -9,14 +9,16 @@ import yaml
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
-from zenodeploy.errors import UsageError
+from zenodeploy.errors import ManifestError, UsageError
 from zenodeploy.manifest import append, from_record
 from zenodeploy.manifest.load import load_manifest
 from zenodeploy.manifest.metadata import comparable, to_rdm
 from zenodeploy.reconcile import import_check
-from zenodeploy.reconcile.importing import unique_key
+from zenodeploy.reconcile.import_fetch import Found
+from zenodeploy.reconcile.importing import import_records, unique_key
+from zenodeploy.reconcile.observe import Remote
 from zenodeploy.reconcile.payload import body_for
-from zenodeploy.zenodo.records import RecordDoc
+from zenodeploy.zenodo.records import RecordDoc, RemoteFile
 from zenodeploy.zenodo.refs import record_id
 
 ZENODO = "https://zenodo.org"
@@ -283,3 +285,39 @@ def _validates(tmp_path: Path, text: str) -> Path:
     result = CliRunner().invoke(cli, ["validate", str(manifest)])
     assert result.exit_code == 0, result.output
     return manifest
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("version: 1\n# mine\ndepositions: [{key: a, title: A title}]\n", 3, "depositions: is"),
+        (
+            "version: 1\ndepositions:\n  [{key: a, title: A title},\n   {key: b, title: B title}]\n",
+            3,
+            "depositions: is",
+        ),
+        ("{version: 1, depositions: [{key: a, title: A title}]}\n", 1, "the whole manifest is"),
+    ],
+)
+def test_inline_depositions_are_refused_before_anything_is_written(
+    tmp_path: Path, text: str, line: int, what: str
+) -> None:
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(text)
+    doc = RecordDoc.parse({"id": "7", "is_published": True, "metadata": {"title": "Imported"}})
+    found = Found([Remote("7", "published", doc, {"a.csv": RemoteFile("a.csv", 2, "0" * 32)}, doc)])
+
+    with pytest.raises(ManifestError) as failure:
+        import_records(None, manifest, "sandbox", found, download=Path("dl"))  # type: ignore[arg-type]
+
+    (finding,) = failure.value.findings
+    assert (finding.line, finding.path) == (line, "depositions")
+    assert finding.message.startswith(f"{what} written inline") and "block style" in finding.message
+    assert manifest.read_text() == text and sorted(p.name for p in tmp_path.iterdir()) == ["zenodeploy.yaml"]
+
+
+def test_an_empty_inline_list_still_takes_entries() -> None:
+    text = "version: 1\ndepositions: []\n"
+    append.refuse_inline(text, "m.yaml")
+    out = append.append(text, [append.entry_text({"key": "a", "title": "A title"})])
+    assert yaml.safe_load(out)["depositions"] == [{"key": "a", "title": "A title"}]

@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+from zenodeploy.errors import ManifestError
+from zenodeploy.model import Finding
+
 _DEPOSITIONS = re.compile(r"^depositions:[ \t]*(\[\s*\])?[ \t]*(#.*)?$")
 _TOP_LEVEL = re.compile(r"^[^\s#-]")
 _ITEM = re.compile(r"^([ \t]*)- ")
@@ -62,6 +65,33 @@ def append(text: str, entries: Sequence[str]) -> str:
     indent = next((m[1] for m in items if m), "  ")
     block = "".join(_indent(e, indent) for e in entries)
     return "".join(lines[:end]) + block + "".join(lines[end:])
+
+
+def refuse_inline(text: str, shown: str) -> None:
+    """``ManifestError`` when ``text`` holds its depositions inline (``depositions: [{…}]``, or a
+    whole ``{…}`` document): entries are appended as lines, which inline YAML cannot take."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # the caller reports the YAML error
+    if not isinstance(root, yaml.MappingNode):
+        return
+    inline: yaml.Node | None = root if root.flow_style else None
+    for key, value in root.value:
+        if key.value == "depositions" and isinstance(value, yaml.SequenceNode):
+            inline = inline or (value if value.flow_style and value.value else None)
+    if inline is not None:
+        mark = inline.start_mark
+        what = "the whole manifest is" if inline is root else "depositions: is"
+        message = (
+            f"{what} written inline ({{…}} / [{{…}}]), and import appends entries as block-style lines. "
+            "Rewrite it in block style (a line 'depositions:', then each deposition as an indented "
+            "'- key: …' item with one field per line), then run the import again; nothing was written"
+        )
+        raise ManifestError(
+            f"{shown} cannot take imported entries",
+            [Finding(shown, mark.line + 1, mark.column + 1, "depositions", message)],
+        )
 
 
 def _blank_or_comment(line: str) -> bool:

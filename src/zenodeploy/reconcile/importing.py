@@ -78,6 +78,8 @@ def import_records(
     """Write ``found``'s records into ``manifest`` (created if missing) and their lock entries."""
     text = manifest.read_text("utf-8") if manifest.exists() else None
     data = _plain(text, manifest)
+    if text is not None:
+        append.refuse_inline(text, str(manifest))
     lock = Lock.load(lock_path(manifest))
     report = ImportReport(manifest, lock.path, skipped=list(found.skipped))
     taken = {str(d.get("key")) for d in data.get("depositions") or [] if isinstance(d, Mapping)}
