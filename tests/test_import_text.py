@@ -32,6 +32,7 @@ ZENODO = "https://zenodo.org"
         ("doi:10.5281/zenodo.42", ZENODO, "42"),
         ("https://doi.org/10.5281/zenodo.1234567", ZENODO, "1234567"),
         ("https://dx.doi.org/10.5072/zenodo.9", "https://sandbox.zenodo.org", "9"),
+        ("10.5072/zenodo.9", "http://127.0.0.1:5000", "9"),
         ("https://zenodo.org/records/1234567", ZENODO, "1234567"),
         ("https://zenodo.org/records/1234567/files/a.csv?download=1", ZENODO, "1234567"),
         ("https://zenodo.org/record/1234567", ZENODO, "1234567"),
@@ -53,6 +54,15 @@ def test_record_references(ref: str, base: str, expected: str) -> None:
         ("https://zenodo.org/communities/x", ZENODO, "is not a record's address"),
         ("my data", ZENODO, "is not a record id, a DOI or a record's web address"),
         ("http://127.0.0.1:5001/records/3", "http://127.0.0.1:5000", "is not an address on Zenodo"),
+        (
+            "10.5072/zenodo.9",
+            ZENODO,
+            "is a DOI of the sandbox .a test DOI., but this run talks to https://zenodo.org.*--server sandbox",
+        ),
+        ("https://doi.org/10.5072/zenodo.9", ZENODO, "is a DOI of the sandbox"),
+        ("10.5281/zenodo.9", "https://sandbox.zenodo.org", "is a DOI of zenodo.org, but .*--server zenodo"),
+        ("10.5281/zenodo.9", "http://127.0.0.1:5000", "is a DOI of zenodo.org"),  # the emulator mints 10.5072
+        ("10.1234/zenodo.9", ZENODO, "is not a Zenodo DOI"),
     ],
 )
 def test_references_that_name_no_record_say_why(ref: str, base: str, message: str) -> None:
