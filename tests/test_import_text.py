@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from click.testing import CliRunner
 from zenodeploy.cli import cli
 from zenodeploy.errors import ManifestError, UsageError
 from zenodeploy.manifest import append, from_record
+from zenodeploy.manifest.convert import convert
+from zenodeploy.manifest.keys import key_from_title
 from zenodeploy.manifest.load import load_manifest
 from zenodeploy.manifest.metadata import comparable, to_rdm
 from zenodeploy.reconcile import import_check
 from zenodeploy.reconcile.import_fetch import Found
-from zenodeploy.reconcile.importing import import_records, unique_key
+from zenodeploy.reconcile.importing import import_records
 from zenodeploy.reconcile.observe import Remote
 from zenodeploy.reconcile.payload import body_for
 from zenodeploy.zenodo.records import RecordDoc, RemoteFile
@@ -72,10 +75,10 @@ def test_references_that_name_no_record_say_why(ref: str, base: str, message: st
 
 def test_keys_come_from_titles_and_never_collide() -> None:
     taken = {"nmr-spectra"}
-    assert unique_key("NMR spectra", taken) == "nmr-spectra-2"
-    assert unique_key("Ähnliche Daten: 2024 (v1.0)", set()) == "ahnliche-daten-2024-v1-0"
-    assert unique_key("???", set()) == "record"
-    assert len(unique_key("word " * 40, set())) <= 60
+    assert key_from_title("NMR spectra", taken) == "nmr-spectra-2"
+    assert key_from_title("Ähnliche Daten: 2024 (v1.0)", set()) == "ahnliche-daten-2024-v1-0"
+    assert key_from_title("???", set()) == "record"
+    assert len(key_from_title("word " * 40, set())) <= 60
 
 
 def test_append_keeps_the_file_and_follows_its_indentation() -> None:
@@ -331,3 +334,12 @@ def test_an_empty_inline_list_still_takes_entries() -> None:
     append.refuse_inline(text, "m.yaml")
     out = append.append(text, [append.entry_text({"key": "a", "title": "A title"})])
     assert yaml.safe_load(out)["depositions"] == [{"key": "a", "title": "A title"}]
+
+
+def test_convert_and_import_make_the_same_key_from_a_title(tmp_path: Path) -> None:
+    title = "Ähnliche Daten: release v1.0_final"
+    (tmp_path / ".zenodo.json").write_text(json.dumps({"title": title}))
+
+    written = yaml.safe_load(convert([tmp_path / ".zenodo.json"]).text)
+
+    assert written["depositions"][0]["key"] == key_from_title(title) == "ahnliche-daten-release-v1-0-final"

@@ -3,7 +3,6 @@ comments saying where each field came from and what could not be taken."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import yaml
 
 from zenodeploy.errors import ManifestError
+from zenodeploy.manifest.keys import key_from_title
 from zenodeploy.manifest.sources import SourceError, read_source
 from zenodeploy.model import Finding
 
@@ -59,7 +59,7 @@ def _text(taken: dict[str, tuple[Any, str]], findings: list[Finding], names: lis
         # a value quoted in a message may hold line breaks: each line stays a comment
         lines += ["#   " + f.format().replace("\n", "\n#     ") for f in sorted(findings)]
     title = str(taken.get("title", ("",))[0])
-    lines += ["version: 1", "depositions:", f"  - key: {_slug(title)}"]
+    lines += ["version: 1", "depositions:", f"  - key: {key_from_title(title)}"]
     for field in sorted(taken, key=lambda f: _ORDER.index(f) if f in _ORDER else len(_ORDER)):
         value, name = taken[field]
         if field in ("creators", "contributors"):  # personal is the default when family is given
@@ -76,11 +76,6 @@ def _text(taken: dict[str, tuple[Any, str]], findings: list[Finding], names: lis
         "    # publish: true  # once files are listed and 'zenodeploy plan' looks right",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _slug(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9._-]+", "-", title.lower()).strip("-._")
-    return slug[:60].rstrip("-._") or "record"
 
 
 class _Dumper(yaml.SafeDumper):

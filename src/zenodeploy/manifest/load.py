@@ -125,7 +125,7 @@ def _build(
     )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
-    merged_defaults = _deep_merge(profile_defaults(profile), defaults)
+    merged_defaults = deep_merge(profile_defaults(profile), defaults)
     variables = data.get("vars") or {}
     sources = data.get("samples") or {}
     depositions: list[Deposition] = []
@@ -158,7 +158,7 @@ def _build(
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             findings += _problems(check_kept(raw), where, positions)
-            merged = _own_files_if_kept(_deep_merge(merged_defaults, raw), raw)
+            merged = _own_files_if_kept(deep_merge(merged_defaults, raw), raw)
             findings += _problems(_requirements(merged, sources), where, positions)
             depositions.append(Deposition(str(raw["key"]), merged, where, item or None, origin))
     findings += _duplicate_keys(depositions, positions)
@@ -268,12 +268,12 @@ def _own_files_if_kept(merged: dict[str, Any], own: Mapping[str, Any]) -> dict[s
     return out | {k: own[k] for k in ("files", "samples") if k in own}
 
 
-def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` wins; mappings merge recursively, lists and scalars are replaced."""
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _deep_merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out

@@ -19,7 +19,7 @@ from zenodeploy.errors import TemplateError
 from zenodeploy.manifest import from_record
 from zenodeploy.manifest.checks import check_metadata
 from zenodeploy.manifest.kept import WRITERS
-from zenodeploy.manifest.load import _deep_merge
+from zenodeploy.manifest.load import deep_merge
 from zenodeploy.manifest.metadata import to_rdm
 from zenodeploy.manifest.schema import schema
 from zenodeploy.reconcile.receipts import fields
@@ -84,7 +84,7 @@ def _differing(
     record: Mapping[str, Any], body: Mapping[str, Any], defaults: Mapping[str, Any], base_dir: Any
 ) -> set[str]:
     """The fields whose manifest form (``body`` over ``defaults``) does not give back ``record``'s value."""
-    merged = _deep_merge(defaults, body)
+    merged = deep_merge(defaults, body)
     html = None
     if merged.get("description"):
         try:

@@ -10,7 +10,6 @@ in the report, so that ``plan`` right after the import has nothing to change.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ import yaml
 
 from zenodeploy.errors import ConfigError
 from zenodeploy.manifest import append, from_record
-from zenodeploy.manifest.load import _deep_merge
+from zenodeploy.manifest.keys import key_from_title
+from zenodeploy.manifest.load import deep_merge
 from zenodeploy.manifest.profile import load_profile, profile_defaults
 from zenodeploy.reconcile import import_check, import_download, import_fetch
 from zenodeploy.reconcile.lock import Lock, LockEntry, lock_path
@@ -87,13 +87,13 @@ def import_records(
     known |= {e.parent_id: k for k, e in lock.entries(server).items() if e.parent_id}
     blocks: list[str] = []
     entries: list[tuple[str, LockEntry]] = []
-    defaults = _deep_merge(profile_defaults(load_profile()), data.get("defaults") or {})
+    defaults = deep_merge(profile_defaults(load_profile()), data.get("defaults") or {})
     for remote in sorted(found.remotes, key=lambda r: (len(r.record_id), r.record_id)):
         already = known.get(remote.record_id) or known.get(remote.parent_id or "")
         if already is not None:
             report.skipped.append((remote.record_id, f"already in the lock file as '{already}'"))
             continue
-        key = unique_key(remote.doc.title or f"record-{remote.record_id}", taken)
+        key = key_from_title(remote.doc.title or f"record-{remote.record_id}", taken)
         taken.add(key)
         known[remote.record_id] = key  # named twice (an id and --mine): imported once
         entry, kept, comments = _entry(remote, key, defaults, manifest, client, download)
@@ -116,17 +116,6 @@ def import_records(
         lock.set(server, key, lock_entry)
     lock.compact()
     return report
-
-
-def unique_key(title: str, taken: set[str]) -> str:
-    """A manifest key from a title: lower-case ASCII words joined by hyphens, unique among ``taken``."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "record"
-    key, n = slug, 1
-    while key in taken:
-        n += 1
-        key = f"{slug}-{n}"
-    return key
 
 
 def _entry(

@@ -6,14 +6,13 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zenodeploy.content.checksums import cache_dir
 from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
-from zenodeploy.reconcile.importing import ImportReport
 from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, lock_path
 from zenodeploy.reconcile.observe import CommunityIds, Observation, observe, read
@@ -27,6 +26,9 @@ from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.ratelimit import RateLimiter
 from zenodeploy.zenodo.retry import RetryPolicy
 from zenodeploy.zenodo.servers import base_url, resolve_token
+
+if TYPE_CHECKING:
+    from zenodeploy.reconcile.importing import ImportReport
 
 PRODUCTION = "zenodo"
 
