@@ -343,3 +343,24 @@ def test_convert_and_import_make_the_same_key_from_a_title(tmp_path: Path) -> No
     written = yaml.safe_load(convert([tmp_path / ".zenodo.json"]).text)
 
     assert written["depositions"][0]["key"] == key_from_title(title) == "ahnliche-daten-release-v1-0-final"
+
+
+def test_keep_on_server_under_defaults_is_checked_too(tmp_path: Path) -> None:
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndefaults:\n  keep_on_server: [license, locations]\ndepositions:\n  - key: k\n"
+        "    title: A title\n    creators: [{family: Doe}]\n  - key: j\n    title: J title\n"
+        "    creators: [{family: Doe}]\n    locations: [{place: Here}]\n  - key: own\n    title: Own\n"
+        "    creators: [{family: Doe}]\n    locations: [{place: Here}]\n    keep_on_server: [rights]\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1
+    assert (
+        "zenodeploy.yaml:3:20: defaults.keep_on_server[0]: keep_on_server cannot keep 'license'"
+        in result.output
+    )
+    assert (
+        "zenodeploy.yaml:11:16: depositions[1].locations: defaults: keep_on_server keeps 'locations' as it is "
+        "on the server, so 'locations:' here would never be sent" in result.output
+    ), result.output
+    assert "depositions[2]" not in result.output  # its own keep_on_server replaces the defaults'

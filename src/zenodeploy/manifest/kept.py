@@ -65,8 +65,18 @@ def known(name: str) -> bool:
     return (section == "access" and rest in ACCESS) or (section == "custom_fields" and bool(rest.strip()))
 
 
-def check(own: Mapping[str, Any]) -> Iterator[tuple[PathT, str]]:
-    """Problems of ``own`` (a deposition as written, without defaults) ``keep_on_server`` list."""
+def check(own: Mapping[str, Any], inherited: Any = None) -> Iterator[tuple[PathT, str]]:
+    """Problems of ``own``'s ``keep_on_server`` list (``own``: a deposition as written, or the
+    defaults); ``inherited`` is the list ``own`` takes from ``defaults:`` (checked there), whose
+    fields ``own`` must not set either."""
+    if isinstance(inherited, list) and "keep_on_server" not in own:
+        for name in inherited:
+            if isinstance(name, str) and known(name) and (setter := _setter(own, name)):
+                yield (
+                    (setter.partition(".")[0],),
+                    f"defaults: keep_on_server keeps '{name}' as it is on the server, so '{setter}:' here "
+                    f"would never be sent; remove it, or give this deposition its own keep_on_server",
+                )
     kept = own.get("keep_on_server")
     if not isinstance(kept, list):
         return

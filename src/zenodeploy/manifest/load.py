@@ -125,6 +125,7 @@ def _build(
     )
     findings += _cited(cited, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
+    findings += _problems(check_kept(defaults), ("defaults",), positions)
     merged_defaults = deep_merge(profile_defaults(profile), defaults)
     variables = data.get("vars") or {}
     sources = data.get("samples") or {}
@@ -157,7 +158,7 @@ def _build(
             origin = _creators_from(given, raw, data.get("defaults") or {}, merged_defaults)
             findings += _cited(cited, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
-            findings += _problems(check_kept(raw), where, positions)
+            findings += _problems(check_kept(raw, defaults.get("keep_on_server")), where, positions)
             merged = _own_files_if_kept(deep_merge(merged_defaults, raw), raw)
             findings += _problems(_requirements(merged, sources), where, positions)
             depositions.append(Deposition(str(raw["key"]), merged, where, item or None, origin))
