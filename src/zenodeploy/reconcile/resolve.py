@@ -35,6 +35,7 @@ def resolve(
     now: dt.datetime | None = None,
     token_env: str | None = None,
     stored_token: str | None = None,
+    defer_md5: bool = False,
 ) -> Resolution:
     """Resolve every selected deposition; raise ``ManifestError`` with all findings if any fails.
 
@@ -54,7 +55,9 @@ def resolve(
     try:
         for dep in manifest.select(only):
             try:
-                desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
+                desired, warnings = _resolve_one(
+                    manifest, dep, server, cache, check_files, now, git, defer_md5
+                )
                 refuse_secrets(dep, desired, secrets)
             except LocatedError as exc:
                 findings.append(manifest.finding(exc))
@@ -84,6 +87,7 @@ def _resolve_one(
     check_files: bool,
     now: dt.datetime | None,
     git: Mapping[str, str | None],
+    defer_md5: bool = False,
 ) -> tuple[DesiredDeposition, list[Finding]]:
     where = format_path(dep.path)
     data = dep.data
@@ -97,6 +101,7 @@ def _resolve_one(
             allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
             cache=cache,
             manifest=manifest.path,
+            defer=defer_md5 and not _may_show_files(data.get("description")),
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
@@ -135,6 +140,16 @@ def _resolve_one(
         source_path=where,
     )
     return desired, warnings
+
+
+def _may_show_files(spec: Any) -> bool:
+    """Whether a description could show a file's md5: a template file, or an inline text that
+    names files, samples or md5, or pulls in other templates."""
+    if not spec:
+        return False
+    if not isinstance(spec, str):
+        return True
+    return any(word in spec for word in ("md5", "files", "samples", "include", "import", "extends"))
 
 
 def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping[str, str]) -> None:
