@@ -38,8 +38,8 @@ def make_file(path: Path, size_mb: int) -> None:
 
 
 @contextmanager
-def emulator(data: Path) -> Iterator[str]:
-    """A ``zenodeploy emulator`` subprocess; yields its base URL."""
+def emulator(data: Path) -> Iterator[tuple[str, int]]:
+    """A ``zenodeploy emulator`` subprocess; yields its base URL and process id."""
     server = subprocess.Popen(
         [sys.executable, "-m", "zenodeploy", "emulator", "--data", str(data)],
         stdout=subprocess.PIPE,
@@ -47,7 +47,7 @@ def emulator(data: Path) -> Iterator[str]:
     )
     try:
         assert server.stdout is not None
-        yield server.stdout.readline().strip()
+        yield server.stdout.readline().strip(), server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -122,7 +122,7 @@ def main() -> int:
         (base / "work").mkdir()
         curl: list[tuple[float, float]] = []
         ours: list[tuple[float, float]] = []
-        with emulator(Path(blobs) / "data") as url:
+        with emulator(Path(blobs) / "data") as (url, _):
             for run in range(args.runs):
                 if run % 2:
                     ours.append(apply_upload(url, source, base / "work"))
