@@ -107,3 +107,20 @@ def test_a_cold_cache_hashes_same_sized_files_to_learn_that_nothing_changed(
     assert sorted(hashed) == ["a.csv", "b.csv"]
     assert [d["actions"] for d in again["depositions"]] == [[]]
     assert emulator.stats()["routes"].get(CONTENT, 0) == 0
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenodeploy.reconcile.hashing import Streamed
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("ZENODEPLOY_CACHE_DIR", str(blocker))
+    data = tmp_path / "a.csv"
+    data.write_text("a\n")
+    streamed = Streamed()
+    streamed(data, "0" * 32, data.stat(), 0)
+    streamed.save()  # FilesError from opening the cache is swallowed
+    with pytest.raises(checksums.FilesError):
+        checksums.ChecksumCache()

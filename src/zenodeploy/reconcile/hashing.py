@@ -9,13 +9,16 @@ checksum verified after the commit, and that streamed md5 stored in the cache by
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from zenodeploy.content.checksums import ChecksumCache
+from zenodeploy.errors import FilesError
 from zenodeploy.model import DesiredDeposition, LocalFile
 from zenodeploy.reconcile.observe import Observation
 
@@ -65,8 +68,9 @@ class Streamed:
             self._found.append((path, md5, st, started_ns))
 
     def save(self) -> None:
+        """Store them; a cache that cannot be written only costs hashing them again next run."""
         with self._mutex:
             found, self._found = self._found, []
         if found:
-            with ChecksumCache() as cache:
+            with contextlib.suppress(FilesError, sqlite3.Error), ChecksumCache() as cache:
                 cache.remember(found)
