@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
+from zenodeploy.reconcile.hashing import Streamed
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.reconcile.payload import body_for, kept_all
 from zenodeploy.reconcile.plan import (
@@ -76,7 +77,10 @@ def apply_plans(
             raise ConflictError(plan.refused)
     parallel = client.max_in_flight
     runner = _Runner(client, lock, server, SharedPool(parallel, "upload"), progress)
-    return run_all(runner.run, plans, parallel, "deposition")
+    try:
+        return run_all(runner.run, plans, parallel, "deposition")
+    finally:
+        runner.hashed.save()  # md5s computed while sending: the next run reads no bytes for them
 
 
 class _Runner:
@@ -85,6 +89,7 @@ class _Runner:
     ) -> None:
         self.client, self.lock, self.server, self.upload_pool = client, lock, server, uploads
         self.progress, self.twins = progress, Twins(client)  # one per apply: it knows what this run created
+        self.hashed = Streamed()
 
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
@@ -224,6 +229,7 @@ class _Runner:
                 size=f.size,
                 progress=report,
                 existing=existing,
+                on_hashed=lambda md5, st, started: self.hashed(f.source, md5, st, started),
             )
             if progress is not None:
                 progress.done(key, f.name)
