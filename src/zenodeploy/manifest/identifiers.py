@@ -7,9 +7,9 @@ what we send is what the server stores, and a value it would refuse is refused o
 
 idutils is imported on first use: its import compiles RFC 3987 expressions (~0.3 s), which
 most manifests never need. ORCID and ROR, in nearly every manifest, are checked and normalised
-by ``_PERSON``: idutils 1.7.0's own functions for them, copied (``validators.py`` ``is_isni``,
-``is_orcid``, ``is_ror``; ``normalizers.py`` ``normalize_orcid``, ``normalize_ror``; the
-ranges and expressions of ``utils.py``); tests/test_identifiers.py compares them with idutils.
+by ``_PERSON`` without it: the ISNI/ORCID check digit (ISO 7064 MOD 11-2) written here, with
+the facts idutils 1.7.0 applies (its ORCID number ranges and ROR pattern, ``utils.py``; the
+URL prefixes it strips, ``validators.py``). tests/test_identifiers.py compares both with idutils.
 """
 
 from __future__ import annotations
@@ -56,16 +56,14 @@ def _bare_orcid(value: str) -> str:
 
 
 def _is_isni(value: str) -> bool:
-    value = value.replace("-", "").replace(" ", "").upper()
-    if len(value) != 16:
+    """16 characters: 15 decimal digits and a MOD 11-2 check character (a digit, or X for ten)."""
+    chars = value.replace("-", "").replace(" ", "").upper()
+    if len(chars) != 16 or not chars[:15].isdecimal() or not (chars[15].isdecimal() or chars[15] == "X"):
         return False
-    try:
-        total = 0
-        for digit in value[:-1]:
-            total = (total + int(digit)) * 2
-        return (12 - total % 11) % 11 == (10 if value[-1] == "X" else int(value[-1]))
-    except ValueError:
-        return False
+    total = 0
+    for char in chars[:15]:
+        total = (total + int(char)) * 2
+    return (12 - total % 11) % 11 == (10 if chars[15] == "X" else int(chars[15]))
 
 
 def _is_orcid(value: str) -> bool:
