@@ -1,5 +1,5 @@
-"""Every real CITATION.cff and .zenodo.json file of tests/data that converts to a valid manifest is
-published on the emulator, imported back into a fresh folder with ``import --mine``, and the
+"""Every real CITATION.cff and .zenodo.json file of tests/data that converts to a valid manifest
+(given its GitHub repository, as ``convert --repository`` takes it) is published on the emulator, imported back into a fresh folder with ``import --mine``, and the
 imported manifest plans no change and applies no write."""
 
 from __future__ import annotations
@@ -22,10 +22,21 @@ FILES = sorted(
 )
 
 
-def _converted(path: Path, folder: Path) -> dict[str, Any] | None:
+def _repositories() -> dict[str, str]:
+    """Corpus file name → the OWNER/NAME it was taken from (tests/data/*/SOURCES.md)."""
+    lines = (
+        line
+        for kind in ("zenodo_json", "cff")
+        for line in (DATA / kind / "SOURCES.md").read_text("utf-8").splitlines()
+    )
+    rows = (line.split("|") for line in lines if line.startswith("| "))
+    return {cells[1].strip(): cells[2].strip() for cells in rows if len(cells) > 3}
+
+
+def _converted(path: Path, folder: Path, repository: str) -> dict[str, Any] | None:
     """The deposition ``path`` converts to, when the manifest made of it validates."""
     try:
-        result = convert([path])
+        result = convert([path], repository)
         if any(f.severity == "error" for f in result.findings):
             return None
         manifest = folder / "zenodeploy.yaml"
@@ -49,8 +60,9 @@ def test_the_converted_corpus_round_trips_through_import(
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     depositions = []
+    repositories = _repositories()
     for i, path in enumerate(FILES):
-        entry = _converted(path, tmp_path)
+        entry = _converted(path, tmp_path, repositories[path.name])
         if entry is None:
             continue
         name = f"data/{i}.txt"
