@@ -1,6 +1,7 @@
 """Every real CITATION.cff and .zenodo.json file of tests/data that converts to a valid manifest
-(given its GitHub repository, as ``convert --repository`` takes it) is published on the emulator, imported back into a fresh folder with ``import --mine``, and the
-imported manifest plans no change and applies no write."""
+(given its GitHub repository, as ``convert --repository`` takes it) is published on the
+emulator, imported back into a fresh folder with ``import --mine``, and the imported manifest
+plans no change and applies no write."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ def test_the_converted_corpus_round_trips_through_import(
         (project / name).write_text(f"{path.name}\n", "utf-8")
         depositions.append({**entry, "key": f"f{i}", "files": [name], "publish": True})
     print(f"{len(depositions)} of {len(FILES)} corpus files convert to a valid manifest")
+    assert len(depositions) == 92  # the 13 others: tests/test_corpus.py FAILURES minus 3 given a title
     slugs = sorted({c for d in depositions for c in d.get("communities", ())})
     emulator = make_emulator(  # our own communities, where an owner publishes without a review
         communities=[{"slug": s, "review_policy": "open", "members": {"local": "owner"}} for s in slugs]
