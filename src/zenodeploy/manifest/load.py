@@ -257,9 +257,17 @@ def _duplicate_keys(depositions: list[Deposition], positions: Positions) -> list
     return out
 
 
+#: Spellings of one field: whichever ``over`` gives replaces every spelling ``base`` has.
+_SPELLINGS = ({"license", "licenses"},)
+
+
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` wins; mappings merge recursively, lists and scalars are replaced."""
     out = dict(base)
+    for spellings in _SPELLINGS:
+        if spellings & over.keys():
+            for key in spellings - over.keys():
+                out.pop(key, None)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
             out[key] = _deep_merge(out[key], value)

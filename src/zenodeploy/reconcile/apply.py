@@ -168,6 +168,8 @@ class _Runner:
                 client.request_review(str(target), uuid)
                 review = client.submit_review(str(target))
                 if review.get("status") == "accepted":  # curators of an open community: published at once
+                    if rest := action.communities[1:]:  # a published record can ask for the others now
+                        self._do(plan, AddCommunities(rest), doc, target)
                     return RecordDoc.parse(client.get_record(str(target))), target
                 return RecordDoc.parse(client.get_draft(str(target))), target
             return RecordDoc.parse(client.publish(str(target))), target
