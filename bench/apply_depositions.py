@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -54,19 +55,23 @@ def write_manifest(base: Path, count: int, files: int = 1) -> Path:
 
 def run_apply(
     emulator: Emulator, manifest: Path, parallel: int, publish: bool
-) -> tuple[float, dict[str, int], dict]:
+) -> tuple[float, dict[str, int], dict, float]:
     """One ``python -m zenodeploy apply`` (start-up included, as a user sees it); returns wall
-    seconds, the server's request counts by method and the JSON summary."""
+    seconds, the server's request counts by method, the JSON summary and the client's CPU
+    seconds (user + system of the apply process)."""
     emulator.reset_stats()
     command = [sys.executable, "-m", "zenodeploy", "apply", str(manifest), "--server", emulator.url]
     command += ["--token-env", "ZENODO_TOKEN"]  # sent to another server only when named
     command += ["--yes", "--format", "json", "--parallel", str(parallel), *(["--publish"] if publish else [])]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if result.returncode != 0:
         raise SystemExit(f"apply failed ({result.returncode}): {result.stderr}")
-    return seconds, dict(emulator.stats()["requests"]), json.loads(result.stdout)
+    return seconds, dict(emulator.stats()["requests"]), json.loads(result.stdout), cpu
 
 
 def fmt(counts: dict[str, int]) -> str:
@@ -83,6 +88,7 @@ def main() -> int:
     os.environ["ZENODO_TOKEN"] = LOCAL_TOKEN
     ok = True
     print(f"{'deps':>5} {'run':<7} {'wall s':>7} {'requests':>8}  by method")
+    # The server runs in this process (threads): its CPU is not in the client's figure.
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             base = Path(tmp)
@@ -90,8 +96,9 @@ def main() -> int:
             manifest = write_manifest(base, size, args.files)
             with start(base / "server") as emulator:
                 for label in ("first", "no-op"):
-                    seconds, counts, summary = run_apply(emulator, manifest, args.parallel, args.publish)
+                    seconds, counts, summary, cpu = run_apply(emulator, manifest, args.parallel, args.publish)
                     print(f"{size:>5} {label:<7} {seconds:>7.2f} {sum(counts.values()):>8}  {fmt(counts)}")
+                    print(f"      client CPU {cpu:.2f} s, {1000 * cpu / size:.1f} ms per deposition")
                     if label == "first":
                         per = sum(counts.values()) / size
                         constant = per - 2 * args.files

@@ -32,7 +32,7 @@ def job(depositions: int, files: int, rate_limit: str | None) -> tuple[float, in
         os.environ["ZENODEPLOY_CACHE_DIR"] = str(base / "cache")
         manifest = write_manifest(base, depositions, files)
         with start(base / "server", rate_limit=rate_limit) as emulator:
-            seconds, counts, _ = run_apply(emulator, manifest, parallel=4, publish=False)
+            seconds, counts, _, _ = run_apply(emulator, manifest, parallel=4, publish=False)
             refused = int(emulator.stats()["responses"].get("429", 0))
     return seconds, sum(counts.values()), refused
 

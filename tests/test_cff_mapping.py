@@ -168,3 +168,11 @@ def test_family_names_alone_is_a_person_said_in_a_warning() -> None:
             "'Fetch.ai' has only family-names; taken as a person's family name. For an organisation write it as name:",
         )
     ]
+
+
+def test_a_file_without_type_is_software_as_the_cff_schema_defaults(tmp_path: Path) -> None:
+    (tmp_path / "CITATION.cff").write_text(
+        "cff-version: 1.2.0\nmessage: Cite it.\ntitle: Tool\nauthors: [{family-names: Doe}]\n", "utf-8"
+    )
+    source = read_source(tmp_path / "CITATION.cff", "CITATION.cff", "CITATION.cff")
+    assert source.metadata["resource_type"] == "software"

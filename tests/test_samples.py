@@ -255,3 +255,10 @@ def test_missing_configured_sidecar_is_a_warning(base: Path, tmp_path: Path) -> 
 def test_hidden_sample_folders_are_skipped(base: Path, tmp_path: Path) -> None:
     write(base / "compounds/.trash/sample.yaml", "name: trash\n")
     assert "trash" not in sample_names(resolve(base, {"from": "compounds"}, tmp_path))
+
+
+@pytest.mark.parametrize("name", [".", "..", " .. "])
+def test_a_sidecar_name_of_dots_only_is_refused(base: Path, tmp_path: Path, name: str) -> None:
+    write(base / "compounds/aspirin/sample.yaml", f"name: '{name}'\n")
+    with pytest.raises(FilesError, match="not only dots"):
+        resolve(base, {"from": "compounds"}, tmp_path)

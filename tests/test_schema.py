@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli
@@ -54,3 +55,34 @@ def test_generator_output_matches_committed_schema(repo_root: Path, tmp_path: Pa
     spec.loader.exec_module(module)
     built = json.dumps(module.build(), indent=2, ensure_ascii=False) + "\n"
     assert built == (repo_root / "schemas/zenodeploy.schema.json").read_text("utf-8")
+
+
+def test_the_compiled_schema_check_is_kept_in_the_user_cache_and_a_broken_copy_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenodeploy.manifest import schema as schema_mod
+
+    monkeypatch.setenv("ZENODEPLOY_CACHE_DIR", str(tmp_path / "cache"))
+    target = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+
+    def check(code: object) -> bool:
+        namespace: dict[str, object] = {}
+        exec(code, namespace)  # type: ignore[call-overload]
+        validate = namespace["validate"]
+        try:
+            validate({"a": 1})  # type: ignore[operator]
+        except schema_mod.fastjsonschema.JsonSchemaException:
+            return True
+        return False
+
+    first = schema_mod._compiled(target)
+    (kept,) = (tmp_path / "cache" / "schema").iterdir()
+    assert check(first) and kept.stat().st_size > 0
+    calls: list[object] = []
+    real = schema_mod.fastjsonschema.compile_to_code
+    monkeypatch.setattr(
+        schema_mod.fastjsonschema, "compile_to_code", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+    assert check(schema_mod._compiled(target)) and calls == []  # read back, not generated again
+    kept.write_bytes(b"not marshal data")
+    assert check(schema_mod._compiled(target)) and len(calls) == 1

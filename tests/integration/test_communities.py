@@ -112,6 +112,22 @@ def test_a_curator_of_an_open_community_is_published_at_once(
     assert again[0]["actions"] == [] and again[0]["communities"] == {"our-lab": "accepted"}
 
 
+def test_the_other_communities_are_asked_for_once_the_first_published_the_record(
+    emulator: Emulator, manifest: Path, run: Callable[..., Any]
+) -> None:
+    """Published at once through an open community, the record asks for the others in the same run."""
+    emulator.add_community({"slug": "our-lab", "review_policy": "open", "members": {"local": "curator"}})
+    manifest.write_text(
+        manifest.read_text().replace("communities: [chemistry]", "communities: [our-lab, chemistry]")
+    )
+    outcome = run(emulator, "apply", str(manifest), "--yes")["depositions"][0]
+    assert (outcome["state"], outcome["error"]) == ("published", None)
+    assert len(open_requests(emulator)) == 1  # chemistry's inclusion request, made in this run
+    again = run(emulator, "plan", str(manifest))
+    assert again[0]["actions"] == []
+    assert again[0]["communities"] == {"our-lab": "accepted", "chemistry": "submitted"}
+
+
 def _curator(*args: str) -> Any:
     return CliRunner().invoke(cli, ["emulator", *args])
 

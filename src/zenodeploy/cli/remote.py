@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zenodeploy.cli import plan_report
 from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, _complete_keys, cli, handle_errors, manifest_arg
-from zenodeploy.cli.progress import Progress
 from zenodeploy.errors import UsageError, ZenodeployError
 
 if TYPE_CHECKING:
@@ -136,6 +134,7 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
     Example:
       zenodeploy plan zenodeploy.yaml --detailed-exitcode
     """
+    from zenodeploy.cli import plan_report  # here, not at the top: other commands start faster
     from zenodeploy.reconcile import run
 
     with run.connect(settings) as session:
@@ -169,6 +168,8 @@ def apply(settings: Settings, yes: bool, wait: bool, fmt: str, dry_run: bool) ->
     Example:
       zenodeploy apply zenodeploy.yaml --server local --yes
     """
+    from zenodeploy.cli import plan_report
+    from zenodeploy.cli.progress import Progress
     from zenodeploy.reconcile import run
     from zenodeploy.reconcile.apply import apply_plans
     from zenodeploy.reconcile.runlock import exclusive

@@ -129,10 +129,11 @@ class ChecksumCache:
         return self.digests([path])[path]
 
     def digests(
-        self, paths: Iterable[Path | ZipMember], *, immutable: bool = False
+        self, paths: Iterable[Path | ZipMember], *, immutable: bool = False, cached_only: bool = False
     ) -> dict[Path | ZipMember, Digest]:
         """Size and md5 of each file, keyed by the given paths, from the cache when the file's
-        stat key matches, else hashed (and cached).
+        stat key matches, else hashed (and cached). ``cached_only`` hashes nothing: a file the
+        cache does not know gets its size and an empty md5 (to be hashed while it is sent).
 
         The cache is keyed by the absolute path (links kept: a link is cached under its own
         name, keyed by its target's stat). ``immutable`` marks files nobody rewrites in place
@@ -167,11 +168,24 @@ class ChecksumCache:
                 found[name] = Digest(st.st_size, row[3])
             else:
                 missing.append((name, st))
-        if missing:
+        if missing and cached_only:
+            found.update((name, Digest(st.st_size, "")) for name, st in missing)
+        elif missing:
             found.update(self._hash_and_store(missing, immutable))
         if inside:
             found.update(self._hash_members(inside))
         return {path: found[name] for name, given in wanted.items() for path in given}
+
+    def remember(self, streamed: Iterable[tuple[Path, str, os.stat_result, int]]) -> None:
+        """Cache md5s computed elsewhere (while a file was uploaded): ``(path, md5, stat after
+        reading, time_ns when reading started)``, with the same racy-window rule as hashing here."""
+        rows = [
+            (os.path.abspath(path), *_key(st), md5)  # noqa: PTH100 - links kept, as in digests
+            for path, md5, st, started in streamed
+            if st.st_mtime_ns < started - RACY_WINDOW_NS
+        ]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO md5 VALUES (?, ?, ?, ?, ?)", rows)
 
     def _lookup(self, names: Sequence[str]) -> dict[str, tuple[int, int, int, str]]:
         rows: dict[str, tuple[int, int, int, str]] = {}

@@ -87,13 +87,15 @@ def _names(crate: Crate, ids: Sequence[str]) -> dict[str, str]:
         parts = [p for p in ident.split("/") if p not in ("", ".")]
         return parts[-1] if parts else ident
 
-    def clean(text: str) -> str:
-        return " ".join(text.replace("/", "-").replace("\\", "-").split())
+    def clean(text: str) -> str:  # a name of dots only ("." or "..") would be a path step in a file key
+        cleaned = " ".join(text.replace("/", "-").replace("\\", "-").split())
+        return "" if not cleaned.strip(".") else cleaned
 
     first = {}
-    for ident in ids:
+    for number, ident in enumerate(ids, 1):
         name = crate.nodes[ident].get("name")
-        first[ident] = clean(name) if isinstance(name, str) and clean(name) else clean(last(ident))
+        given = clean(name) if isinstance(name, str) else ""
+        first[ident] = given or clean(last(ident)) or f"sample-{number}"
     counts: dict[str, int] = {}
     for name in first.values():
         counts[name] = counts.get(name, 0) + 1

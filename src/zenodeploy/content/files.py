@@ -55,6 +55,7 @@ def resolve_deposition(
     build_dir: Path | None = None,
     max_files: int | None = MAX_FILES,
     manifest: Path | None = None,
+    defer: bool = False,
 ) -> Resolved:
     """Resolve one loaded deposition (a plain dict) against the manifest's folder ``base_dir``.
 
@@ -63,6 +64,9 @@ def resolve_deposition(
     ``cache`` defaults to the user's checksum cache; archives go to ``build_dir``
     (default ``<cache dir>/archives``). ``max_files`` is the server's per-record limit
     (None: no limit). ``manifest``, its lock and the lock's journal and fragments never go in.
+    ``defer`` leaves the md5 of a plain file the cache does not know empty (``""``): it is then
+    computed while the file is sent, or on demand when the remote side has a same-sized file of
+    that name. Archive members are always hashed (the archive is built from them).
     """
     base = base_dir.resolve()
     own = os.path.abspath(manifest) if manifest is not None else None  # noqa: PTH100 - lexical
@@ -87,7 +91,8 @@ def resolve_deposition(
     zips.extend(sample_zips)
     _check_names(plain, zips)
     _check_count(len(plain) + len(zips), max_files, deposition, where)
-    sources = [p.source for p in plain] + [m.source for z in zips for m in z.members]
+    in_archives = [m.source for z in zips for m in z.members]
+    sources = [p.source for p in plain] + in_archives
     sources += [path for folder in folders for _, path in folder.files]
     _check_quota(sources, where)
 
@@ -95,7 +100,11 @@ def resolve_deposition(
     checksums = ChecksumCache() if cache is None else cache
     try:
         try:
-            digests = checksums.digests(sources)
+            if defer:
+                digests = checksums.digests(sources, cached_only=True)
+                digests.update(checksums.digests(in_archives))
+            else:
+                digests = checksums.digests(sources)
         except UnreadableFile as exc:  # point at the entry that selected the file, not at 1:1
             entries = {str(p.source): p.where for p in plain} | {
                 str(m.source): m.where for z in zips for m in z.members

@@ -139,9 +139,10 @@ def load_folder(
     sidecar = next((folder / n for n in names if (folder / n).is_file()), None)
     metadata = read_sidecar(sidecar, here) if sidecar else {}
     name = metadata.get("name", folder.name)
-    if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name:
+    if not isinstance(name, str) or not name.strip(". ") or "/" in name or "\\" in name:
         raise FilesError(
-            f"The sample in {folder} has the name {name!r}; a name must be non-empty text without slashes.",
+            f"The sample in {folder} has the name {name!r}; a name must be text without slashes"
+            " and not only dots.",
             path=here,
         )
     files: dict[str, Path] = {}

@@ -3,19 +3,21 @@
 A blob lives at ``<data_dir>/blobs/<md5[:2]>/<md5>``: two files with the same bytes share
 one blob, so files-import and publish link blobs instead of copying bytes. (md5 addressing
 is enough for an emulator; it is the checksum Zenodo reports anyway.) A body is written to
-a temporary file while its md5 is computed, then renamed into place; a body that ends early
-(client gone, or a fault that drops the connection) leaves no blob.
+a temporary file while its md5 is computed (``sink.Sink``: on helper threads, while the next
+bytes arrive), then renamed into place; a body that ends early (client gone, or a fault that
+drops the connection) leaves no blob.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from zenodeploy.emulator.sink import Sink
 
 CHUNK = 1024 * 1024
 
@@ -71,38 +73,40 @@ class BlobStore:
         declared size), or with ``overrun()`` true once ``length`` bytes were read (more bytes
         already waiting), ``BodyOverrun`` (invenio-files-rest storage/base.py ``_write_stream``).
         """
-        md5 = hashlib.md5(usedforsecurity=False)
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb", buffering=0) as out:
-                while length is None or size < length:
-                    want = CHUNK if length is None else min(CHUNK, length - size)
-                    if drop_after is not None:
-                        want = min(want, drop_after - size)
-                        if want <= 0:
-                            if callable(on_drop):
-                                on_drop()
-                            raise BodyIncomplete("the connection was dropped by a fault")
-                    got = stream.readinto(view[:want])  # type: ignore[attr-defined]
-                    if not got:
-                        if length is None:
-                            break
-                        raise BodyIncomplete(f"the body ended after {size} of {length} bytes")
-                    chunk = view[:got]
-                    md5.update(chunk)
-                    out.write(chunk)
-                    size += got
-                    if limit is not None and size > limit:
-                        raise BodyTooLarge(str(limit))
-                    if expected is not None and size > expected:
-                        raise BodyOverrun(str(expected))
-                if length is not None and overrun is not None and overrun():
-                    raise BodyOverrun(str(length))
-            digest = md5.hexdigest()
+                sink = Sink(out, CHUNK)
+                try:
+                    while length is None or size < length:
+                        want = CHUNK if length is None else min(CHUNK, length - size)
+                        if drop_after is not None:
+                            want = min(want, drop_after - size)
+                            if want <= 0:
+                                sink.close()  # first: the entry goes as soon after the cut as before
+                                if callable(on_drop):
+                                    on_drop()
+                                raise BodyIncomplete("the connection was dropped by a fault")
+                        view = sink.buffer()
+                        got = _fill(stream, view, want)
+                        if got:
+                            sink.put(view, got)
+                        size += got
+                        if limit is not None and size > limit:
+                            raise BodyTooLarge(str(limit))
+                        if expected is not None and size > expected:
+                            raise BodyOverrun(str(expected))
+                        if got < want:
+                            if length is None:
+                                break
+                            raise BodyIncomplete(f"the body ended after {size} of {length} bytes")
+                    if length is not None and overrun is not None and overrun():
+                        raise BodyOverrun(str(length))
+                    digest = sink.finish()
+                finally:
+                    sink.close()
             final = self.path(digest)
             final.parent.mkdir(parents=True, exist_ok=True)
             tmp.replace(final)
@@ -115,3 +119,12 @@ class BlobStore:
         with self.path(md5).open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk
+
+
+def _fill(stream: IO[bytes], view: memoryview, want: int) -> int:
+    """Read until ``want`` bytes are in ``view`` or the stream ends: a socket hands over what has
+    arrived (often 64 KiB), and hashing and writing whole 1 MiB buffers costs less per byte."""
+    got = 0
+    while got < want and (count := stream.readinto(view[got:want])):  # type: ignore[attr-defined]
+        got += count
+    return got

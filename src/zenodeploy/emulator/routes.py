@@ -149,7 +149,12 @@ def handlers(
         if shared is not False:
             candidates += records.store.versions_of_parents(records.store.parents_shared_with(user))
         hits = []
+        quick = search.by_stored_fields(call.args.get("q", ""))
         for v in candidates:
+            body = v["draft"] if v["draft"] is not None else v["record"]
+            stored = {"id": v["id"], "parent": {"id": v["parent_id"]}, "metadata": body["metadata"]}
+            if quick and not match(stored):
+                continue  # the whole document would not match either: same values
             doc = records.document(call.base, v, v["draft"] is not None)
             if (all_versions or doc["versions"]["is_latest_draft"]) and match(doc):
                 hits.append(doc)

@@ -102,8 +102,10 @@ def _unambiguous_date(text: str) -> str | None:
 
 
 def _type(cff: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> None:
+    """CFF 1.2's ``type`` is software or dataset; absent, it is software (the schema's default)."""
     kind = cff.get("type")
     if kind in (None, ""):
+        out["resource_type"] = "software"
         return
     found = vocabularies.resource_type_alias(str(kind))
     if found:

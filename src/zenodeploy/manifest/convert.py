@@ -12,6 +12,7 @@ import yaml
 
 from zenodeploy.errors import ManifestError
 from zenodeploy.manifest.keys import key_from_title
+from zenodeploy.manifest.release_defaults import release_fields
 from zenodeploy.manifest.sources import SourceError, read_source
 from zenodeploy.model import Finding
 
@@ -30,8 +31,10 @@ class Converted:
     findings: tuple[Finding, ...]
 
 
-def convert(paths: Sequence[Path]) -> Converted:
-    """One deposition from ``paths`` (earlier files win field by field, as with ``from:``)."""
+def convert(paths: Sequence[Path], repository: str | None = None) -> Converted:
+    """One deposition from ``paths`` (earlier files win field by field, as with ``from:``);
+    with ``repository`` (``OWNER/NAME``), what the files lack is filled as Zenodo's GitHub
+    integration fills a release of it."""
     taken: dict[str, tuple[Any, str]] = {}
     findings: list[Finding] = []
     for path in paths:
@@ -45,21 +48,33 @@ def convert(paths: Sequence[Path]) -> Converted:
     if isinstance(taken.get("licenses", (None,))[0], list) and len(taken["licenses"][0]) == 1:
         value, name = taken.pop("licenses")
         taken["license"] = (value[0], name)
-    return Converted(_text(taken, findings, [p.name for p in paths]), tuple(findings))
+    key = key_from_title(str(taken.get("title", ("",))[0]))
+    if repository:
+        key = key if "title" in taken else key_from_title(repository.split("/")[1])
+        filled = release_fields(repository, taken)
+        taken |= filled
+        findings = [f for f in findings if not any(f.message.startswith(f"has no '{k}'") for k in filled)]
+    return Converted(_text(taken, findings, [p.name for p in paths], key, repository), tuple(findings))
 
 
-def _text(taken: dict[str, tuple[Any, str]], findings: list[Finding], names: list[str]) -> str:
+def _text(
+    taken: dict[str, tuple[Any, str]],
+    findings: list[Finding],
+    names: list[str],
+    key: str,
+    repository: str | None,
+) -> str:
+    given = f" --repository {repository}" if repository else ""
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_URL}",
-        f"# Converted by: zenodeploy convert {' '.join(names)}",
+        f"# Converted by: zenodeploy convert{given} {' '.join(names)}",
         "# Each field says which file it came from; edit freely, then run 'zenodeploy validate'.",
     ]
     if findings:
         lines.append("# What the conversion could not take as it is (fix the file or the manifest):")
         # a value quoted in a message may hold line breaks: each line stays a comment
         lines += ["#   " + f.format().replace("\n", "\n#     ") for f in sorted(findings)]
-    title = str(taken.get("title", ("",))[0])
-    lines += ["version: 1", "depositions:", f"  - key: {key_from_title(title)}"]
+    lines += ["version: 1", "depositions:", f"  - key: {key}"]
     for field in sorted(taken, key=lambda f: _ORDER.index(f) if f in _ORDER else len(_ORDER)):
         value, name = taken[field]
         if field in ("creators", "contributors"):  # personal is the default when family is given
@@ -71,6 +86,10 @@ def _text(taken: dict[str, tuple[Any, str]], findings: list[Finding], names: lis
         lines.append("    # title: the files have none; write one here (Zenodo needs at least 3 characters)")
     if "creators" not in taken:
         lines.append("    # creators: the files have none; list them here or under 'defaults:'")
+        if repository:
+            lines.append(
+                f"    #   (Zenodo's GitHub integration lists {repository}'s GitHub contributors, by name or login)"
+            )
     lines += [
         "    # files: list what to upload, e.g. [dist/*.zip]",
         "    # publish: true  # once files are listed and 'zenodeploy plan' looks right",

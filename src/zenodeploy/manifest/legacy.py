@@ -96,7 +96,8 @@ def _required(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> Non
         notes.warn(
             "title",
             (),
-            "has no 'title' (Zenodo's GitHub integration uses the repository name); write title in the manifest",
+            "has no 'title' (Zenodo's GitHub integration makes one from the repository and release);"
+            " write title in the manifest, or convert with --repository OWNER/NAME to take that default",
         )
     if "creators" not in data:
         notes.warn(

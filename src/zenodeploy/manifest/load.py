@@ -269,9 +269,17 @@ def _own_files_if_kept(merged: dict[str, Any], own: Mapping[str, Any]) -> dict[s
     return out | {k: own[k] for k in ("files", "samples") if k in own}
 
 
+#: Spellings of one field: whichever ``over`` gives replaces every spelling ``base`` has.
+_SPELLINGS = ({"license", "licenses"},)
+
+
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` wins; mappings merge recursively, lists and scalars are replaced."""
     out = dict(base)
+    for spellings in _SPELLINGS:
+        if spellings & over.keys():
+            for key in spellings - over.keys():
+                out.pop(key, None)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
             out[key] = deep_merge(out[key], value)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from zenodeploy.errors import ConflictError, ZenodeployError
+from zenodeploy.reconcile.hashing import Streamed
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.reconcile.payload import body_for, kept_all
 from zenodeploy.reconcile.plan import (
@@ -76,7 +77,10 @@ def apply_plans(
             raise ConflictError(plan.refused)
     parallel = client.max_in_flight
     runner = _Runner(client, lock, server, SharedPool(parallel, "upload"), progress)
-    return run_all(runner.run, plans, parallel, "deposition")
+    try:
+        return run_all(runner.run, plans, parallel, "deposition")
+    finally:
+        runner.hashed.save()  # md5s computed while sending: the next run reads no bytes for them
 
 
 class _Runner:
@@ -85,6 +89,7 @@ class _Runner:
     ) -> None:
         self.client, self.lock, self.server, self.upload_pool = client, lock, server, uploads
         self.progress, self.twins = progress, Twins(client)  # one per apply: it knows what this run created
+        self.hashed = Streamed()
 
     def run(self, plan: DepositionPlan) -> Outcome:
         remote = plan.observation.remote
@@ -163,6 +168,8 @@ class _Runner:
                 client.request_review(str(target), uuid)
                 review = client.submit_review(str(target))
                 if review.get("status") == "accepted":  # curators of an open community: published at once
+                    if rest := action.communities[1:]:  # a published record can ask for the others now
+                        self._do(plan, AddCommunities(rest), doc, target)
                     return RecordDoc.parse(client.get_record(str(target))), target
                 return RecordDoc.parse(client.get_draft(str(target))), target
             return RecordDoc.parse(client.publish(str(target))), target
@@ -224,6 +231,7 @@ class _Runner:
                 size=f.size,
                 progress=report,
                 existing=existing,
+                on_hashed=lambda md5, st, started: self.hashed(f.source, md5, st, started),
             )
             if progress is not None:
                 progress.done(key, f.name)

@@ -267,14 +267,19 @@ def _managed_files(desired: DesiredDeposition) -> tuple[LocalFile, ...] | None:
     return None if desired.keep_files else desired.files
 
 
+def _same(local: LocalFile, remote: RemoteFile | None) -> bool:
+    """The server holds these bytes; a file not hashed yet (md5 ``""``, see ``hashing``) never is."""
+    return remote is not None and bool(local.md5) and remote.md5 == local.md5
+
+
 def _files_differ(local: tuple[LocalFile, ...] | None, remote: Mapping[str, RemoteFile]) -> bool:
     if local is None:  # the files are left as they are on the server
         return False
-    return {f.name: f.md5 for f in local} != {k: f.md5 for k, f in remote.items()}
+    return {f.name for f in local} != set(remote) or not all(_same(f, remote.get(f.name)) for f in local)
 
 
 def _reusable(local: tuple[LocalFile, ...] | None, published: Mapping[str, RemoteFile]) -> bool:
-    return any((have := published.get(f.name)) is not None and have.md5 == f.md5 for f in local or ())
+    return any(_same(f, published.get(f.name)) for f in local or ())
 
 
 def _file_sync(local: tuple[LocalFile, ...] | None, remote: Mapping[str, RemoteFile]) -> list[Action]:
@@ -284,6 +289,6 @@ def _file_sync(local: tuple[LocalFile, ...] | None, remote: Mapping[str, RemoteF
     actions: list[Action] = [Delete(name) for name in sorted(remote) if name not in wanted]
     for f in local:
         have = remote.get(f.name)
-        if have is None or have.md5 != f.md5:
+        if not _same(f, have):
             actions.append(Upload(f, replaces=have is not None))
     return actions

@@ -37,6 +37,7 @@ def resolve(
     now: dt.datetime | None = None,
     token_env: str | None = None,
     stored_token: str | None = None,
+    defer_md5: bool = False,
 ) -> Resolution:
     """Resolve every selected deposition; raise ``ManifestError`` with all findings if any fails.
 
@@ -56,7 +57,9 @@ def resolve(
     try:
         for dep in manifest.select(only):
             try:
-                desired, warnings = _resolve_one(manifest, dep, server, cache, check_files, now, git)
+                desired, warnings = _resolve_one(
+                    manifest, dep, server, cache, check_files, now, git, defer_md5
+                )
                 refuse_secrets(dep, desired, secrets)
             except LocatedError as exc:
                 found = manifest.finding(exc)
@@ -88,6 +91,7 @@ def _resolve_one(
     check_files: bool,
     now: dt.datetime | None,
     git: Mapping[str, str | None],
+    defer_md5: bool = False,
 ) -> tuple[DesiredDeposition, list[Finding]]:
     where = format_path(dep.path)
     data = dep.data
@@ -101,6 +105,7 @@ def _resolve_one(
             allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
             cache=cache,
             manifest=manifest.path,
+            defer=defer_md5 and not _may_show_files(data.get("description")),
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
@@ -161,6 +166,16 @@ def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
             values = {k: v for k, v in values.items() if f"{prefix}{k}" not in kept}
         out[section] = values
     return out
+
+
+def _may_show_files(spec: Any) -> bool:
+    """Whether a description could show a file's md5: a template file, or an inline text that
+    names files, samples or md5, or pulls in other templates."""
+    if not spec:
+        return False
+    if not isinstance(spec, str):
+        return True
+    return any(word in spec for word in ("md5", "files", "samples", "include", "import", "extends"))
 
 
 def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping[str, str]) -> None:

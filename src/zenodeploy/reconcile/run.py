@@ -13,6 +13,7 @@ from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.hashing import settle
 from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, lock_path
 from zenodeploy.reconcile.observe import CommunityIds, Observation, observe, read
@@ -89,6 +90,7 @@ def load(settings: Settings) -> tuple[Manifest, str, Resolution]:
             publish=settings.publish,
             token_env=settings.token_env,
             stored_token=stored,
+            defer_md5=True,  # hashed once: while sent, or where the server has a same-sized file
         ),
     )
 
@@ -166,10 +168,8 @@ def plans(session: Session) -> list[DepositionPlan]:
         finding = session.manifest.finding(exc)
         raise ManifestError(f"{session.manifest.path} has 1 problem", [finding]) from None
     adopted = set(session.settings.adopt)
-    return [
-        compute_plan(d, o, adopt=d.key in adopted)
-        for d, o in zip(session.resolution.depositions, observations, strict=True)
-    ]
+    desired = settle(session.resolution.depositions, observations)
+    return [compute_plan(d, o, adopt=d.key in adopted) for d, o in zip(desired, observations, strict=True)]
 
 
 def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:

@@ -1,13 +1,15 @@
 """Uploading one file to a draft: start → stream the content from disk → commit → verify the md5.
 
 Memory stays constant for any file size: the content is read and sent ``chunk_size`` bytes at
-a time, with a Content-Length header (no chunked encoding, which some proxies refuse).
+a time, with a Content-Length header (no chunked encoding, which some proxies refuse). The md5
+of the bytes sent is computed on the way, so a file whose md5 is not known yet is read once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from zenodeploy.zenodo.failures import NotFound, OutcomeUnknown
 
 CHUNK_SIZE = 1024 * 1024
 Progress = Callable[[int], None]
+# (md5 of the bytes sent, the file's stat after reading them, time_ns when reading started)
+Hashed = Callable[[str, os.stat_result, int], None]
 
 
 class _FileBody:
@@ -33,6 +37,8 @@ class _FileBody:
         self._chunk_size = chunk_size
         self._on_chunk = on_chunk
         self.md5 = ""
+        self.stat: os.stat_result | None = None
+        self.started_ns = 0
 
     def __len__(self) -> int:
         return self._size
@@ -42,27 +48,28 @@ class _FileBody:
         server waiting for the rest of its Content-Length until the request times out."""
         digest = hashlib.md5(usedforsecurity=False)
         sent = 0
-        with self._path.open() if isinstance(self._path, ZipMember) else self._path.open("rb") as handle:
-            before = _identity(self._path, handle)
+        self.md5, self.started_ns = "", time.time_ns()
+        path = self._path
+        with path.open() if isinstance(path, ZipMember) else path.open("rb", buffering=0) as handle:
+            before = _stat(path, handle)
             while sent < self._size and (chunk := handle.read(min(self._chunk_size, self._size - sent))):
                 sent += len(chunk)
                 digest.update(chunk)
                 self._on_chunk(len(chunk))
                 yield chunk
-            after = _identity(self._path, handle)
-        if sent < self._size or after != before:
+            after = _stat(path, handle)
+        if sent < self._size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             now = f"ended after {sent:,} of {self._size:,} bytes" if sent < self._size else "was modified"
             raise FilesError(
                 f"{self._path} {now} while it was being uploaded; stopped this upload. "
                 "Run apply again once the file is stable."
             )
-        self.md5 = digest.hexdigest()
+        self.md5, self.stat = digest.hexdigest(), after
 
 
-def _identity(path: Path | ZipMember, handle: Any) -> tuple[int, int]:
-    """Size and mtime of the file being sent (of the whole archive, for a file inside a zip)."""
-    st = path.archive.stat() if isinstance(path, ZipMember) else os.fstat(handle.fileno())
-    return st.st_size, st.st_mtime_ns
+def _stat(path: Path | ZipMember, handle: Any) -> os.stat_result:
+    """The stat of the file being sent (of the whole archive, for a file inside a zip)."""
+    return path.archive.stat() if isinstance(path, ZipMember) else os.fstat(handle.fileno())
 
 
 class _Reporter:
@@ -147,6 +154,7 @@ def upload_file(
     progress: Progress | None = None,
     existing: Mapping[str, Any] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    on_hashed: Hashed | None = None,
 ) -> dict[str, Any]:
     """Upload ``path`` as ``key`` to the draft ``record_id``; return the committed file entry.
 
@@ -158,12 +166,18 @@ def upload_file(
     If the server's checksum differs from ``md5:<md5>``, the file is deleted and sent once
     more; a second mismatch raises :class:`ApiError`. The content PUT is repeated after a lost
     connection, re-reading the file from its start.
+
+    ``md5`` empty means not known yet: it is computed from the bytes as they are sent (a
+    completed entry already there is then replaced, not compared), checked against the server's
+    checksum after the commit, and given to ``on_hashed`` for the checksum cache. A second
+    sending whose bytes hash differently from the first is a file changed during the run.
     """
-    expected = f"md5:{md5}"
+    streamed = not md5
     reporter = _Reporter(progress)
     stored = ""
     mismatches = failed = 0
     while mismatches < 2:
+        expected = f"md5:{md5}" if md5 else ""
         done = _prepare(client, record_id, key, expected, existing)
         if done is not None:
             reporter(size - reporter.reported)
@@ -171,7 +185,7 @@ def upload_file(
         sent = _send(
             client, record_id, key, path, size=size, md5=md5, chunk_size=chunk_size, reporter=reporter
         )
-        if not sent:
+        if sent is None:
             failed += 1
             if failed == 3:
                 raise ApiError(
@@ -184,9 +198,13 @@ def upload_file(
             existing = None  # the server dropped the entry: start the file again, after a back-off
             client.retry.wait(failed, status=None, server_wait=None)
             continue
+        md5 = md5 or sent.md5 or hashlib.md5(b"", usedforsecurity=False).hexdigest()
+        expected = f"md5:{md5}"
         committed = client.commit_file(record_id, key)
         stored = str(committed.get("checksum", ""))
         if stored == expected:
+            if streamed and on_hashed is not None and sent.stat is not None:
+                on_hashed(md5, sent.stat, sent.started_ns)
             return committed
         client.delete_file(record_id, key)
         reporter.restart()
@@ -210,8 +228,9 @@ def _send(
     md5: str,
     chunk_size: int,
     reporter: _Reporter,
-) -> bool:
-    """Send the content; False when the server failed the transfer and removed the file entry.
+) -> _FileBody | None:
+    """Send the content, return what was sent (its md5 included); None when the server failed
+    the transfer and removed the file entry.
 
     A content PUT whose transfer fails is answered 200 with ``errors`` and the entry is deleted
     (invenio-records-resources: ``services/files/components/content.py``); a PUT repeated after a
@@ -236,12 +255,12 @@ def _send(
     try:
         answer = client.upload_content(record_id, key, fresh)
     except (NotFound, OutcomeUnknown):
-        return False
+        return None
     if answer.get("errors"):
-        return False
-    if size and body.md5 and body.md5 != md5:
+        return None
+    if size and body.md5 and md5 and body.md5 != md5:
         raise FilesError(
             f"{path} changed while it was being uploaded (its md5 is now {body.md5}, not {md5}); "
             "run apply again once it is stable."
         )
-    return True
+    return body
