@@ -105,7 +105,16 @@ class Drafts:
         return self.records.document(base, v, True)
 
     def publish(self, user: str | None, rec_id: str, *, check_owner: bool = True) -> Doc:
-        """Validate and publish the draft of ``rec_id``; returns the version row afterwards."""
+        """Validate and publish the draft of ``rec_id``; returns the version row afterwards.
+
+        Read, validation and write are one transaction, as the server's publish is one unit of
+        work (invenio-records-resources: ``services/uow.py``; invenio-drafts-resources:
+        ``services/records/service.py`` ``publish``): a file deleted by a concurrent request
+        either comes before (and the publish is refused for missing files) or after it."""
+        with self.store.tx():
+            return self._publish(user, rec_id, check_owner)
+
+    def _publish(self, user: str | None, rec_id: str, check_owner: bool) -> Doc:
         v = self.records.with_draft(user, rec_id) if check_owner else self.records.version(rec_id)
         if v["draft"] is None:
             raise HttpError(404, NOT_FOUND)
