@@ -23,7 +23,7 @@ RANK = {
     "cli": 7,
     "__main__": 8,
 }
-BASE = {"errors", "model", "vocabularies", "data", "schemas", "__init__"}
+BASE = {"errors", "model", "orcid", "vocabularies", "data", "schemas", "__init__"}
 
 
 def _stage(module: str) -> str:
