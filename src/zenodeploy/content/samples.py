@@ -216,13 +216,25 @@ def load_source(
     found: dict[str, SampleFolder] = {}
     for sample in loaded:
         if sample.name in found:
-            raise FilesError(
-                f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
-                "give one a different `name` in its sidecar.",
-                path=here,
-            )
+            raise _named_twice(found[sample.name], sample, eln="eln" in source, here=here)
         found[sample.name] = sample
     return found
+
+
+def _named_twice(first: SampleFolder, second: SampleFolder, *, eln: bool, here: str) -> FilesError:
+    """Two samples of one source with one name, said in the words of the source's kind."""
+    if eln:
+        ids = " and ".join(f"`{s.metadata.get('id')}`" for s in (first, second))
+        return FilesError(
+            f"Two samples of the lab notebook export {second.folder} are named `{second.name}` ({ids}); "
+            "rename one in the notebook and export it again.",
+            path=f"{here}.eln",
+        )
+    return FilesError(
+        f"Two sample folders are named `{second.name}`: {first.folder} and {second.folder}; "
+        "give one a different `name` in its sidecar.",
+        path=here,
+    )
 
 
 def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:
