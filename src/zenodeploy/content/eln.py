@@ -29,7 +29,7 @@ from typing import Any
 from zenodeploy import orcid as orcid_form
 from zenodeploy.content.crate import Crate, open_crate, refs, types
 from zenodeploy.content.globs import is_inside, translate
-from zenodeploy.content.samples import SampleFolder
+from zenodeploy.content.sample_folder import SampleFolder
 from zenodeploy.content.selection import Scope
 from zenodeploy.errors import FilesError
 from zenodeploy.model import ZipMember

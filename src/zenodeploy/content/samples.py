@@ -18,30 +18,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from zenodeploy.content.eln import load_export
 from zenodeploy.content.globs import Match, split_literal, walk
+from zenodeploy.content.sample_folder import SampleFolder
 from zenodeploy.content.selection import Scope, find
 from zenodeploy.errors import FilesError
-from zenodeploy.model import ZipMember
 
 SIDECARS = ("sample.yaml", "sample.yml", "sample.json")
 _MISSING = object()
-
-
-@dataclass(frozen=True, slots=True)
-class SampleFolder:
-    """A selected sample: name, folder, metadata, sidecar, and its files as (relative path, path)."""
-
-    name: str
-    folder: Path
-    metadata: Mapping[str, Any]
-    sidecar: Path | None
-    files: tuple[tuple[str, Path | ZipMember], ...]
 
 
 def read_sidecar(path: Path, where: str) -> dict[str, Any]:
@@ -205,8 +194,6 @@ def load_source(
 ) -> dict[str, SampleFolder]:
     """Every sample of one source by name: sample folders, or a lab notebook export (``eln``)."""
     if "eln" in source:
-        from zenodeploy.content.eln import load_export  # eln builds SampleFolder values
-
         loaded = load_export(source, patterns, scope, base, here)
     else:
         loaded = []
