@@ -17,6 +17,8 @@ _ORG_WORDS = re.compile(
     r"observatory|collective|partners|working|research|trust|alliance|federation|hospital|bank)\b",
     re.IGNORECASE,
 )
+# Looser than orcid.URL (the address a manifest keeps): a hand-written CITATION.cff or
+# .zenodo.json may also leave out the scheme or add www.
 _ORCID_URL = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
 
 #: (person-or-organisation dict, warning text or None)
