@@ -226,3 +226,31 @@ def test_an_export_linked_from_outside_the_manifest_folder_is_refused(tmp_path: 
     ) as caught:
         _resolve(tmp_path, "lab.eln", base=tmp_path / "project")
     assert caught.value.path == "samples.lab.eln"
+
+
+def test_a_zip_written_on_windows_with_backslashes_gives_the_same_samples(tmp_path: Path) -> None:
+    samples = {
+        "s1": {"name": "one", "files": {"raw.csv": "a,b\n", "img/x.png": "png"}},
+        "s2": {"name": "two", "files": {"notes.txt": "n\n"}},
+    }
+    write_export(tmp_path / "slash.eln", samples)
+    with zipfile.ZipFile(tmp_path / "slash.eln") as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(tmp_path / "windows.eln", "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name.replace("/", "\\"), data)
+    with zipfile.ZipFile(tmp_path / "windows.eln") as archive:
+        assert "export\\ro-crate-metadata.json" in archive.namelist()
+    windows = _resolve(tmp_path, "windows.eln", base=tmp_path)
+    slash = _resolve(tmp_path, "slash.eln", base=tmp_path)
+
+    def md5(data: bytes) -> str:
+        return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+    assert [(s.name, [(f.name, f.size, f.md5) for f in s.files]) for s in windows.samples] == [
+        ("one", [("one/img/x.png", 3, md5(b"png")), ("one/raw.csv", 4, md5(b"a,b\n"))]),
+        ("two", [("two/notes.txt", 2, md5(b"n\n"))]),
+    ]
+    assert [(s.name, [(f.name, f.md5) for f in s.files]) for s in windows.samples] == [
+        (s.name, [(f.name, f.md5) for f in s.files]) for s in slash.samples
+    ]

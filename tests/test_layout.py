@@ -23,7 +23,7 @@ RANK = {
     "cli": 7,
     "__main__": 8,
 }
-BASE = {"errors", "model", "vocabularies", "data", "schemas", "__init__"}
+BASE = {"errors", "model", "orcid", "vocabularies", "data", "schemas", "__init__"}
 
 
 def _stage(module: str) -> str:
@@ -118,3 +118,15 @@ def test_comments_do_not_point_at_documents_outside_the_repository() -> None:
         if pointer.search(line)
     ]
     assert hits == []
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    private = sorted(
+        f"{p.relative_to(SRC)}: {node.module}.{alias.name}"
+        for p in MODULES
+        for node in ast.walk(ast.parse(p.read_text("utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("zenodeploy")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    )
+    assert private == []

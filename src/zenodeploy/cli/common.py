@@ -58,7 +58,7 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
+def complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
     """Shell completion of ``--only``: the keys of the MANIFEST argument, read offline.
 
     Completion must never fail or print: a manifest that does not load yields no keys."""
@@ -76,7 +76,8 @@ def _complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
     return [key for key in keys if key.startswith(incomplete)]
 
 
-def _profile() -> dict[str, Any]:
+def user_profile() -> dict[str, Any]:
+    """The user's profile (``zenodeploy init``'s answers), ``{}`` when there is none."""
     from zenodeploy.manifest.profile import load_profile
 
     return load_profile()

@@ -12,12 +12,12 @@ from zenodeploy.cli import report
 from zenodeploy.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
-    _complete_keys,
-    _profile,
     cli,
+    complete_keys,
     handle_errors,
     manifest_arg,
     manifest_args,
+    user_profile,
 )
 from zenodeploy.model import Finding
 
@@ -45,7 +45,7 @@ def validate(manifests: tuple[Path, ...], fmt: str, no_files: bool) -> None:
     """
     from zenodeploy.reconcile import resolve
 
-    profile = _profile()
+    profile = user_profile()
     all_findings: list[Finding] = []
     failed = 0
     summaries = []
@@ -89,7 +89,7 @@ def schema() -> None:
     multiple=True,
     metavar="KEY",
     help="Only this deposition (repeatable).",
-    shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
+    shell_complete=lambda ctx, param, incomplete: complete_keys(ctx, incomplete),
 )
 @click.option(
     "--format",
@@ -118,7 +118,7 @@ def render(manifest: Path, only: tuple[str, ...], fmt: str, output: Path | None)
     from zenodeploy.manifest.load import load_manifest
     from zenodeploy.reconcile import resolve
 
-    loaded = load_manifest(manifest, profile=_profile())
+    loaded = load_manifest(manifest, profile=user_profile())
     resolution = resolve.resolve(loaded, only=only)
     by_key = {d.key: d.data for d in loaded.depositions}
     origin = {d.key: d.creators_from for d in loaded.depositions}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, _complete_keys, cli, handle_errors, manifest_arg
+from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, cli, complete_keys, handle_errors, manifest_arg
 from zenodeploy.errors import UsageError, ZenodeployError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ _RUN_OPTIONS = (
         multiple=True,
         metavar="KEY",
         help="Only this deposition (repeatable).",
-        shell_complete=lambda ctx, param, incomplete: _complete_keys(ctx, incomplete),
+        shell_complete=lambda ctx, param, incomplete: complete_keys(ctx, incomplete),
     ),
     click.option(
         "--parallel",

@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from zenodeploy.cli.common import (
-    _profile,
     cli,
     handle_errors,
+    user_profile,
 )
 from zenodeploy.errors import UsageError
 
@@ -46,7 +46,7 @@ def init(
     given = {"type": kind, "license": options.pop("license_"), **options}
     if not force:
         init_mod.check_free(directory)
-    answers = init_mod.gather(given, None if no_input else _ask, _profile())
+    answers = init_mod.gather(given, None if no_input else _ask, user_profile())
     result = init_mod.init_project(directory, answers, force=force)
     for path in ([result.profile] if result.profile else []) + list(result.files):
         click.echo(f"wrote {path}")
@@ -103,7 +103,7 @@ def login(server: str | None, token_stdin: bool, check: bool) -> None:
     from zenodeploy.cli import login as login_mod
     from zenodeploy.reconcile import tokens
 
-    server = server or str(_profile().get("server") or "sandbox")
+    server = server or str(user_profile().get("server") or "sandbox")
     token: str | None = None
     if token_stdin:
         token = sys.stdin.read().strip()
@@ -136,7 +136,7 @@ def logout(server: str | None) -> None:
     """
     from zenodeploy.reconcile import tokens
 
-    server = server or str(_profile().get("server") or "sandbox")
+    server = server or str(user_profile().get("server") or "sandbox")
     removed = tokens.forget_token(server)
     for where in removed:
         click.echo(f"removed the token for {tokens.server_key(server)} from {where}")

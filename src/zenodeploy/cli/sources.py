@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zenodeploy.cli.common import _profile, cli, handle_errors, manifest_arg
+from zenodeploy.cli.common import cli, handle_errors, manifest_arg, user_profile
 from zenodeploy.errors import LocatedError, ManifestError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def samples(manifest: Path, fmt: str) -> None:
     from zenodeploy.content.survey import survey
     from zenodeploy.manifest.load import load_manifest
 
-    loaded = load_manifest(manifest, profile=_profile())
+    loaded = load_manifest(manifest, profile=user_profile())
     try:
         found = survey(loaded.sample_sources, base=loaded.base_dir, allow_outside=loaded.allow_outside)
     except LocatedError as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy import vocabularies
+from zenodeploy import orcid, vocabularies
 from zenodeploy.cli.starter_texts import DATA_README, DESCRIPTION_TEMPLATE, MANIFEST_TEMPLATE
 from zenodeploy.errors import ConfigError, UsageError
 from zenodeploy.manifest import checks, profile
@@ -49,7 +49,7 @@ def check_orcid(value: str) -> str:
     if not value:
         return ""
     bare = checks.normalize_orcid(value).upper()
-    problem = checks.orcid_shape(bare)
+    problem = orcid.shape_problem(bare)
     if problem:
         raise ValueError(problem.replace(f"'{bare}'", f"'{value}'"))
     if not checks.orcid_is_valid(bare):

@@ -123,7 +123,7 @@ def open_crate(export: Path, where: str) -> Crate:
         prefix, meta_info = _find_metadata(archive, export, where)
         members: dict[str, zipfile.ZipInfo] = {}
         for info in archive.infolist():
-            name = posixpath.normpath(info.filename.replace("\\", "/")) if info.filename else ""
+            name = _member_name(info)
             if info.is_dir() or not name.startswith(prefix) or name.startswith(("../", "/")):
                 continue
             members[name[len(prefix) :]] = info
@@ -138,12 +138,18 @@ def open_crate(export: Path, where: str) -> Crate:
     return Crate(export, nodes, root, where, members=members, stamp=(st.st_size, st.st_mtime_ns))
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's path with ``/`` between its parts, also when the zip was written on Windows
+    with ``\\`` (``export\\ro-crate-metadata.json``)."""
+    return posixpath.normpath(info.filename.replace("\\", "/")) if info.filename else ""
+
+
 def _find_metadata(archive: zipfile.ZipFile, export: Path, where: str) -> tuple[str, zipfile.ZipInfo]:
     """The crate folder's prefix inside the zip (``name/``) and its metadata entry."""
     found = [
         info
         for info in archive.infolist()
-        if posixpath.basename(info.filename) == METADATA and info.filename.count("/") <= 1
+        if posixpath.basename(name := _member_name(info)) == METADATA and name.count("/") <= 1
     ]
     if not found:
         raise FilesError(
@@ -158,7 +164,7 @@ def _find_metadata(archive: zipfile.ZipFile, export: Path, where: str) -> tuple[
             "Split it into one export per crate.",
             path=where,
         )
-    head = posixpath.dirname(found[0].filename)
+    head = posixpath.dirname(_member_name(found[0]))
     if head in ("..", ".") or head.startswith("/"):
         raise FilesError(
             f"The lab notebook export {export} has its metadata at `{found[0].filename}`.", path=where

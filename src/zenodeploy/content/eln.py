@@ -26,14 +26,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from zenodeploy import orcid as orcid_form
 from zenodeploy.content.crate import Crate, open_crate, refs, types
 from zenodeploy.content.globs import is_inside, translate
-from zenodeploy.content.samples import SampleFolder
+from zenodeploy.content.sample_folder import SampleFolder
 from zenodeploy.content.selection import Scope
 from zenodeploy.errors import FilesError
 from zenodeploy.model import ZipMember
 
-_ORCID = re.compile(r"^(?:https?://orcid\.org/|orcid:)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$", re.IGNORECASE)
+_ORCID = re.compile(rf"^(?:{orcid_form.URL}|orcid:)?({orcid_form.FORM})/?$", re.IGNORECASE)
 _TEXT = (
     "description", "text", "genre", "identifier", "url", "creativeWorkStatus",
     "dateCreated", "dateModified", "datePublished",

@@ -20,7 +20,8 @@ from typing import Any
 
 from zenodeploy.content.archive import Member, build_archive
 from zenodeploy.content.checksums import ChecksumCache, Digest, UnreadableFile, cache_dir
-from zenodeploy.content.samples import SampleFolder, select_samples
+from zenodeploy.content.sample_folder import SampleFolder
+from zenodeploy.content.samples import select_samples
 from zenodeploy.content.selection import Planned, PlannedZip, Scope, select_entry
 from zenodeploy.errors import FilesError
 from zenodeploy.model import LocalFile, Sample, ZipMember

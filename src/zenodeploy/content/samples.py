@@ -18,30 +18,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from zenodeploy.content.eln import load_export
 from zenodeploy.content.globs import Match, split_literal, walk
+from zenodeploy.content.sample_folder import SampleFolder
 from zenodeploy.content.selection import Scope, find
 from zenodeploy.errors import FilesError
-from zenodeploy.model import ZipMember
 
 SIDECARS = ("sample.yaml", "sample.yml", "sample.json")
 _MISSING = object()
-
-
-@dataclass(frozen=True, slots=True)
-class SampleFolder:
-    """A selected sample: name, folder, metadata, sidecar, and its files as (relative path, path)."""
-
-    name: str
-    folder: Path
-    metadata: Mapping[str, Any]
-    sidecar: Path | None
-    files: tuple[tuple[str, Path | ZipMember], ...]
 
 
 def read_sidecar(path: Path, where: str) -> dict[str, Any]:
@@ -205,8 +194,6 @@ def load_source(
 ) -> dict[str, SampleFolder]:
     """Every sample of one source by name: sample folders, or a lab notebook export (``eln``)."""
     if "eln" in source:
-        from zenodeploy.content.eln import load_export  # eln builds SampleFolder values
-
         loaded = load_export(source, patterns, scope, base, here)
     else:
         loaded = []
@@ -216,13 +203,25 @@ def load_source(
     found: dict[str, SampleFolder] = {}
     for sample in loaded:
         if sample.name in found:
-            raise FilesError(
-                f"Two sample folders are named `{sample.name}`: {found[sample.name].folder} and {sample.folder}; "
-                "give one a different `name` in its sidecar.",
-                path=here,
-            )
+            raise _named_twice(found[sample.name], sample, eln="eln" in source, here=here)
         found[sample.name] = sample
     return found
+
+
+def _named_twice(first: SampleFolder, second: SampleFolder, *, eln: bool, here: str) -> FilesError:
+    """Two samples of one source with one name, said in the words of the source's kind."""
+    if eln:
+        ids = " and ".join(f"`{s.metadata.get('id')}`" for s in (first, second))
+        return FilesError(
+            f"Two samples of the lab notebook export {second.folder} are named `{second.name}` ({ids}); "
+            "rename one in the notebook and export it again.",
+            path=f"{here}.eln",
+        )
+    return FilesError(
+        f"Two sample folders are named `{second.name}`: {first.folder} and {second.folder}; "
+        "give one a different `name` in its sidecar.",
+        path=here,
+    )
 
 
 def _folders(pattern: str, base: Path, scope: Scope, here: str) -> list[Match]:

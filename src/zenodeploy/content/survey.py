@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenodeploy.content.samples import SampleFolder, load_source
+from zenodeploy.content.sample_folder import SampleFolder
+from zenodeploy.content.samples import load_source
 from zenodeploy.content.selection import Scope
 
 

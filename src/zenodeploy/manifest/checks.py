@@ -203,22 +203,6 @@ def _check_relation(relation: str, path: PathT) -> Iterator[Problem]:
         yield path, f"unknown relation '{relation}'{hint}"
 
 
-def orcid_shape(value: str) -> str | None:
-    """What is wrong with the form of ``value`` as an ORCID iD (None when the form is right;
-    the check digit is :func:`orcid_is_valid`'s)."""
-    bare = re.sub(r"^https?://orcid\.org/", "", value.strip(), flags=re.IGNORECASE)
-    example = "16 digits in four groups of four, the last may be X, e.g. 0000-0002-1825-0097"
-    if re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
-        return None
-    if not re.fullmatch(r"[\dXx -]+", bare):
-        return f"'{value}' is not an ORCID iD, which is {example} (or its https://orcid.org/ URL)"
-    digits = re.sub(r"[^\dXx]", "", bare)
-    if len(digits) != 16:
-        return f"'{value}' has {len(digits)} digits; an ORCID iD has {example}"
-    grouped = "-".join(digits[i : i + 4] for i in range(0, 16, 4)).upper()
-    return f"'{value}' is not written as an ORCID iD; write it as {grouped}"
-
-
 def _check_related(item: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
     relation = item.get("relation")
     if isinstance(relation, str):

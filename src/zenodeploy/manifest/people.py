@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from zenodeploy import orcid as orcid_form
 from zenodeploy.manifest import identifiers
 
 _ORG_WORDS = re.compile(
@@ -16,6 +17,8 @@ _ORG_WORDS = re.compile(
     r"observatory|collective|partners|working|research|trust|alliance|federation|hospital|bank)\b",
     re.IGNORECASE,
 )
+# Looser than orcid.URL (the address a manifest keeps): a hand-written CITATION.cff or
+# .zenodo.json may also leave out the scheme or add www.
 _ORCID_URL = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
 
 #: (person-or-organisation dict, warning text or None)
@@ -77,7 +80,7 @@ def orcid(value: Any) -> tuple[str | None, str | None, bool]:
             False,
         )
     if not identifiers.is_valid("orcid", bare):
-        if re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
+        if orcid_form.has_form(bare):
             return None, f"ORCID '{text}' has a wrong check digit; copy the iD from orcid.org", True
         return None, f"'{text}' is not an ORCID iD (0000-0000-0000-0000 form); correct it or remove it", True
     return identifiers.normalize("orcid", bare), None, False

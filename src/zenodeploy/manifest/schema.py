@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid manifest 
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
+from zenodeploy import orcid
 from zenodeploy.content.checksums import cache_dir
 from zenodeploy.manifest.yamlpos import PathT, Positions
 from zenodeploy.model import Finding
@@ -217,9 +218,8 @@ def _message(error: ValidationError) -> str:
     if v == "const":
         return f"must be {_short(error.validator_value)}, not {_short(error.instance)}"
     if v == "pattern" and title == "orcid" and isinstance(error.instance, str):
-        from zenodeploy.manifest.checks import orcid_shape  # the schema's description is no diagnosis
-
-        return orcid_shape(error.instance) or f"'{error.instance}' is not an ORCID iD"
+        # the schema's description is no diagnosis
+        return orcid.shape_problem(error.instance) or f"'{error.instance}' is not an ORCID iD"
     if v == "pattern":
         return f"{_short(error.instance)} is not a valid {title}: {sch.get('description', '')}".rstrip(": ")
     if v == "minItems":
