@@ -80,12 +80,12 @@ def expand_citation(
 
     names = [whole] if isinstance(whole, str) else list(whole or [])
     taken: set[str] = set()
+    mine = {f for f in FIELDS if f in deposition_raw}  # written in the manifest: the files never override
+    mine |= {"license", "licenses"} if mine & {"license", "licenses"} else set()
     for i, name in enumerate(names):
         found = source(str(name), (*where, "from") if isinstance(whole, str) else (*where, "from", i))
         if found is None:
             continue
-        mine = {f for f in FIELDS if f in deposition_raw}
-        mine |= {"license", "licenses"} if mine & {"license", "licenses"} else set()
         for field, value in found.metadata.items():
             if field not in mine and field not in taken:
                 out[field] = value
