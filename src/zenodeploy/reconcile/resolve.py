@@ -11,6 +11,7 @@ from zenodeploy.content import files
 from zenodeploy.content.checksums import ChecksumCache
 from zenodeploy.describe import render
 from zenodeploy.describe.context import build_context, git_info
+from zenodeploy.describe.reads import reads_any
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.authors import expand_sample_authors, wants_sample_authors
 from zenodeploy.manifest.load import Deposition, Manifest
@@ -19,6 +20,8 @@ from zenodeploy.manifest.templated import for_item, merge_items
 from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
 from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
+
+_SHOWS_MD5 = frozenset({"files", "samples"})  # the context names that carry md5s
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,7 @@ def _resolve_one(
             allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
             cache=cache,
             manifest=manifest.path,
-            defer=defer_md5 and not _may_show_files(data.get("description")),
+            defer=defer_md5 and not reads_any(data.get("description"), manifest.base_dir, _SHOWS_MD5),
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
@@ -166,16 +169,6 @@ def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
             values = {k: v for k, v in values.items() if f"{prefix}{k}" not in kept}
         out[section] = values
     return out
-
-
-def _may_show_files(spec: Any) -> bool:
-    """Whether a description could show a file's md5: a template file, or an inline text that
-    names files, samples or md5, or pulls in other templates."""
-    if not spec:
-        return False
-    if not isinstance(spec, str):
-        return True
-    return any(word in spec for word in ("md5", "files", "samples", "include", "import", "extends"))
 
 
 def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping[str, str]) -> None:
