@@ -292,3 +292,26 @@ def test_import_takes_the_run_lock_of_apply(make_emulator: Callable[..., Emulato
     assert waited.exit_code == 0, waited.output
     assert "waiting for the other apply of" in waited.stderr
     assert yaml.safe_load(manifest.read_text())["depositions"][0]["title"] == "Imported record 0"
+
+
+def test_an_open_new_version_is_named_in_the_report_and_the_published_version_imported(
+    make_emulator: Callable[..., Emulator], tmp_path: Path, run: Run
+) -> None:
+    emulator = make_emulator()
+    api = Api(emulator.url)
+    record = make_records(api, 1)[0]
+    new = api("POST", f"/records/{record['id']}/versions").json()
+    api(
+        "PUT",
+        f"/records/{new['id']}/draft",
+        json={**payload(0), "metadata": {**payload(0)["metadata"], "version": "v9"}},
+    )
+
+    report = run(emulator, "import", str(tmp_path / "zenodeploy.yaml"), "--mine")
+
+    assert [i["record_id"] for i in report["imported"]] == [record["id"]]
+    [skipped] = report["skipped"]
+    assert skipped["record_id"] == new["id"]
+    assert f"an unpublished new version of record {record['id']}" in skipped["reason"]
+    assert "version: v9" not in (tmp_path / "zenodeploy.yaml").read_text()
+    _no_changes(run, emulator, tmp_path / "zenodeploy.yaml")

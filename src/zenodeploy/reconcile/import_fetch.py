@@ -76,9 +76,20 @@ def mine(client: ZenodoClient, community: str | None = None) -> Found:
         best = hit if hit.is_published else latest.get(hit.parent_id or "")
         if best is None:
             found.skipped.append((hit.id, "a draft that was never published"))
-        else:
-            found.remotes.append(_remote(client, best))
+            continue
+        found.remotes.append(_remote(client, best))
+        if not hit.is_published:  # a new version of a published concept, not published yet
+            found.skipped.append((hit.id, _open_version(hit, best)))
     return _unique(found)
+
+
+def _open_version(draft: RecordDoc, published: RecordDoc) -> str:
+    """Why an open new-version draft is passed over: the entry is the published version."""
+    return (
+        f"an unpublished new version of record {published.id}; the entry is the published version. "
+        "The draft stays open on the server (an apply that edits the record leaves it open): "
+        "publish or discard it there"
+    )
 
 
 def _settled(hit: RecordDoc) -> bool:
