@@ -15,7 +15,7 @@ import requests
 from click.testing import CliRunner
 from rdm_client import MINIMAL, Api
 
-from zenodeploy.cli import cli
+from zenodeploy.cli import cli, remote
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 
 
@@ -90,7 +90,8 @@ def test_cli_prints_url_token_and_lines_that_work(
         cli, ["init", ".", "--no-input", "--family", "Doe", "--given", "Jane", "--orcid", ""]
     )
     assert made.exit_code == 0, made.output
-    applied = runner.invoke(cli, command[1:], env={name: value})
+    monkeypatch.setattr(remote, "stdin_is_terminal", lambda: True)  # typed by a person, who says y
+    applied = runner.invoke(cli, command[1:], env={name: value}, input="y\n")
     assert applied.exit_code == 0, applied.output
     assert f"draft {url}/uploads/" in applied.output
     draft_url = re.search(rf"{re.escape(url)}/uploads/\d+", applied.output)

@@ -9,6 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from zenodeploy.cli import cli, remote
+from zenodeploy.emulator import LOCAL_TOKEN, Emulator
+
+WRITES = ("POST", "PUT", "DELETE", "PATCH")
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 
@@ -46,3 +49,32 @@ def test_publishing_to_production_without_a_terminal_needs_yes(
     assert result.exit_code == 2
     assert "publishes to zenodo.org (permanent DOIs); confirm with --yes" in result.stderr
     assert not manifest.with_name("zenodeploy.yaml.lock").exists()
+
+
+def test_without_a_terminal_apply_changes_no_server_unless_told_yes(
+    manifest: Path, monkeypatch: pytest.MonkeyPatch, emulator: Emulator
+) -> None:
+    monkeypatch.setattr(remote, "stdin_is_terminal", lambda: False)
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    args = ["apply", str(manifest), "--server", emulator.url, "--token-env", "ZENODO_TOKEN"]
+
+    refused = CliRunner().invoke(cli, args, input="y\n")  # piped input is not a person
+
+    assert refused.exit_code == 2
+    assert f"this run would change {emulator.url} and there is no terminal to confirm it" in refused.stderr
+    assert "Run it again with --yes" in refused.stderr
+    assert not manifest.with_name("zenodeploy.yaml.lock").exists()
+    assert sum(emulator.stats()["requests"].get(m, 0) for m in WRITES) == 0
+
+    told = CliRunner().invoke(cli, [*args, "--yes"])
+    assert told.exit_code == 0, told.output
+    assert "✓ hello-zenodo: draft" in told.stdout
+
+
+def test_without_a_terminal_the_local_emulator_needs_no_yes(
+    manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote, "stdin_is_terminal", lambda: False)
+    result = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"])
+    assert result.exit_code == 0, result.output
+    assert "✓ hello-zenodo: draft" in result.stdout

@@ -151,7 +151,13 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
 @run_options
 @click.option("--publish", "publish", flag_value=True, default=None, help="Publish every changed deposition.")
 @ADOPT
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (CI).")
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    help="Apply without asking (CI). Without a terminal to ask in, apply changes nothing unless --yes "
+    "is given (--server local excepted: nothing leaves this machine).",
+)
 @click.option(
     "--wait", is_flag=True, help="When another apply of this manifest runs on this machine, wait for it."
 )
@@ -192,6 +198,11 @@ def apply(settings: Settings, yes: bool, wait: bool, fmt: str, dry_run: bool) ->
             terminal = stdin_is_terminal()
             if run.publishes_to_production(session, plans) and not yes and not terminal:
                 raise UsageError("this run publishes to zenodo.org (permanent DOIs); confirm with --yes.")
+            if not yes and not terminal and session.server != "local":
+                raise UsageError(
+                    f"this run would change {session.server} and there is no terminal to confirm it; "
+                    "nothing was changed. Run it again with --yes to apply without asking (as in CI)."
+                )
             if terminal and not yes and not click.confirm("Apply these changes?", default=False):
                 raise ZenodeployError("apply cancelled; nothing was changed.")
             with Progress(plans, enabled=fmt == "text" and sys.stderr.isatty()) as progress:
