@@ -315,3 +315,16 @@ def test_an_open_new_version_is_named_in_the_report_and_the_published_version_im
     assert f"an unpublished new version of record {record['id']}" in skipped["reason"]
     assert "version: v9" not in (tmp_path / "zenodeploy.yaml").read_text()
     _no_changes(run, emulator, tmp_path / "zenodeploy.yaml")
+
+
+def test_importing_from_an_empty_local_emulator_says_nothing_was_written_and_where_it_looked(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "zenodeploy.yaml"
+    result = CliRunner().invoke(cli, ["import", str(manifest), "--mine", "--server", "local"])
+    assert result.exit_code == 0, result.output
+    assert "imported 0" not in result.stdout
+    assert f"nothing was written to {manifest}: no record to import on local." in result.stderr
+    assert f"({tmp_path / '.zenodeploy' / 'local'}), empty here" in result.stderr
+    assert "zenodeploy emulator --data OTHER/.zenodeploy/local" in result.stderr
+    assert not manifest.exists()

@@ -83,6 +83,10 @@ def import_(
             return
         report = run.import_into(settings, records, mine=mine, community=community, download=download)
     _show(report, fmt)
+    if not report.imported and fmt == "text":
+        from zenodeploy.reconcile.importing import manifest_server
+
+        _nothing(report, server or manifest_server(manifest))
 
 
 def _link_form(manifest: Path, records: tuple[str, ...], key: str | None) -> tuple[str, str] | None:
@@ -103,6 +107,22 @@ def _link_form(manifest: Path, records: tuple[str, ...], key: str | None) -> tup
                 "To link a record, name one of its keys; to import records, give their ids, DOIs or addresses."
             )
     return None
+
+
+def _nothing(report: ImportReport, server: str) -> None:
+    """Say plainly that nothing was written, and where an empty ``local`` emulator lives."""
+    passed = f" ({len(report.skipped)} passed over, above)" if report.skipped else ""
+    click.echo(
+        f"nothing was written to {report.manifest}: no record to import on {server}{passed}.", err=True
+    )
+    if server == "local":
+        click.echo(
+            f"hint: --server local is the emulator kept beside the manifest "
+            f"({report.manifest.parent / '.zenodeploy' / 'local'}), empty here. To import what another "
+            "folder's runs made, serve that folder's emulator (zenodeploy emulator --data "
+            "OTHER/.zenodeploy/local) and pass the URL it prints with --server and --token-env.",
+            err=True,
+        )
 
 
 def _looks_like_a_record(ref: str) -> bool:
@@ -126,10 +146,11 @@ def _show(report: ImportReport, fmt: str) -> None:
         out = {"manifest": str(report.manifest), "lock": str(report.lock), "requests": report.requests}
         click.echo(json.dumps(out | {"imported": rows, "skipped": skipped}, indent=2))
         return
-    click.echo(
-        f"imported {len(rows)} record{'' if len(rows) == 1 else 's'} into {report.manifest} "
-        f"(lock: {report.lock}) with {report.requests} request{'' if report.requests == 1 else 's'}"
-    )
+    if rows:
+        click.echo(
+            f"imported {len(rows)} record{'' if len(rows) == 1 else 's'} into {report.manifest} "
+            f"(lock: {report.lock}) with {report.requests} request{'' if report.requests == 1 else 's'}"
+        )
     for row in rows:
         click.echo(f"  + {row['key']}: record {row['record_id']}" + (f"  {row['doi']}" if row["doi"] else ""))
         if row["kept_on_server"]:
