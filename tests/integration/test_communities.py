@@ -184,3 +184,18 @@ def test_the_curator_commands_say_what_to_do(make_emulator: Callable[..., Emulat
     added = _curator("communities", "--add", "my-lab:open", "--data", str(data))
     assert added.exit_code == 0, added.output
     assert "my-lab  (review policy open)" in added.output.splitlines()
+
+
+def test_an_unknown_community_on_the_local_emulator_says_how_to_add_it_there(manifest: Path) -> None:
+    result = CliRunner().invoke(cli, ["plan", str(manifest), "--server", "local"])
+    assert result.exit_code == 1
+    assert (
+        "no community 'chemistry' on the local emulator; add it with 'zenodeploy emulator communities "
+        "--add chemistry --data .zenodeploy/local' in the manifest's folder" in result.stderr
+    )
+    added = _curator(
+        "communities", "--add", "chemistry", "--data", str(manifest.parent / ".zenodeploy" / "local")
+    )
+    assert added.exit_code == 0, added.output
+    again = CliRunner().invoke(cli, ["plan", str(manifest), "--server", "local"])
+    assert again.exit_code == 0, again.output

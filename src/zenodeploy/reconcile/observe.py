@@ -115,12 +115,23 @@ class CommunityIds:
                 uuid = self._known[name]
             if uuid is None:
                 raise LocatedError(
-                    f"no community '{name}' on {self.client.base_url}; check the slug on the community's "
-                    f"page (…/communities/<slug>) for server '{self.server}'.",
+                    _no_community(name, self.client.base_url, self.server),
                     f"{desired.source_path}.communities[{index}]",
                 )
             out[name] = uuid
         return out
+
+
+def _no_community(name: str, url: str, server: str) -> str:
+    if server == "local":  # its address dies with the run: say how to make the community there
+        return (
+            f"no community '{name}' on the local emulator; add it with 'zenodeploy emulator communities "
+            f"--add {name} --data .zenodeploy/local' in the manifest's folder, then run the command again."
+        )
+    return (
+        f"no community '{name}' on {url}; check the slug on the community's "
+        f"page (…/communities/<slug>) for server '{server}'."
+    )
 
 
 def observe(
