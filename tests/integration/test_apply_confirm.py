@@ -78,3 +78,12 @@ def test_without_a_terminal_the_local_emulator_needs_no_yes(
     result = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"])
     assert result.exit_code == 0, result.output
     assert "✓ hello-zenodo: draft" in result.stdout
+
+
+def test_addresses_of_the_local_emulator_come_with_how_to_browse_them(manifest: Path) -> None:
+    applied = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--yes"])
+    status = CliRunner().invoke(cli, ["status", str(manifest), "--server", "local"])
+    for result in (applied, status):
+        assert result.exit_code == 0, result.output
+        assert "/uploads/" in result.stdout
+        assert "run 'zenodeploy emulator --data .zenodeploy/local' in the manifest's folder" in result.stderr

@@ -114,3 +114,14 @@ manifest_args = click.argument(
 manifest_arg = click.argument(
     "manifest", required=False, callback=_one_manifest, type=click.Path(dir_okay=False, path_type=Path)
 )
+
+
+def note_local_links(server: str, shown: bool) -> None:
+    """After addresses of ``--server local`` were printed: that emulator stopped with the command."""
+    if server == "local" and shown:
+        click.echo(
+            "note: the --server local emulator stops with each command, so these addresses no longer "
+            "answer; to browse them, run 'zenodeploy emulator --data .zenodeploy/local' in the manifest's "
+            "folder and open the same paths on the address it prints.",
+            err=True,
+        )

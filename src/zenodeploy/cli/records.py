@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zenodeploy.cli.common import cli, handle_errors
+from zenodeploy.cli.common import cli, handle_errors, note_local_links
 from zenodeploy.cli.remote import FORMAT, run_options
 from zenodeploy.errors import UsageError
 
@@ -59,6 +59,7 @@ def status(settings: Settings, fmt: str) -> None:
             )
             for community, state in sorted(row["communities"].items()):
                 click.echo(f"  community {community}: {state}")
+        note_local_links(session.server, any(row["url"] for row in rows))
 
 
 @cli.group(name="lock")

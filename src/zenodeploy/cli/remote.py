@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zenodeploy.cli.common import EXIT_FAILURE, EXIT_OK, cli, complete_keys, handle_errors, manifest_arg
+from zenodeploy.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    cli,
+    complete_keys,
+    handle_errors,
+    manifest_arg,
+    note_local_links,
+)
 from zenodeploy.errors import UsageError, ZenodeployError
 
 if TYPE_CHECKING:
@@ -213,6 +221,7 @@ def apply(settings: Settings, yes: bool, wait: bool, fmt: str, dry_run: bool) ->
         click.echo(json.dumps({"depositions": depositions, "requests": requests}, indent=2))
     elif outcomes:
         click.echo(plan_report.outcomes_text(outcomes))
+        note_local_links(session.server, any(o.url for o in outcomes))
     if any(o.error for o in outcomes):
         sys.exit(EXIT_FAILURE)
 
