@@ -51,7 +51,9 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
 _RUN_OPTIONS = (
     manifest_arg,
     click.option(
-        "--server", help="Override the manifest's server: sandbox, zenodo, local or an https:// URL."
+        "--server",
+        help="Override the manifest's server: sandbox, zenodo, local (an emulator in the project folder), "
+        "or a URL (https://…; http://127.0.0.1:PORT for 'zenodeploy emulator').",
     ),
     click.option("--token-env", metavar="NAME", help="Read the token from this environment variable."),
     click.option(
@@ -66,7 +68,7 @@ _RUN_OPTIONS = (
         type=click.IntRange(1, 32),
         default=4,
         show_default=True,
-        help="Requests on the wire at once, uploads included (depositions share them).",
+        help="Requests on the wire at once, shared by the depositions (for apply, uploads included).",
     ),
     click.option(
         "--max-wait",
@@ -80,8 +82,8 @@ _RUN_OPTIONS = (
         "--shard",
         metavar="I/N",
         callback=_shard,
-        help="Only the I-th of N deterministic shards of the keys (CI matrix); apply writes the lock "
-        "to <manifest>.lock.shard-I-of-N.",
+        help="Only the I-th of N deterministic shards of the keys (CI matrix); apply writes that "
+        "shard's lock entries to <manifest>.lock.shard-I-of-N.",
     ),
 )
 
