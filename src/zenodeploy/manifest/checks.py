@@ -126,11 +126,33 @@ def check_person(person: Mapping[str, Any], path: PathT, *, contributor: bool) -
     orcid = person.get("orcid")
     if isinstance(orcid, str) and not orcid_is_valid(orcid):
         yield (*path, "orcid"), f"'{orcid}' has a wrong check digit; copy the ORCID iD from orcid.org"
+    yield from _check_rors(person, path)
     role = person.get("role")
     if contributor and not role:
         yield path, "a contributor needs a 'role' (e.g. datacurator, supervisor, other)"
     if isinstance(role, str):
         yield from check_vocab("roles", role, "role", (*path, "role"))
+
+
+def _check_rors(person: Mapping[str, Any], path: PathT) -> Iterator[Problem]:
+    """A ROR id (the person's own, or an affiliation's) whose checksum is wrong names no organisation."""
+    affiliations = person.get("affiliations")
+    places: list[tuple[PathT, Any]] = [((*path, "ror"), person.get("ror"))]
+    if isinstance(affiliations, list):
+        places += [
+            ((*path, "affiliations", i, "ror"), a.get("ror"))
+            for i, a in enumerate(affiliations)
+            if isinstance(a, Mapping)
+        ]
+    for where, ror in places:
+        if isinstance(ror, str) and identifiers.ror_matches(ror) and not identifiers.ror_check_digits_ok(ror):
+            yield (
+                where,
+                (
+                    f"'{ror}' is not a ROR id: its last two digits are not the checksum of the rest, so it "
+                    "names no organisation (a typo?); copy the id from the organisation's page on ror.org"
+                ),
+            )
 
 
 def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]:

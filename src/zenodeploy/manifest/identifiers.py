@@ -83,6 +83,33 @@ def _normalize_ror(value: str) -> str:
     return match.group(1)
 
 
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"  # base32 without i, l, o, u
+
+
+def ror_matches(value: str) -> bool:
+    """Whether ``value`` has the form of a ROR id (bare or its https://ror.org/ address)."""
+    return _ROR.match(value.strip()) is not None
+
+
+def ror_check_digits_ok(value: str) -> bool:
+    """Whether a ROR id's last two digits are the checksum of the six characters before them.
+
+    ROR ids are '0', six Crockford base32 characters and a two-digit ISO 7064 MOD 97-10
+    checksum of their number (ror.org, "ROR identifier pattern"). The server's idutils checks
+    only the pattern; a mistyped id then fails on Zenodo, where no such organisation exists.
+    """
+    match = _ROR.match(value.strip())
+    if match is None:
+        return False
+    body = match.group(1).lower()
+    number = 0
+    for char in body[1:7]:
+        if char not in _CROCKFORD:
+            return False
+        number = number * 32 + _CROCKFORD.index(char)
+    return 98 - (number * 100) % 97 == int(body[7:9])
+
+
 _PERSON: dict[str, tuple[Callable[[str], object], Callable[[str], str]]] = {
     "orcid": (_is_orcid, _normalize_orcid),
     "ror": (_ROR.match, _normalize_ror),

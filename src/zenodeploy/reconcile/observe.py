@@ -8,7 +8,6 @@ it is unambiguous (one concept), otherwise the run stops and says how to pin.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from typing import Any, Literal
 from zenodeploy.errors import ConflictError, LocatedError
 from zenodeploy.manifest.metadata import normal_text
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.communities import CommunityIds, get_or_none
 from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, LockEntry
 from zenodeploy.zenodo.client import ZenodoClient
@@ -96,44 +96,6 @@ class Observation:
     community_ids: Mapping[str, str] = field(default_factory=dict)
 
 
-class CommunityIds:
-    """Community slugs (or ids) → UUIDs for one run, each looked up once (GET only)."""
-
-    def __init__(self, client: ZenodoClient, server: str) -> None:
-        self.client, self.server = client, server
-        self._known: dict[str, str | None] = {}
-        self._mutex = threading.Lock()
-
-    def of(self, desired: DesiredDeposition) -> dict[str, str]:
-        """The UUID of each community ``desired`` names; an unknown one stops the run at its line."""
-        out = {}
-        for index, name in enumerate(desired.communities):
-            with self._mutex:
-                if name not in self._known:
-                    found = _get_json(self.client.get_community, name)
-                    self._known[name] = str(found["id"]) if found and found.get("id") else None
-                uuid = self._known[name]
-            if uuid is None:
-                raise LocatedError(
-                    _no_community(name, self.client.base_url, self.server),
-                    f"{desired.source_path}.communities[{index}]",
-                )
-            out[name] = uuid
-        return out
-
-
-def _no_community(name: str, url: str, server: str) -> str:
-    if server == "local":  # its address dies with the run: say how to make the community there
-        return (
-            f"no community '{name}' on the local emulator; add it with 'zenodeploy emulator communities "
-            f"--add {name} --data .zenodeploy/local' in the manifest's folder, then run the command again."
-        )
-    return (
-        f"no community '{name}' on {url}; check the slug on the community's "
-        f"page (…/communities/<slug>) for server '{server}'."
-    )
-
-
 def observe(
     client: ZenodoClient,
     desired: DesiredDeposition,
@@ -190,13 +152,13 @@ def community_states(
     review = remote.doc.review_id
     asked = dict(requests)
     if review and not remote.published:
-        review_request = _get_json(client.get_request, review) or {}
+        review_request = get_or_none(client.get_request, review) or {}
         receiver = str((review_request.get("receiver") or {}).get("community", ""))
         name = next((c for c in missing if receiver in (c, wanted[c])), receiver)
         asked.setdefault(name, review)
     for name, request_id in asked.items():
         if name in missing:
-            request = _get_json(client.get_request, request_id)
+            request = get_or_none(client.get_request, request_id)
             states[name] = str(request.get("status", "unknown")) if request else "unknown"
     return states
 
@@ -238,13 +200,6 @@ def _depth_exceeded(hops: int) -> bool:
 def _get(call: Callable[[str], Mapping[str, Any]], record_id: str) -> RecordDoc | None:
     try:
         return RecordDoc.parse(call(record_id))
-    except NotFound:
-        return None
-
-
-def _get_json(call: Callable[[str], Mapping[str, Any]], some_id: str) -> Mapping[str, Any] | None:
-    try:
-        return call(some_id)
     except NotFound:
         return None
 

@@ -13,10 +13,11 @@ from zenodeploy.errors import ConflictError, LocatedError, ManifestError
 from zenodeploy.manifest.load import Manifest, load_manifest
 from zenodeploy.manifest.profile import load_profile
 from zenodeploy.model import DesiredDeposition
+from zenodeploy.reconcile.communities import CommunityIds
 from zenodeploy.reconcile.hashing import settle
 from zenodeploy.reconcile.index import Index
 from zenodeploy.reconcile.lock import Lock, lock_path
-from zenodeploy.reconcile.observe import CommunityIds, Observation, observe, read
+from zenodeploy.reconcile.observe import Observation, observe, read
 from zenodeploy.reconcile.plan import DepositionPlan, compute_plan
 from zenodeploy.reconcile.pool import run_all
 from zenodeploy.reconcile.resolve import Resolution, resolve
