@@ -248,4 +248,4 @@ def unchanged(plan: DepositionPlan) -> Outcome:
     r = plan.observation.remote
     if r is None:
         return Outcome(plan.key, state="not created")
-    return Outcome(plan.key, r.record_id, r.doi, r.concept_doi, r.url, state=r.state.replace("-", " "))
+    return Outcome(plan.key, r.record_id, r.doi, r.concept_doi, r.url, state="unchanged")
