@@ -58,6 +58,7 @@ def test_the_converted_corpus_round_trips_through_import(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))  # from: git finds no history
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     depositions = []
