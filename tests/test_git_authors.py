@@ -37,10 +37,11 @@ def _commit(folder: Path, name: str, email: str, times: int = 1) -> None:
         )
 
 
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Jane Doe 4 commits under two addresses (one mapped by .mailmap from 'jdoe'), a bot 5,
-    Ann Lee 2, GitHub Actions 1, Bob Ray 2 (the last)."""
+    Ann Lee 2, GitHub Actions 1, Bob Ray 2 (the last). Built once: the tests only read it."""
+    tmp_path = tmp_path_factory.mktemp("checkout")
     _git(tmp_path, "init", "-q")
     _commit(tmp_path, "Ann Lee", "ann@example.org", 2)
     _commit(tmp_path, "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", 5)
