@@ -135,3 +135,26 @@ def test_a_shallow_clone_warns_that_it_sees_only_part_of_the_history(checkout: P
         "clone, so only the authors of its last commits are seen; fetch the whole history (in GitHub "
         "Actions: actions/checkout with fetch-depth: 0)"
     ]
+
+
+def test_defaults_can_take_the_history_for_every_deposition(checkout: Path) -> None:
+    path = checkout / "defaults.yaml"
+    text = MANIFEST.replace("    creators: {creators}\n", "  - key: other\n    title: Another tool\n")
+    path.write_text(
+        text.replace("depositions:", "defaults:\n  creators: [{from: git}]\ndepositions:"), "utf-8"
+    )
+    loaded = load_manifest(path, profile={})
+    assert [d.data["creators"][0] for d in loaded.depositions] == [{"family": "Jane Doe"}] * 2
+    assert {d.creators_from for d in loaded.depositions} == {"the git history (authors by commits)"}
+
+
+def test_without_git_installed_it_is_an_error_that_says_so(
+    checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git on it
+    with pytest.raises(ManifestError) as info:
+        _load(checkout, "[{from: git}]")
+    assert [f.message for f in info.value.findings if f.severity == "error"] == [
+        "`from: git` needs the git command, which is not installed (or not on PATH); "
+        "install git, or list the creators by hand"
+    ]
