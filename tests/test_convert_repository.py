@@ -62,8 +62,8 @@ def test_what_the_file_gives_wins_and_a_missing_licence_is_zenodos_default(tmp_p
     result = convert([DATA / "3D-e-Chem__kripodb.json"], "3D-e-Chem/kripodb")
     entry = yaml.safe_load(result.text)["depositions"][0]
     assert (entry["title"], entry["license"]) == ("KripoDB", "apache-2.0")  # the file's
-    assert "creators" not in entry  # GitHub's contributors: not known without asking GitHub
-    assert "3D-e-Chem/kripodb's GitHub contributors" in result.text
+    assert entry["creators"] == [{"from": "git"}]  # GitHub's contributors: the checkout's authors
+    assert "(its GitHub contributors; here the authors of the checkout's git history" in result.text
     (tmp_path / ".zenodo.json").write_text('{"title": "Tool", "creators": [{"name": "Doe, Jane"}]}')
     result = convert([tmp_path / ".zenodo.json"], "octo-org/tool")
     assert "    # license: from the GitHub release of octo-org/tool" in result.text
@@ -83,3 +83,19 @@ def test_the_cli_takes_the_repository_from_the_checkouts_github_remote(tmp_path:
     assert "title:" not in left.stdout.replace("# title:", "")
     wrong = runner.invoke(cli, ["convert", "--repository", "not a repo", str(tmp_path / ".zenodo.json")])
     assert wrong.exit_code == 2 and "'not a repo' is not OWNER/NAME" in wrong.output
+
+
+def test_a_file_without_creators_converts_to_the_checkouts_authors(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "remote", "add", "origin", "https://github.com/3D-e-Chem/kripodb.git")
+    for name in ("Ann Lee", "Bob Ray", "Bob Ray"):
+        _git(tmp_path, "-c", f"user.name={name}", "-c", "user.email=x@example.org", "-c", "commit.gpgsign=false",
+             "commit", "-q", "--allow-empty", "-m", "work")  # fmt: skip
+    (tmp_path / ".zenodo.json").write_text((DATA / "3D-e-Chem__kripodb.json").read_text("utf-8"))
+    found = CliRunner().invoke(cli, ["convert", str(tmp_path / ".zenodo.json")])
+    assert found.exit_code == 0, found.output
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(found.stdout, "utf-8")
+    loaded = load_manifest(manifest, profile={}).depositions[0]
+    assert loaded.data["creators"] == [{"family": "Bob Ray"}, {"family": "Ann Lee"}]
+    assert loaded.creators_from == "the git history (authors by commits)"

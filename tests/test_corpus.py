@@ -23,10 +23,9 @@ _NO_CREATORS = (
 )
 #: The files that do not give a valid manifest, and the first error each one gets.
 FAILURES = {
-    "0rC0__WMHpypes.json": "0rC0__WMHpypes.json:4:66: not valid JSON: a string is not closed before the end of its line",
-    "4DNucleome__PartSeg.json": "4DNucleome__PartSeg.json:16:7: not valid JSON: expected ',' or '}' after the value of creators[2].name",
     "1heidi__ismb_q2.json": "1heidi__ismb_q2.json:3:3: upload_type: 'test' is not one of Zenodo's resource types (e.g. software, dataset, publication-article)",
-    "AAROC__DevOps.json": "AAROC__DevOps.json:80:3: description: description must be text (HTML or plain)",
+    "0rC0__WMHpypes.json": _NO_TITLE.format(10),  # creators only, with two JSON slips read through
+    "AAROC__DevOps.json": _NO_CREATORS.replace(":9:", ":21:"),  # its description object is taken
     "360-info__country-centroids.json": _NO_TITLE.format(9),
     "360-info__tracker-ocean-temperatures.json": _NO_TITLE.format(9),
     "360-info__tracker-seaice.json": _NO_TITLE.format(10),

@@ -192,11 +192,12 @@ def test_json_reader_locates_duplicates_trailing_commas_and_syntax_errors() -> N
     assert data == {"a": 2, "b": [1, 2]}
     assert positions.at(("b", 1)) == (3, 12)
     assert [w.format() for w in warnings] == [
-        "f.json:3:13: b[1]: warning: trailing comma before ']'; Zenodo's JSON reader refuses it, remove it",
-        "f.json:4:3: a: warning: duplicate key 'a': the last value is used, the earlier one is dropped",
+        f"f.json:3:13: b[1]: warning: trailing comma before ']'. {jsonpos.REJECTED}",
+        "f.json:4:3: a: warning: duplicate key 'a': the last value is used, the earlier one is dropped "
+        "(as Zenodo's reader, json.loads, does); remove the one you do not mean",
     ]
-    with pytest.raises(jsonpos.JsonError) as info:
-        jsonpos.load('{"a": 1\n "b": 2}', "f.json")
+    with pytest.raises(jsonpos.JsonError) as info:  # no ':': not a member a comma is missing before
+        jsonpos.load('{"a": 1\n "b" 2}', "f.json")
     assert (
         info.value.finding.format() == "f.json:2:2: not valid JSON: expected ',' or '}' after the value of a"
     )
@@ -339,8 +340,8 @@ def test_a_broken_file_named_by_several_fields_is_reported_once(tmp_path: Path) 
     path = _project(tmp_path, fields, '{"title": "Three",\n "creators": [{"name": "A, B"}],\n}')
     loaded = load_manifest(path, profile={})  # a trailing comma is only a warning, shown once
     assert [f.format() for f in loaded.warnings] == [
-        f"{tmp_path / '.zenodo.json'}:2:32: creators: warning: trailing comma before '}}'; "
-        "Zenodo's JSON reader refuses it, remove it"
+        f"{tmp_path / '.zenodo.json'}:2:32: creators: warning: trailing comma before '}}'. "
+        + jsonpos.REJECTED
     ]
     path.with_name(".zenodo.json").write_text('{"title": "Three"', "utf-8")
     with pytest.raises(ManifestError) as info:
@@ -350,3 +351,15 @@ def test_a_broken_file_named_by_several_fields_is_reported_once(tmp_path: Path) 
         f"{tmp_path / '.zenodo.json'}:1:18: not valid JSON: expected ',' or '}}' after the value of title"
     )
     assert lines.count(broken) == 1  # not once per field that names the file
+
+
+def test_a_datacite_style_description_object_gives_its_text_with_a_warning() -> None:
+    out, notes = map_zenodo_json({"description": {"type": "Abstract", "text": "<p>What it does</p>"}})
+    assert out["description"] == "<p>What it does</p>"
+    warning = [n for n in notes if n.field == "description"]
+    assert [(n.path, n.severity) for n in warning] == [(("description",), "warning")]
+    assert "description is an object {type: Abstract, text} (DataCite's form)" in warning[0].message
+    assert "'Not a valid string.'" in warning[0].message
+    out, notes = map_zenodo_json({"description": {"type": "Abstract"}})  # no text: nothing to take
+    assert "description" not in out
+    assert [(n.field, n.severity) for n in notes if n.field == "description"] == [("description", "error")]

@@ -405,7 +405,8 @@ def metadata_props() -> dict[str, Any]:
             "The authors, in citation order. At least one.",
             s(
                 "Creator",
-                "A person or organisation, or {from: samples} for the authors of the selected samples.",
+                "A person or organisation, {from: samples} for the authors of the selected samples, "
+                "or {from: git} for the authors of the checkout's git history.",
                 anyOf=[
                     person("creator"),
                     obj(
@@ -413,6 +414,15 @@ def metadata_props() -> dict[str, Any]:
                         "The authors of the selected samples (from a lab notebook export's Person nodes, "
                         "with ORCIDs), in sample order, each once; an error if they have none.",
                         {"from": s("From", "The word samples.", const="samples")},
+                        required=["from"],
+                    ),
+                    obj(
+                        "Authors of the git history",
+                        "The authors of the git history of the checkout holding the manifest, as Zenodo's "
+                        "GitHub integration takes a repository's contributors: by number of commits (git "
+                        "shortlog, .mailmap applied), the first 30, bots left out, each a person named as "
+                        "in git. An error outside a git checkout.",
+                        {"from": s("From", "The word git: the authors of the checkout's git history.", const="git")},
                         required=["from"],
                     ),
                 ],

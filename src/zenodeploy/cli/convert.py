@@ -17,7 +17,8 @@ from zenodeploy.cli.common import cli, handle_errors
     "--repository",
     metavar="OWNER/NAME",
     help="The GitHub repository the files describe: what they lack (title, version, licence, a link "
-    "to the release) is filled as Zenodo's GitHub integration fills it for a release. Default: "
+    "to the release, creators as [{from: git}]: the checkout's authors) is filled as Zenodo's GitHub "
+    "integration fills it for a release. Default: "
     "for a .zenodo.json, its checkout's 'origin' remote when that is on GitHub.",
 )
 @click.option("--no-repository", is_flag=True, help="Do not fill anything from a GitHub repository.")

@@ -181,9 +181,9 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             yield from check_vocab("licenses", lic, "license", path)
     for field, contributor in (("creators", False), ("contributors", True)):
         for i, person in enumerate(meta.get(field) or []):
-            if (
-                isinstance(person, Mapping) and person.get("from") != "samples"
-            ):  # filled once samples are read
+            # {from: samples} is filled once samples are read; {from: git} stays only when the
+            # history could not be read, which is an error of its own
+            if isinstance(person, Mapping) and person.get("from") not in ("samples", "git"):
                 yield from check_person(person, (field, i), contributor=contributor)
     for i, lang in enumerate(meta.get("languages") or []):
         if isinstance(lang, str):

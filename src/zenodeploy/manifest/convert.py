@@ -85,11 +85,10 @@ def _text(
     if "title" not in taken:
         lines.append("    # title: the files have none; write one here (Zenodo needs at least 3 characters)")
     if "creators" not in taken:
-        lines.append("    # creators: the files have none; list them here or under 'defaults:'")
-        if repository:
-            lines.append(
-                f"    #   (Zenodo's GitHub integration lists {repository}'s GitHub contributors, by name or login)"
-            )
+        lines.append(
+            "    # creators: the files have none; list them here or under 'defaults:', or write"
+            " [{from: git}] for the authors of the checkout's git history (what --repository writes)"
+        )
     lines += [
         "    # files: list what to upload, e.g. [dist/*.zip]",
         "    # publish: true  # once files are listed and 'zenodeploy plan' looks right",

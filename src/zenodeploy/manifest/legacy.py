@@ -47,10 +47,7 @@ def map_zenodo_json(data: Any) -> tuple[dict[str, Any], Notes]:
     _required(data, out, notes)
     if "description" in data:
         done.add("description")
-        if isinstance(data["description"], str) and data["description"].strip():
-            out["description"] = description(data["description"])
-        else:
-            notes.error("description", ("description",), "description must be text (HTML or plain)")
+        _description(data["description"], out, notes)
     done |= _license(data, out, notes)
     done |= parts.resource_type(data, out, notes)
     done |= parts.persons(data, out, notes)
@@ -105,6 +102,26 @@ def _required(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> Non
             (),
             "has no 'creators' (Zenodo's GitHub integration takes the repository's contributors); "
             "write creators in the manifest or under defaults",
+        )
+
+
+def _description(value: Any, out: dict[str, Any], notes: Notes) -> None:
+    """Text, or DataCite's ``{"type": "Abstract", "text": …}`` form, whose text is taken: Zenodo's
+    reader (zenodo-rdm ``legacy/deserializers/metadata.py``, ``MetadataSchema.description``, a
+    string field) refuses an object, "Not a valid string.", and the GitHub release fails."""
+    text = value.get("text") if isinstance(value, Mapping) else value
+    if not isinstance(text, str) or not text.strip():
+        notes.error("description", ("description",), "description must be text (HTML or plain)")
+        return
+    out["description"] = description(text)
+    if isinstance(value, Mapping):
+        kind = f"{{type: {value['type']}, text}}" if "type" in value else "{text}"
+        notes.warn(
+            "description",
+            ("description",),
+            f"description is an object {kind} (DataCite's form); its text is taken. Zenodo reads "
+            "description as a string, refuses the object ('Not a valid string.') and the GitHub "
+            "release fails: write the text itself as the description in the repository's file",
         )
 
 

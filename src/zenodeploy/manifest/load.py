@@ -13,6 +13,7 @@ from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
+from zenodeploy.manifest.git_authors import FROM_GIT, GitAuthors
 from zenodeploy.manifest.kept import check as check_kept
 from zenodeploy.manifest.profile import profile_defaults, profile_path
 from zenodeploy.manifest.templated import expand, has_template, render_entry
@@ -123,7 +124,9 @@ def _build(
     defaults, cited = expand_citation(
         data.get("defaults") or {}, base_dir, ("defaults",), allow_outside=outside, shown_dir=shown_dir
     )
-    findings += _cited(cited, positions)
+    git = GitAuthors(base_dir)
+    defaults, from_git = git.expand(defaults, ("defaults",))
+    findings += _cited(cited + from_git, positions)
     findings += _problems(checks.check_metadata(defaults, today), ("defaults",), positions)
     findings += _problems(check_kept(defaults), ("defaults",), positions)
     merged_defaults = deep_merge(profile_defaults(profile), defaults)
@@ -155,8 +158,9 @@ def _build(
         for raw, item in expanded:
             given = raw
             raw, cited = expand_citation(raw, base_dir, where, allow_outside=outside, shown_dir=shown_dir)
+            raw, from_git = git.expand(raw, where)
             origin = _creators_from(given, raw, data.get("defaults") or {}, merged_defaults)
-            findings += _cited(cited, positions)
+            findings += _cited(cited + from_git, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             findings += _problems(check_kept(raw, defaults.get("keep_on_server")), where, positions)
             merged = _own_files_if_kept(deep_merge(merged_defaults, raw), raw)
@@ -185,8 +189,8 @@ def _creators_from(
     merged: Mapping[str, Any],
 ) -> str:
     """Where a deposition's creators come from: its own ``creators:``, ``defaults:``, a
-    CITATION.cff (``creators: {from: …}``), the deposition's own ``from:`` files or, when none of
-    these names any, the user's profile."""
+    CITATION.cff (``creators: {from: …}``), the git history (``{from: git}``), the deposition's
+    own ``from:`` files or, when none of these names any, the user's profile."""
     if not raw.get("creators") and raw.get("from") and expanded.get("creators"):
         sources = raw["from"] if isinstance(raw["from"], list) else [raw["from"]]
         return ", ".join(str(source) for source in sources)
@@ -196,10 +200,14 @@ def _creators_from(
     ):
         if isinstance(value, Mapping) and "from" in value:
             return str(value["from"])
-        if isinstance(value, list) and any(
-            isinstance(c, Mapping) and c.get("from") == "samples" for c in value
-        ):
+        wanted = (
+            {c.get("from") for c in value if isinstance(c, Mapping)} if isinstance(value, list) else set()
+        )
+        if "samples" in wanted:
             return f"{place} and the authors of the selected samples"
+        if FROM_GIT in wanted and isinstance(value, list):  # alone, or beside people by hand
+            history = "the git history (authors by commits)"
+            return history if len(value) == 1 else f"{place} and {history}"
         if value:
             return place
     return f"your profile {profile_path()}" if merged.get("creators") else "nowhere"

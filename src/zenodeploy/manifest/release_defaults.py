@@ -10,7 +10,8 @@ services/github/metadata.py) and updates it, key by key, with what the file give
 - related_identifiers: ``https://github.com/OWNER/NAME/tree/<tag>``, IsSupplementTo, software;
 - rights: ``cc-by-4.0``;
 - creators: the repository's GitHub contributors (names or logins, read from GitHub's API),
-  else its owner, else "Unknown": not known without asking GitHub, so not filled here.
+  else its owner, else "Unknown": here ``[{from: git}]``, the authors of the checkout's history
+  by commits, bots left out (``git_authors``), read when the manifest is loaded in the checkout.
 
 The release is not known when converting: the tag is the template ``{{ git.tag }}`` of the
 checkout the manifest is applied from (a release's name, when it differs from its tag, is not).
@@ -66,6 +67,9 @@ def release_fields(repository: str, taken: Mapping[str, Any]) -> dict[str, tuple
             "resource_type": "software",
         }
         out["related_identifiers"] = ([tree], origin)
+    if "creators" not in taken:
+        why = "its GitHub contributors; here the authors of the checkout's git history, by commits"
+        out["creators"] = ([{"from": "git"}], f"{origin} ({why}: keep the manifest in the checkout)")
     if "license" not in taken and "licenses" not in taken:
         out["license"] = ("cc-by-4.0", f"{origin} (its default licence)")
     return out

@@ -36,7 +36,7 @@ class Source:
 
 
 _cache: dict[tuple[Path, int, int, str], Source] = {}
-SYNTAX = "*"  # the field of a note about the file's syntax (a duplicate key, a trailing comma)
+SYNTAX = "*"  # the field of a note about the file's syntax (a JSON slip read through: a duplicate key, a missing comma, …)
 
 
 def is_json(name: str) -> bool:
