@@ -42,7 +42,10 @@ def write(name: str, members: dict[str, bytes | str], links: tuple[str, ...] = (
 
 def crate(name: str, metadata: Any, **files: bytes | str) -> None:
     text = metadata if isinstance(metadata, (str, bytes)) else json.dumps(metadata, indent=1)
-    members: dict[str, bytes | str] = {"crate/ro-crate-metadata.json": text, "crate/s1/data.csv": "a,b\n1,2\n"}
+    members: dict[str, bytes | str] = {
+        "crate/ro-crate-metadata.json": text,
+        "crate/s1/data.csv": "a,b\n1,2\n",
+    }
     members.update({f"crate/{k.replace('__', '/')}": v for k, v in files.items()})
     write(name, members)
 
@@ -73,7 +76,10 @@ def main() -> None:
     absolute = graph()
     absolute["@graph"][2]["hasPart"] = [{"@id": "/etc/passwd"}]
     crate("absolute-path.eln", absolute)
-    crate("ghost-part.eln", graph(root={"@id": "./", "@type": "Dataset", "hasPart": [{"@id": "./s1/"}, {"@id": "./ghost/"}]}))
+    crate(
+        "ghost-part.eln",
+        graph(root={"@id": "./", "@type": "Dataset", "hasPart": [{"@id": "./s1/"}, {"@id": "./ghost/"}]}),
+    )
     link = graph()
     link["@graph"][2]["hasPart"] = [{"@id": "./s1/link.csv"}]
     write(
@@ -82,7 +88,9 @@ def main() -> None:
         links=("crate/s1/link.csv",),
     )
     good = json.dumps(graph(), indent=1)
-    write("damaged-member.eln", {"crate/ro-crate-metadata.json": good, "crate/s1/data.csv": "a,b\n1,2\n" * 50})
+    write(
+        "damaged-member.eln", {"crate/ro-crate-metadata.json": good, "crate/s1/data.csv": "a,b\n1,2\n" * 50}
+    )
     data = bytearray((OUT / "damaged-member.eln").read_bytes())
     with zipfile.ZipFile(OUT / "damaged-member.eln") as archive:
         info = archive.getinfo("crate/s1/data.csv")

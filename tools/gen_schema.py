@@ -410,19 +410,21 @@ def metadata_props() -> dict[str, Any]:
                 anyOf=[
                     person("creator"),
                     obj(
-                        "Authors of the samples",
-                        "The authors of the selected samples (from a lab notebook export's Person nodes, "
-                        "with ORCIDs), in sample order, each once; an error if they have none.",
-                        {"from": s("From", "The word samples.", const="samples")},
-                        required=["from"],
-                    ),
-                    obj(
-                        "Authors of the git history",
-                        "The authors of the git history of the checkout holding the manifest, as Zenodo's "
+                        "Authors from the samples or the git history",
+                        "samples: the authors of the selected samples (from a lab notebook export's Person "
+                        "nodes, with ORCIDs), in sample order, each once; an error if they have none. git: "
+                        "the authors of the git history of the checkout holding the manifest, as Zenodo's "
                         "GitHub integration takes a repository's contributors: by number of commits (git "
                         "shortlog, .mailmap applied), the first 30, bots left out, each a person named as "
-                        "in git. An error outside a git checkout.",
-                        {"from": s("From", "The word git: the authors of the checkout's git history.", const="git")},
+                        "in git; an error outside a git checkout.",
+                        {
+                            "from": s(
+                                "From",
+                                "samples (the selected samples' authors) or git (the checkout's authors).",
+                                type="string",
+                                enum=["samples", "git"],
+                            )
+                        },
                         required=["from"],
                     ),
                 ],
@@ -559,8 +561,12 @@ def metadata_props() -> dict[str, Any]:
                 "university": string("University", "Awarding university."),
                 "department": string("Department", "Department or faculty."),
                 "type": string("Type", "Thesis type, e.g. PhD."),
-                "date_submitted": string("Date submitted", "When the thesis was submitted (EDTF, e.g. 2024-03)."),
-                "date_defended": string("Date defended", "When the thesis was defended (EDTF, e.g. 2024-05-17)."),
+                "date_submitted": string(
+                    "Date submitted", "When the thesis was submitted (EDTF, e.g. 2024-03)."
+                ),
+                "date_defended": string(
+                    "Date defended", "When the thesis was defended (EDTF, e.g. 2024-05-17)."
+                ),
             },
         ),
         "imprint": obj(
