@@ -41,3 +41,22 @@ def test_text_keys_keep_their_text_and_integer_keys_stay_integers(tmp_path: Path
     meta = _source(tmp_path, cff).metadata
     assert meta["keywords"] == ["1.10", "yes"]
     assert meta["references"] == ["Poe, P. (2019). 2.50. J, 10(2.10)."]
+
+
+def test_a_doi_org_url_is_its_doi_and_a_duplicate_of_it_is_dropped(tmp_path: Path) -> None:
+    cff = (
+        f"{HEAD}{JANE}identifiers:\n  - {{type: url, value: 'https://doi.org/10.1234/ABC'}}\n"
+        "  - {type: doi, value: 10.5281/zenodo.5725301}\n"
+        "repository: 'https://doi.org/10.5281/zenodo.5725301'\n"
+        "url: 'http://dx.doi.org/10.9999/lone'\n"
+        "preferred-citation: {type: article, title: Paper, doi: 10.1234/abc}\n"
+    )
+    related = _source(tmp_path, cff).metadata["related_identifiers"]
+    assert [(r["identifier"], r["scheme"], r.get("resource_type")) for r in related] == [
+        ("10.1234/ABC", "doi", None),
+        ("10.5281/zenodo.5725301", "doi", None),
+        ("10.9999/lone", "doi", None),
+    ]
+    real = Path(__file__).parent / "data" / "cff" / "InPhyT__UnrollingAverages.jl.cff"
+    ids = [r["identifier"] for r in read_source(real, real.name, real.name).metadata["related_identifiers"]]
+    assert [i for i in ids if "5725301" in i] == ["10.5281/zenodo.5725301"]

@@ -39,7 +39,8 @@ class _Links:
         text = str(value or "").strip()
         if not text:
             return
-        if scheme in (None, "doi") and identifiers.is_valid("doi", text):
+        doi_url = scheme == "url" and identifiers.detect_scheme(text) == "doi"  # doi.org/…: the DOI
+        if (scheme in (None, "doi") or doi_url) and identifiers.is_valid("doi", text):
             text, scheme = identifiers.normalize("doi", text), "doi"
             if _PLACEHOLDER.match(text.lower()):
                 self.notes.warn(
