@@ -26,15 +26,15 @@ INTEGER_KEYS = frozenset(
 )
 
 
-def as_written(value: Any, texts: dict[PathT, str], path: PathT = ()) -> Any:
+def as_written(value: Any, written: dict[PathT, str], path: PathT = ()) -> Any:
     """``value`` with each number or boolean YAML read from a plain scalar (``version: 1.10`` →
     1.1) back to the text the file has (``'1.10'``), except integers under ``INTEGER_KEYS``;
-    ``texts`` maps a scalar's path to its text as written (``yamlpos.Positions.texts``)."""
+    ``written`` maps a scalar's path to its text as written (``yamlpos.Positions.written``)."""
     if isinstance(value, dict):
-        return {k: as_written(v, texts, (*path, k)) for k, v in value.items()}
+        return {k: as_written(v, written, (*path, k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [as_written(v, texts, (*path, i)) for i, v in enumerate(value)]
-    text = texts.get(path)
+        return [as_written(v, written, (*path, i)) for i, v in enumerate(value)]
+    text = written.get(path)
     if text is None:
         return value
     key = next((p for p in reversed(path) if isinstance(p, str)), None)
