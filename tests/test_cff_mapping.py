@@ -80,7 +80,7 @@ def test_every_construct_with_a_counterpart_is_taken(tmp_path: Path) -> None:
         ("arXiv:2101.00001", "arxiv", "publication-article"),
     ]
     assert meta["references"] == [
-        "Doe, J. (2021). Spectra, a paper. J. Spectra.",
+        "Doe, J. (2021). Spectra, a paper. J. Spectra. https://arxiv.org/abs/2101.00001",
         {"reference": "Poe, P. (2019). Older work.", "identifier": "10.1234/old", "scheme": "doi"},
     ]
     assert [f.format() for f in sorted(source.findings(None))] == [
@@ -98,6 +98,8 @@ def test_every_construct_with_a_counterpart_is_taken(tmp_path: Path) -> None:
         "as an organisation; taken as one (write it as name: in the file)",
         "CITATION.cff:27:5: authors[5].orcid: warning: ORCID 'https://orcid.org/0000-0000-0000-0000' is a placeholder, "
         "not taken; write the person's iD or remove the line",
+        "CITATION.cff:30:44: contact[0].email: warning: 'email' is not taken: Zenodo's contributors have no "
+        "e-mail (only names, identifiers and affiliations)",
         "CITATION.cff:40:5: references[1]: warning: a reference without a title is not taken",
         "CITATION.cff:41:1: custom-key: warning: 'custom-key' has no Zenodo counterpart in the manifest; not taken",
     ]

@@ -81,6 +81,14 @@ def test_keys_come_from_titles_and_never_collide() -> None:
     assert len(key_from_title("word " * 40, set())) <= 60
 
 
+def test_a_long_title_makes_a_key_of_whole_words() -> None:
+    title = "Statistical analysis of the Phaistos disc: a computational method for undeciphered scripts"
+    assert key_from_title(title) == "statistical-analysis-of-the-phaistos-disc-a-computational"
+    assert key_from_title("a" * 59 + " bc") == "a" * 59  # the word that would pass 60 is left out
+    assert key_from_title("a" * 60 + " b") == "a" * 60  # a hyphen right after the limit: no word is cut
+    assert key_from_title("x" * 70) == "x" * 60  # one word longer than the limit: cut at it
+
+
 def test_append_keeps_the_file_and_follows_its_indentation() -> None:
     text = "version: 1\ndepositions:\n- key: a  # mine\n  title: A\n# about the server\nserver: zenodo\n"
     block = append.entry_text(

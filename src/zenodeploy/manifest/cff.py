@@ -8,13 +8,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from zenodeploy import vocabularies
-from zenodeploy.manifest import cff_refs, people
+from zenodeploy.manifest import cff_cite, cff_refs, people, untaken
 from zenodeploy.manifest.checks import edtf_problem
 from zenodeploy.manifest.sourcenotes import Notes, description, jinja_safe, license_id, license_problem
 
 DEFAULT_RELATION = "IsSupplementTo"
 _FORMAT_KEYS = {"cff-version", "message"}  # about the file itself, nothing to take
 _NO_COUNTERPART = {"commit", "date-released", "license-url"}
+_PERSON_TAKEN = {
+    "family-names",
+    "given-names",
+    "name-particle",
+    "name-suffix",
+    "name",
+    "orcid",
+    "affiliation",
+}
 
 
 def map_cff(cff: Any) -> tuple[dict[str, Any], Notes]:
@@ -32,7 +41,8 @@ def map_cff(cff: Any) -> tuple[dict[str, Any], Notes]:
     _date(cff, out, notes)
     _type(cff, out, notes)
     creators = person_list(cff, "authors", notes, "creators")
-    if not creators and isinstance(cff.get("preferred-citation"), Mapping):
+    cited = not creators and isinstance(cff.get("preferred-citation"), Mapping)
+    if cited:
         creators = person_list(
             cff["preferred-citation"], "authors", notes, "creators", ("preferred-citation",)
         )
@@ -52,7 +62,7 @@ def map_cff(cff: Any) -> tuple[dict[str, Any], Notes]:
     related = cff_refs.related(cff, notes, DEFAULT_RELATION)
     if related:
         out["related_identifiers"] = related
-    if references := cff_refs.references(cff, notes):
+    if references := cff_cite.references(cff, notes, creators_cited=cited):
         out["references"] = references
     known = (
         set(cff_refs.KEYS)
@@ -130,6 +140,12 @@ def person_list(
         person = creator(entry, path, notes, field)
         if person is not None:
             out.append(person)
+    untaken.report(
+        notes,
+        field,
+        (((*base, key, i), e, _PERSON_TAKEN) for i, e in enumerate(entries)),
+        lambda k: people.not_taken(k, field, "a CFF 1.2 person or entity"),
+    )
     return out
 
 
@@ -146,6 +162,8 @@ def creator(author: Any, path: tuple[str | int, ...], notes: Notes, field: str) 
     )
     given = str(author.get("given-names") or "").strip()
     out: dict[str, Any]
+    if family and author.get("name"):
+        notes.warn(field, (*path, "name"), "name is not taken: family-names already name this person")
     if family and not given and people.looks_like_organisation(family):
         out = {"name": family, "type": "organizational"}
         notes.warn(
@@ -187,7 +205,7 @@ def creator(author: Any, path: tuple[str | int, ...], notes: Notes, field: str) 
     orcid, problem, fatal = people.orcid(author.get("orcid"))
     if problem:
         (notes.error if fatal else notes.warn)(field, (*path, "orcid"), problem)
-    elif orcid and out["type"] == "personal":
+    elif orcid:  # an organisation may have one too (PersonOrOrganizationSchema takes either's schemes)
         out["orcid"] = orcid
     affiliation = author.get("affiliation")
     names = (

@@ -1,5 +1,5 @@
-"""The links of a CITATION.cff: ``doi``, ``identifiers``, ``url`` and the repositories →
-related identifiers; ``preferred-citation`` → a related identifier; ``references`` → references."""
+"""The links of a CITATION.cff: ``doi``, ``identifiers``, ``url``, the repositories and the
+preferred citation's identifiers → related identifiers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from zenodeploy import vocabularies
-from zenodeploy.manifest import identifiers
+from zenodeploy.manifest import identifiers, untaken
 from zenodeploy.manifest.sourcenotes import Notes
+from zenodeploy.manifest.yamlpos import PathT
 
 KEYS = (
     "doi",
@@ -39,7 +40,8 @@ class _Links:
         text = str(value or "").strip()
         if not text:
             return
-        if scheme in (None, "doi") and identifiers.is_valid("doi", text):
+        doi_url = scheme == "url" and identifiers.detect_scheme(text) == "doi"  # doi.org/…: the DOI
+        if (scheme in (None, "doi") or doi_url) and identifiers.is_valid("doi", text):
             text, scheme = identifiers.normalize("doi", text), "doi"
             if _PLACEHOLDER.match(text.lower()):
                 self.notes.warn(
@@ -72,18 +74,7 @@ def related(cff: Mapping[str, Any], notes: Notes, relation: str) -> list[dict[st
     links.add(cff.get("doi"), ("doi",), "doi")
     if not isinstance(cff.get("identifiers") or [], list):
         notes.error(_FIELD, ("identifiers",), "identifiers must be a list of {type, value}")
-    for i, entry in enumerate(_listed(cff.get("identifiers"))):
-        path: tuple[str | int, ...] = ("identifiers", i)
-        if not isinstance(entry, Mapping):
-            notes.error(_FIELD, path, "an identifier needs type and value")
-            continue
-        kind, value = str(entry.get("type") or ""), entry.get("value")
-        if kind in ("doi", "url"):
-            links.add(value, path, kind)
-        elif kind == "swh":  # not an InvenioRDM scheme: link to the archive page instead
-            links.add(f"https://archive.softwareheritage.org/{value}", path, "url")
-        else:
-            notes.warn(_FIELD, path, f"identifier type '{kind}' ({value}) has no Zenodo scheme; not taken")
+    _identifiers(links, _listed(cff.get("identifiers")), ("identifiers",), None)
     links.add(cff.get("repository-code"), ("repository-code",), "url", "software")
     links.add(cff.get("repository-artifact"), ("repository-artifact",), "url", "software")
     links.add(cff.get("repository"), ("repository",), "url")
@@ -93,11 +84,9 @@ def related(cff: Mapping[str, Any], notes: Notes, relation: str) -> list[dict[st
         rtype = vocabularies.resource_type_alias(str(preferred.get("type") or "")) or "publication"
         before = len(links.out)
         links.add(preferred.get("doi"), ("preferred-citation", "doi"), "doi", rtype)
-        for i, entry in enumerate(_listed(preferred.get("identifiers"))):
-            if isinstance(entry, Mapping) and entry.get("type") in ("doi", "url"):
-                links.add(
-                    entry.get("value"), ("preferred-citation", "identifiers", i), str(entry["type"]), rtype
-                )
+        _identifiers(
+            links, _listed(preferred.get("identifiers")), ("preferred-citation", "identifiers"), rtype
+        )
         if len(links.out) == before:
             links.add(preferred.get("url"), ("preferred-citation", "url"), "url", rtype)
         if len(links.out) == before:
@@ -109,51 +98,32 @@ def related(cff: Mapping[str, Any], notes: Notes, relation: str) -> list[dict[st
     return links.out
 
 
-def references(cff: Mapping[str, Any], notes: Notes) -> list[Any]:
-    """``preferred-citation`` and ``references`` as formatted references (with their DOI)."""
-    out: list[Any] = []
-    entries: list[tuple[tuple[str | int, ...], Any]] = [
-        (("preferred-citation",), cff.get("preferred-citation"))
-    ]
-    if not isinstance(cff.get("references") or [], list):
-        notes.warn("references", ("references",), "references must be a list; not taken")
-    entries += [(("references", i), r) for i, r in enumerate(_listed(cff.get("references")))]
-    for path, entry in entries:
-        if entry is None:
+def _identifiers(links: _Links, entries: list[Any], base: PathT, rtype: str | None) -> None:
+    """CFF ``identifiers`` (type doi, url, swh or other; value; description) → links."""
+    for i, entry in enumerate(entries):
+        path = (*base, i)
+        if not isinstance(entry, Mapping):
+            links.notes.error(_FIELD, path, "an identifier needs type and value")
             continue
-        if not isinstance(entry, Mapping) or not entry.get("title"):
-            notes.warn("references", path, "a reference without a title is not taken")
-            continue
-        text = format_reference(entry)
-        doi = str(entry.get("doi") or "").strip()
-        out.append(
-            {"reference": text, "identifier": identifiers.normalize("doi", doi), "scheme": "doi"}
-            if doi
-            else text
-        )
-    return out
-
-
-def format_reference(entry: Mapping[str, Any]) -> str:
-    """``Family, G., Other, H. (2024). Title. Journal, 10(2).`` from a CFF reference."""
-    names = []
-    for person in _listed(entry.get("authors")):
-        if isinstance(person, Mapping):
-            family = " ".join(str(person[k]) for k in ("name-particle", "family-names") if person.get(k))
-            given = str(person.get("given-names") or "")
-            names.append(
-                f"{family}, {given[:1]}." if family and given else family or str(person.get("name") or "")
+        kind, value = str(entry.get("type") or ""), entry.get("value")
+        if kind in ("doi", "url"):
+            links.add(value, path, kind, rtype)
+        elif kind == "swh":  # not an InvenioRDM scheme: link to the archive page instead
+            links.add(f"https://archive.softwareheritage.org/{value}", path, "url", rtype)
+        else:
+            links.notes.warn(
+                _FIELD, path, f"identifier type '{kind}' ({value}) has no Zenodo scheme; not taken"
             )
-    year = entry.get("year") or str(entry.get("date-published") or entry.get("date-released") or "")[:4]
-    parts = [", ".join(n for n in names if n)] if names else []
-    parts += [f"({year})."] if year else []
-    parts.append(f"{' '.join(str(entry['title']).split())}.")
-    venue = entry.get("journal") or entry.get("collection-title")
-    if venue:
-        volume = f", {entry['volume']}" if entry.get("volume") else ""
-        issue = f"({entry['issue']})" if entry.get("issue") else ""
-        parts.append(f"{venue}{volume}{issue}.")
-    return " ".join(p for p in parts if p)
+    untaken.report(
+        links.notes,
+        _FIELD,
+        (((*base, i), e, ("type", "value")) for i, e in enumerate(entries)),
+        lambda k: (
+            "Zenodo's related identifiers have no description"
+            if k == "description"
+            else "not a key of a CFF 1.2 identifier (misspelt?)"
+        ),
+    )
 
 
 def _listed(value: Any) -> list[Any]:

@@ -4,10 +4,11 @@ manifest metadata. Field meanings follow zenodo-rdm ``legacy/deserializers/schem
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from zenodeploy.manifest import legacy_parts as parts
+from zenodeploy.manifest import untaken
 from zenodeploy.manifest.sourcenotes import Notes, description, jinja_safe, license_id, license_problem
 
 _TEXT = {
@@ -26,6 +27,15 @@ _GROUPS = {
 _IGNORED = {
     "prereserve_doi": "prereserve_doi is not needed: Zenodo reserves a DOI for every draft",
     "access_conditions": "access_conditions has no counterpart (Zenodo ignores it too: restricted records are disabled)",
+}
+#: The keys of the entries of the lists, as zenodo-rdm ``legacy/deserializers/metadata.py`` reads them.
+_ITEM_KEYS = {
+    "subjects": ("term", "identifier", "scheme"),
+    "communities": ("identifier",),
+    "grants": ("id",),
+    "related_identifiers": ("identifier", "relation", "resource_type", "scheme"),
+    "dates": ("start", "end", "type", "description"),
+    "locations": ("place", "lat", "lon", "description"),
 }
 
 
@@ -85,7 +95,20 @@ def map_zenodo_json(data: Any) -> tuple[dict[str, Any], Notes]:
                 (key,),
                 f"'{key}' is not a Zenodo deposit field; it has no manifest counterpart and is not taken",
             )
+    for key, taken in _ITEM_KEYS.items():
+        items = data[key] if isinstance(data.get(key), list) else []
+        untaken.report(
+            notes,
+            {"grants": "funding"}.get(key, key),
+            (((key, i), item, taken) for i, item in enumerate(items)),
+            _unknown_item_key(key, taken),
+        )
     return out, notes
+
+
+def _unknown_item_key(key: str, taken: tuple[str, ...]) -> Callable[[str], str]:
+    what = f"it is not a key of {key} in Zenodo's deposit API, which reads {', '.join(taken)} (misspelt?)"
+    return lambda _: what
 
 
 def _required(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from zenodeploy import vocabularies
-from zenodeploy.manifest import people
+from zenodeploy.manifest import people, untaken
 from zenodeploy.manifest.checks import vocab_id
 from zenodeploy.manifest.sourcenotes import Notes
 
@@ -76,13 +76,21 @@ def people_list(data: Mapping[str, Any], key: str, notes: Notes, field: str) -> 
         orcid, problem, fatal = people.orcid(entry.get("orcid"))
         if problem:
             (notes.error if fatal else notes.warn)(field, (key, i, "orcid"), problem)
-        elif orcid and person["type"] == "personal":
+        elif orcid:  # an organisation may have one too (PersonOrOrganizationSchema takes either's schemes)
             person["orcid"] = orcid
         if entry.get("gnd"):
             notes.warn(
                 field, (key, i, "gnd"), f"GND id '{entry['gnd']}' has no manifest counterpart; not taken"
             )
         out.append(person)
+    taken = ("name", "affiliation", "orcid", "gnd", *(("type",) if key == "contributors" else ()))
+    why = f"a .zenodo.json {key[:-1]}, which has {', '.join(taken)}"
+    untaken.report(
+        notes,
+        field,
+        (((key, i), e, taken) for i, e in enumerate(entries)),
+        lambda k: people.not_taken(k, field, why),
+    )
     return out
 
 

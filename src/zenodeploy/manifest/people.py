@@ -21,6 +21,22 @@ _ORG_WORDS = re.compile(
 # .zenodo.json may also leave out the scheme or add www.
 _ORCID_URL = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
 
+#: What a person or organisation in another file may carry that Zenodo's creators and
+#: contributors cannot: they have a type, names, identifiers and affiliations only
+#: (invenio-rdm-records: services/schemas/metadata.py, CreatorSchema, ContributorSchema and
+#: PersonOrOrganizationSchema).
+_NO_COUNTERPART = {
+    "email": "e-mail",
+    "website": "web address",
+    "alias": "alias",
+    "tel": "phone number",
+    "fax": "fax number",
+    "date-start": "dates",
+    "date-end": "dates",
+    "location": "location",
+    **dict.fromkeys(("address", "city", "region", "post-code", "country"), "postal address"),
+}
+
 #: (person-or-organisation dict, warning text or None)
 Guess = tuple[dict[str, Any], str | None]
 
@@ -84,3 +100,12 @@ def orcid(value: Any) -> tuple[str | None, str | None, bool]:
             return None, f"ORCID '{text}' has a wrong check digit; copy the iD from orcid.org", True
         return None, f"'{text}' is not an ORCID iD (0000-0000-0000-0000 form); correct it or remove it", True
     return identifiers.normalize("orcid", bare), None, False
+
+
+def not_taken(key: str, field: str, kind: str) -> str:
+    """Why ``key`` of a person in another file is not taken into ``field`` (creators or
+    contributors); ``kind`` names the entries the file's format defines ("a CFF 1.2 person or
+    entity"), for a key that is none of theirs."""
+    if key in _NO_COUNTERPART:
+        return f"Zenodo's {field} have no {_NO_COUNTERPART[key]} (only names, identifiers and affiliations)"
+    return f"it is not a key of {kind} (misspelt?)"

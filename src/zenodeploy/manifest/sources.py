@@ -65,6 +65,7 @@ def load_source(base_dir: Path, name: str, shown: str, *, allow_outside: bool = 
 
 def read_source(path: Path, name: str, shown: str) -> Source:
     from zenodeploy.manifest.cff import map_cff
+    from zenodeploy.manifest.cff_schema import as_written
     from zenodeploy.manifest.legacy import map_zenodo_json
 
     try:
@@ -78,7 +79,7 @@ def read_source(path: Path, name: str, shown: str) -> Source:
     except (jsonpos.JsonError, yamlpos.YamlError) as exc:
         where = f"{exc.finding.file}:{exc.finding.line}"
         raise SourceError(f"{name} is not valid {syntax}; see {where}", exc.finding) from None
-    metadata, notes = map_zenodo_json(data) if json_file else map_cff(data)
+    metadata, notes = map_zenodo_json(data) if json_file else map_cff(as_written(data, positions.written))
     kind = "zenodo-json" if json_file else "cff"
     located = [(Note(SYNTAX, (), w.message), w) for w in warnings]
     located += [
