@@ -363,3 +363,18 @@ def test_a_datacite_style_description_object_gives_its_text_with_a_warning() -> 
     out, notes = map_zenodo_json({"description": {"type": "Abstract"}})  # no text: nothing to take
     assert "description" not in out
     assert [(n.field, n.severity) for n in notes if n.field == "description"] == [("description", "error")]
+
+
+def test_a_number_is_taken_as_written_and_named_as_one_zenodo_refuses(tmp_path: Path) -> None:
+    path = _project(
+        tmp_path,
+        "depositions:\n  - key: rel\n    from: .zenodo.json\n",
+        '{\n  "title": "Spectra",\n  "version": 1.10,\n  "creators": [{"name": "Doe, Jane"}]\n}',
+    )
+    loaded = load_manifest(path, profile={})
+    assert loaded.depositions[0].data["version"] == "1.10"  # not 1.1
+    assert [f.format() for f in loaded.warnings if "number" in f.message] == [
+        f"{tmp_path / '.zenodo.json'}:3:3: version: warning: version is the number 1.10; taken as the text "
+        "'1.10', but Zenodo's reader takes only text here and refuses a number (\"Not a valid string.\"): "
+        'write "version": "1.10" in the file'
+    ]

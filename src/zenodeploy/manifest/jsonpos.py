@@ -94,6 +94,7 @@ class _Parser:
         if match:
             self.pos = match.end()
             number = match.group()
+            self.positions.written[path] = number  # 1.10 reads as 1.1: keep what the file says
             return float(number) if any(c in number for c in ".eE") else int(number)
         self.fail("expected a value (a string, number, object, list, true, false or null)")
         return None

@@ -39,8 +39,12 @@ _ITEM_KEYS = {
 }
 
 
-def map_zenodo_json(data: Any) -> tuple[dict[str, Any], Notes]:
-    """Manifest metadata for the deposit metadata ``data``, and what could not be taken."""
+def map_zenodo_json(
+    data: Any, written: Mapping[tuple[Any, ...], str] | None = None
+) -> tuple[dict[str, Any], Notes]:
+    """Manifest metadata for the deposit metadata ``data``, and what could not be taken.
+
+    ``written`` maps the path of a number to its text in the file (``1.10``, which reads as 1.1)."""
     notes = Notes()
     out: dict[str, Any] = {}
     if not isinstance(data, Mapping):
@@ -50,8 +54,18 @@ def map_zenodo_json(data: Any) -> tuple[dict[str, Any], Notes]:
     for key, field in _TEXT.items():
         if key in data:
             done.add(key)
-            if isinstance(data[key], (str, int, float)) and str(data[key]).strip():
-                out[field] = jinja_safe(str(data[key]).strip())
+            value = data[key]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = (written or {}).get((key,), str(value))
+                notes.warn(
+                    field,
+                    (key,),
+                    f"{key} is the number {value}; taken as the text '{value}', but Zenodo's reader takes "
+                    f'only text here and refuses a number ("Not a valid string."): write "{key}": "{value}" '
+                    "in the file",
+                )
+            if isinstance(value, str) and value.strip():
+                out[field] = jinja_safe(value.strip())
             else:
                 notes.error(field, (key,), f"{key} must be a non-empty string")
     _required(data, out, notes)

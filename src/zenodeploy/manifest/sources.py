@@ -79,7 +79,10 @@ def read_source(path: Path, name: str, shown: str) -> Source:
     except (jsonpos.JsonError, yamlpos.YamlError) as exc:
         where = f"{exc.finding.file}:{exc.finding.line}"
         raise SourceError(f"{name} is not valid {syntax}; see {where}", exc.finding) from None
-    metadata, notes = map_zenodo_json(data) if json_file else map_cff(as_written(data, positions.written))
+    if json_file:
+        metadata, notes = map_zenodo_json(data, positions.written)
+    else:
+        metadata, notes = map_cff(as_written(data, positions.written))
     kind = "zenodo-json" if json_file else "cff"
     located = [(Note(SYNTAX, (), w.message), w) for w in warnings]
     located += [
