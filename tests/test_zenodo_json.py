@@ -45,7 +45,12 @@ LEGACY = {
     "embargo_date": "2999-01-01",
     "access_conditions": "ask",
     "communities": [{"identifier": "nmr"}],
-    "grants": [{"id": "283595"}, {"id": "10.13039/100000001::1234567"}, {"id": "10.13039/999::42"}],
+    "grants": [
+        {"id": "283595"},
+        {"id": "10.13039/100000001::1234567"},
+        {"id": "10.13039/999::42"},
+        {"id": "10.13039/501100000690::EP/X1"},
+    ],
     "related_identifiers": [
         {"identifier": "10.1234/x", "relation": "ISSUPPLEMENTTO", "resource_type": "article"},
         {"identifier": "10.1234/y", "relation": "isAlternateIdentifier"},
@@ -103,6 +108,7 @@ def test_every_legacy_key_maps_to_manifest_terms() -> None:
         "funding": [
             {"funder": "00k4n6c32", "award": "00k4n6c32::283595"},
             {"funder": "021nxhr62", "award": "021nxhr62::1234567"},
+            {"funder": "001aqnf71", "award": "001aqnf71::EP/X1"},  # RCUK's awards are UKRI's
         ],
         "related_identifiers": [
             {"identifier": "10.1234/x", "relation": "IsSupplementTo", "resource_type": "publication-article"}
@@ -125,7 +131,8 @@ def test_every_legacy_key_maps_to_manifest_terms() -> None:
         ),
         (
             ("grants", 2),
-            "grant '10.13039/999::42': funder 10.13039/999 is a Crossref Funder DOI with no known ROR id, not taken",
+            "grant '10.13039/999::42': funder 10.13039/999 is not one of the funders whose awards Zenodo "
+            "holds, so Zenodo's reader would not find it",
         ),
         (
             ("related_identifiers", 1, "relation"),
