@@ -16,8 +16,9 @@ and their text kept (a ``<script>``'s code becomes visible text); no ``style``, 
 
 from __future__ import annotations
 
+import re
+
 import bleach
-import ftfy
 
 ALLOWED_TAGS = frozenset(
     {
@@ -34,6 +35,10 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
 }
 URL_SCHEMES = frozenset(bleach.sanitizer.ALLOWED_PROTOCOLS)  # http, https, mailto
 _INVALID_XML = {c: None for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
+# Text ftfy leaves as it is: printable ASCII, tab and newline, no '&'. ASCII holds no mojibake,
+# curly quote, ligature or wide letter and is NFC; what ftfy does change in ASCII is an HTML
+# entity ('&amp;'), '\r', a terminal escape (ESC) and other control characters.
+FTFY_INERT = re.compile(r"[\t\n\x20-\x25\x27-\x7e]*")
 
 
 def attributes_of(tag: str) -> frozenset[str]:
@@ -41,10 +46,19 @@ def attributes_of(tag: str) -> frozenset[str]:
     return frozenset(ALLOWED_ATTRIBUTES.get(tag, ())) | frozenset(ALLOWED_ATTRIBUTES["*"])
 
 
+def fix_text(value: str) -> str:
+    """``ftfy.fix_text(value)``; ftfy is imported only for text it may change (a test compares)."""
+    if FTFY_INERT.fullmatch(value):
+        return value
+    import ftfy
+
+    return ftfy.fix_text(value)
+
+
 def sanitize_text(value: str) -> str:
     """A plain string as Zenodo stores it (``SanitizedUnicode``): stripped, ftfy-fixed, no
     characters XML forbids, no zero-width space."""
-    return ftfy.fix_text(value.strip()).translate(_INVALID_XML).replace("\u200b", "")
+    return fix_text(value.strip()).translate(_INVALID_XML).replace("\u200b", "")
 
 
 def sanitize_html(html: str) -> str:
