@@ -94,6 +94,7 @@ def test_validate_imports_neither_other_commands_nor_what_it_does_not_use(repo_r
         "zenodeploy.zenodo.client",
         "zenodeploy.content.eln",
         "ftfy",
+        "bleach",
         "requests",
     ):
         assert unused not in imported, unused

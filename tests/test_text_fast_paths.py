@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import bleach
 import ftfy
 import yaml
 
@@ -118,3 +119,119 @@ def test_what_ftfy_changes_in_ascii_the_fast_path_leaves_to_ftfy() -> None:
     for text in ("&amp;", "a &lt; b", "&#39;", "x\r\ny", "\x1b[31mred\x1b[0m", "a\x00b", "a\x7f"):
         assert ftfy.fix_text(text) != text
         assert not sanitize.FTFY_INERT.fullmatch(text)
+
+
+# --- HTML the sanitiser returns as it is -------------------------------------------------------
+
+TAGS = ["p", "h1", "h3", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "code", "pre", "br", "a"]
+TEXT = ["data", " ", "\n", "x.", "'q'", '"', "(1)", "a-b", "~", "{x}", "#"]
+WORDS = [
+    "data",
+    "set",
+    "x",
+    " ",
+    "\n",
+    "\n\n",
+    "'",
+    '"',
+    "&",
+    "&amp;",
+    "<",
+    ">",
+    "é",
+    "\t",
+    "\r",
+    "A.B",
+    "1)",
+]
+
+
+def _tree(rng: random.Random, tag: str, depth: int) -> str:
+    """HTML made by the fast path's own rules (``sanitize._CHILDREN``), to check none is changed."""
+    children = sorted(sanitize._CHILDREN[tag])
+    parts = []
+    for _ in range(rng.randint(0, 4)):
+        if children and depth < 6 and rng.random() < 0.5:
+            child = rng.choice(children)
+            parts.append(f"<{child}>{_tree(rng, child, depth + 1)}</{child}>")
+        elif tag in sanitize._HOLDS_TEXT:
+            parts.append("".join(rng.choice(TEXT if rng.random() < 0.97 else WORDS) for _ in range(3)))
+        else:
+            parts.append(rng.choice(["\n", "\n", "\n\n", " ", "x"]))
+    return "".join(parts)
+
+
+def _soup(rng: random.Random) -> str:
+    """Tags in any order, allowed or not, with text that may need escaping or fixing."""
+    pieces = []
+    for _ in range(rng.randint(1, 12)):
+        tag = rng.choice(TAGS)
+        pieces.append(
+            rng.choice([f"<{tag}>", f"</{tag}>", rng.choice(WORDS), f'<{tag} class="c">', "<br />"])
+        )
+    return "".join(pieces)
+
+
+PROSE = ["Data", "*set*", "**bold**", "`code`", "x", "y.", "(1)", "_it_", "***both***", "a-b"]
+SPECIAL = ["&", "<b>", "é", '"q"', "[l](https://e.org)", "![i](p.png)", "<!-- c -->", "~~s~~"]
+BLOCKS = ["# ", "## ", "###### ", "- ", "* ", "1. ", "3. ", "> ", "    ", "  - ", "   1. ", "", "", "---\n"]
+
+
+def _markdown(rng: random.Random) -> str:
+    """Markdown as people write it: plain prose half of the time, else with what needs escaping."""
+    words = PROSE if rng.random() < 0.5 else PROSE + SPECIAL
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        lines.append(rng.choice([*BLOCKS, "```\n"] if words is not PROSE else BLOCKS) + text)
+        lines[-1] += rng.choice(["", "", "  ", "\\"])
+        lines.append(rng.choice(["", "", "\n"]))
+    return "\n".join(lines)
+
+
+def test_html_the_fast_path_takes_is_html_bleach_leaves_unchanged() -> None:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    rng = random.Random(7)
+    documents = [md.render(_markdown(rng)) for _ in range(500)]
+    documents += [f"<p>{_tree(rng, 'p', 0)}</p>" for _ in range(200)] + [
+        _tree(rng, "", 0) for _ in range(400)
+    ]
+    documents += [_soup(rng) for _ in range(500)]
+    taken = 0
+    for document in documents:
+        assert sanitize.sanitize_html(document) == sanitize.bleach_html(document), repr(document)
+        taken += sanitize.is_stored_as_is(document.strip())
+    assert taken > 400, taken
+
+
+def test_html_bleach_changes_is_left_to_bleach() -> None:
+    for document in (
+        "<p>a<br />\nb</p>",
+        '<ol start="3">\n<li>x</li>\n</ol>',
+        "<p>a &amp; b</p>",
+        "<p><strong>a</p></strong>",
+        "<p><p>a</p></p>",
+        "<em><p>a</p></em>",
+        "<h1><h2>a</h2></h1>",
+        "<pre>\nx</pre>",
+        "<h6>a</h6>",
+        "<ul>text<li>a</li></ul>",
+        "<li>a</li>",
+        "<p>caf\u00e9</p>",
+    ):
+        assert not sanitize.is_stored_as_is(document), document
+        assert sanitize.sanitize_html(document) == sanitize.bleach_html(document)
+    assert frozenset(bleach.sanitizer.ALLOWED_PROTOCOLS) == sanitize.URL_SCHEMES
+
+
+def test_html_of_every_character_and_every_pair_of_tags_is_sanitised_as_bleach_does() -> None:
+    for char in ASCII:
+        for document in (f"<p>a{char}b</p>", f"<ul>{char}<li>{char}</li></ul>", f"<li>{char}</li>"):
+            assert sanitize.sanitize_html(document) == sanitize.bleach_html(document), repr(document)
+    for outer, inner in itertools.product([*TAGS, "div", "span", "table", "h2", "h4"], repeat=2):
+        for pair in (f"<{outer}><{inner}>x</{inner}></{outer}>", f"<{outer}>x<{inner}></{inner}>y</{outer}>"):
+            for where in ("{}", "<li>{}</li>", "<ul>\n<li>{}</li>\n</ul>", "<blockquote>\n{}\n</blockquote>"):
+                nested = where.format(pair)
+                assert sanitize.sanitize_html(nested) == sanitize.bleach_html(nested), nested
