@@ -95,6 +95,7 @@ def test_validate_imports_neither_other_commands_nor_what_it_does_not_use(repo_r
         "zenodeploy.content.eln",
         "ftfy",
         "bleach",
+        "jinja2",
         "requests",
     ):
         assert unused not in imported, unused
