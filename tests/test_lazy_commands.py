@@ -96,6 +96,7 @@ def test_validate_imports_neither_other_commands_nor_what_it_does_not_use(repo_r
         "ftfy",
         "bleach",
         "jinja2",
+        "zenodeploy.describe.context",
         "requests",
     ):
         assert unused not in imported, unused

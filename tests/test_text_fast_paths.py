@@ -265,3 +265,33 @@ def test_a_plain_description_is_what_jinja_renders_from_it(tmp_path: Path) -> No
     assert render.PLAIN_MAX <= bounds.MAX_OUTPUT
     assert not render.is_plain("x" * (render.PLAIN_MAX + 1))
     assert not render.is_plain({"template": "builtin:dataset"})
+
+
+def test_resolve_gives_a_template_description_its_context_and_a_plain_one_its_text(tmp_path: Path) -> None:
+    import subprocess
+
+    from zenodeploy.manifest.load import load_manifest
+    from zenodeploy.reconcile.resolve import resolve
+
+    for args in (["init", "-q", "-b", "main"], ["-c", "user.email=t@e.org", "-c", "user.name=T", "commit", "-q",
+                 "--allow-empty", "-m", "one"], ["tag", "v2.0"]):  # fmt: skip
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    (tmp_path / "data.csv").write_text("a,b\n", "utf-8")
+    entry = "{key: %s, title: Title, resource_type: dataset, creators: [{family: X, given: Y}], files: [data.csv], description: %s}"
+    (tmp_path / "zenodeploy.yaml").write_text(
+        "version: 1\ndepositions:\n"
+        + "".join(
+            f"  - {entry % (key, text)}\n"
+            for key, text in (
+                ("a", "'Release {{ git.tag }} of {{ key }}, **bold**.'"),
+                ("b", "'Plain **bold** text.'"),
+            )
+        ),
+        "utf-8",
+    )
+    described = {
+        d.key: d.description for d in resolve(load_manifest(tmp_path / "zenodeploy.yaml")).depositions
+    }
+    assert described["a"] is not None and described["a"].markdown == "Release v2.0 of a, **bold**."
+    assert described["b"] is not None and described["b"].markdown == "Plain **bold** text."
+    assert described["b"].html == "<p>Plain <strong>bold</strong> text.</p>"

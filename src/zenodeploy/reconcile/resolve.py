@@ -12,7 +12,6 @@ from typing import Any
 from zenodeploy.content import files
 from zenodeploy.content.checksums import ChecksumCache
 from zenodeploy.describe import render
-from zenodeploy.describe.context import build_context, git_info
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.authors import expand_sample_authors, wants_sample_authors
 from zenodeploy.manifest.load import Deposition, Manifest
@@ -55,7 +54,7 @@ def resolve(
     if stored_token:
         secrets.setdefault(stored_token, "the token stored for this server (zenodeploy login)")
     cache = ChecksumCache() if check_files else None
-    git = functools.cache(functools.partial(git_info, manifest.base_dir))  # read on first use
+    git = functools.cache(functools.partial(_git_info, manifest.base_dir))  # read on first use
     out: list[DesiredDeposition] = []
     findings: list[Finding] = list(manifest.warnings)
     try:
@@ -122,6 +121,8 @@ def _resolve_one(
     if spec:
         context: dict[str, Any] = {}
         if not render.is_plain(spec):  # a plain description reads no context (nor git)
+            from zenodeploy.describe.context import build_context
+
             context = build_context(
                 key=dep.key,
                 metadata=data,
@@ -168,6 +169,12 @@ def _shows_md5(spec: Any, base_dir: Path) -> bool:
     from zenodeploy.describe.reads import reads_any
 
     return reads_any(spec, base_dir, _SHOWS_MD5)
+
+
+def _git_info(base_dir: Path) -> Mapping[str, str | None]:
+    from zenodeploy.describe.context import git_info  # only for a description that is a template
+
+    return git_info(base_dir)
 
 
 def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
