@@ -98,6 +98,7 @@ def test_validate_imports_neither_other_commands_nor_what_it_does_not_use(repo_r
         "jinja2",
         "zenodeploy.describe.context",
         "zenodeploy.manifest.sources",
+        "markdown_it",
         "requests",
     ):
         assert unused not in imported, unused

@@ -296,3 +296,95 @@ def test_resolve_gives_a_template_description_its_context_and_a_plain_one_its_te
     assert described["a"] is not None and described["a"].markdown == "Release v2.0 of a, **bold**."
     assert described["b"] is not None and described["b"].markdown == "Plain **bold** text."
     assert described["b"].html == "<p>Plain <strong>bold</strong> text.</p>"
+
+
+# --- prose Markdown rendered without markdown-it ------------------------------------------------
+
+PROSE_TOKENS = [
+    "a",
+    "Bob",
+    "x1",
+    "2024",
+    " ",
+    "  ",
+    ".",
+    ",",
+    ";",
+    ":",
+    "?",
+    "'",
+    "(",
+    ")",
+    "/",
+    "-",
+    "*",
+    "**",
+]
+PROSE_TOKENS += [
+    "***",
+    "\n",
+    "\n\n",
+    "\n \n",
+    "#",
+    "_",
+    "`",
+    "&",
+    "<",
+    ">",
+    "!",
+    "[",
+    "]",
+    "\\",
+    "~",
+    "|",
+    "+",
+]
+PROSE_TOKENS += ["=", '"', "\t", "é", "1.", "- ", "* ", "> ", "    "]
+PROSE_TOKENS += ["_a_", " __b__ ", "a_b", " # ", "+1", "a=b", '"q"']
+
+
+def _prose(rng: random.Random) -> str:
+    """Lines of words, some wrapped in * or **, with punctuation and spaces, in paragraphs."""
+    lines = []
+    for _ in range(rng.randint(1, 5)):
+        words = []
+        for index in range(rng.randint(1, 6)):
+            word = rng.choice(["data", "Bob", "a b", "x1", "the set (raw)", "v2"])
+            mark = rng.choice(["", "", "*", "**"])
+            before = rng.choice(["", "", "("]) if index else ""
+            words.append(
+                f"{before}{mark}{word}{mark}" + rng.choice(["", "", ".", ",", "'s", ")", ":", "/x", "-y"])
+            )
+        lines.append(rng.choice([" ", " ", "  "]).join(words))
+        lines.append(rng.choice(["\n", "\n", "\n\n"]))
+    return "".join(lines)
+
+
+def test_prose_the_fast_path_takes_is_rendered_as_markdown_it_renders_it() -> None:
+    from zenodeploy.describe import markdown
+
+    rng = random.Random(3)
+    texts = ["".join(chars) for n in range(5) for chars in itertools.product("a *\n.(1", repeat=n)]
+    texts += ["".join(rng.choice(PROSE_TOKENS) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    texts += [_prose(rng) for _ in range(2000)]
+    shapes = [
+        "a{}b",
+        "a {} b",
+        "{}a",
+        "a{}",
+        "a\n{}b",
+        "**a**{}",
+        "{}**a** b",
+        "a *b*{} c",
+        "a {}*b* c",
+        "a\n\n{}",
+    ]
+    texts += [shape.format(char * n) for char in ASCII for n in (1, 2) for shape in shapes]
+    taken = 0
+    for text in texts:
+        fast = markdown.prose_html(text)
+        if fast is not None:
+            assert fast == markdown._parser().render(text), repr(text)
+            assert markdown.markdown_to_html(text) == markdown.markdown_it_html(text), repr(text)
+            taken += 1
+    assert taken > 1000, taken
