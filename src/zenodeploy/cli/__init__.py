@@ -4,7 +4,8 @@ The stage that may import every other; nothing imports it. Commands live in subm
 (``local``: offline; ``remote``: plan and apply; ``records``: status, the lock; ``importing``: import;
 ``setup``: profile, tokens; ``emulator``: the local server and its curator's commands;
 ``sources``: the samples of each source; ``convert``: other metadata files to a manifest);
-importing them registers them on the group defined in ``common``."""
+importing one registers its commands on the group defined in ``common``, which imports a command's
+module only when the command runs (``common.COMMANDS`` names each command's module)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,9 @@ import sys
 
 import click
 
-from zenodeploy.cli import convert, emulator, importing, local, records, remote, setup, sources
 from zenodeploy.cli.common import EXIT_UNEXPECTED, cli
 
-__all__ = [
-    "cli",
-    "convert",
-    "emulator",
-    "importing",
-    "local",
-    "main",
-    "records",
-    "remote",
-    "setup",
-    "sources",
-]
+__all__ = ["cli", "main"]
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from zenodeploy import __version__
+from zenodeploy.cli.lazy import LazyGroup
 from zenodeploy.errors import ManifestError, ZenodeployError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +45,50 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Each command: the module that defines it (imported when the command runs) and its short help,
+#: the first sentence of its docstring (``zenodeploy --help`` lists them without importing anything).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("remote", "Make the server match the manifest: create, update, upload, publish when asked."),
+    "convert": (
+        "convert",
+        "Print a manifest made from FILES (.zenodo.json and/or CITATION.cff), to switch for good.",
+    ),
+    "emulator": (
+        "emulator",
+        "Serve a local Zenodo (InvenioRDM) emulator until Ctrl-C; prints its base URL first, then the "
+        "token and the lines that point zenodeploy at it.",
+    ),
+    "import": ("importing", "Write existing records into MANIFEST (created if missing) and its lock file."),
+    "init": ("setup", "Save your default creator, license and server, and start a project in DIRECTORY."),
+    "lock": ("records", "Maintain the lock file (<manifest>.lock)."),
+    "login": (
+        "setup",
+        "Store an access token (system keyring, else a private 0600 file); optionally check it.",
+    ),
+    "logout": ("setup", "Remove the stored token of a server (keyring and token file)."),
+    "plan": ("remote", "Show what apply would change, without writing anything (GET requests only)."),
+    "render": (
+        "local",
+        "Show what each deposition would send: metadata, files with md5, and the description.",
+    ),
+    "samples": (
+        "sources",
+        "List each sample source's samples and the metadata keys found, to write `where:` with.",
+    ),
+    "schema": ("local", "Print the manifest's JSON Schema (for editors and other tools)."),
+    "status": ("records", "Each deposition's record, DOI, state and web address."),
+    "validate": (
+        "local",
+        "Check manifests offline: schema, vocabularies, ORCIDs, dates, files and templates.",
+    ),
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={name: (f"zenodeploy.cli.{module}", short) for name, (module, short) in COMMANDS.items()},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="zenodeploy")
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 def cli(verbose: int) -> None:

@@ -23,7 +23,6 @@ from typing import Any
 
 import yaml
 
-from zenodeploy.content.eln import load_export
 from zenodeploy.content.globs import Match, split_literal, walk
 from zenodeploy.content.sample_folder import SampleFolder
 from zenodeploy.content.selection import Scope, find
@@ -194,6 +193,8 @@ def load_source(
 ) -> dict[str, SampleFolder]:
     """Every sample of one source by name: sample folders, or a lab notebook export (``eln``)."""
     if "eln" in source:
+        from zenodeploy.content.eln import load_export  # the notebook reader only where a source is one
+
         loaded = load_export(source, patterns, scope, base, here)
     else:
         loaded = []

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from zenodeploy.describe.render import make_environment
+from zenodeploy.describe.environment import make_environment
 
 
 def reads_any(spec: Any, base_dir: Path, names: frozenset[str]) -> bool:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zenodeploy import vocabularies
-from zenodeploy.manifest.sources import Source, SourceError, load_source
 from zenodeploy.manifest.yamlpos import PathT
 from zenodeploy.model import Finding
+
+if TYPE_CHECKING:
+    from zenodeploy.manifest.sources import Source
 
 #: Every metadata field a source can fill.
 FIELDS = (
@@ -63,6 +65,8 @@ def expand_citation(
     whole = deposition_raw.get("from")
     if not fields and whole is None:
         return deposition_raw, []
+    from zenodeploy.manifest.sources import SourceError, load_source  # the readers, only for a from:
+
     out = {k: v for k, v in deposition_raw.items() if k != "from"}
     problems: list[Problem] = []
     loaded: dict[str, Source] = {}

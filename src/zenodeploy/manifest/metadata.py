@@ -11,9 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-import ftfy
-
-from zenodeploy.describe.sanitize import sanitize_html
+from zenodeploy.describe.sanitize import fix_text, sanitize_html
 from zenodeploy.manifest import identifiers
 from zenodeploy.manifest.checks import normalize_orcid, programming_language, vocab_id
 
@@ -286,7 +284,7 @@ def normal_text(value: str) -> str:
     """A string as the server stores it: ftfy's ``fix_text`` of the stripped value (curly quotes,
     ligatures, full-width letters, NFC; marshmallow-utils: ``fields/sanitizedunicode.py``), with
     line ends unified and the blanks between HTML tags dropped (bleach re-serialises them)."""
-    text = ftfy.fix_text(value.replace("\r\n", "\n").strip())
+    text = fix_text(value.replace("\r\n", "\n").strip())
     return re.sub(r">\s+<", "><", text)
 
 

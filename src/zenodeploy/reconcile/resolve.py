@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from zenodeploy.content import files
 from zenodeploy.content.checksums import ChecksumCache
 from zenodeploy.describe import render
-from zenodeploy.describe.context import build_context, git_info
-from zenodeploy.describe.reads import reads_any
 from zenodeploy.errors import LocatedError, ManifestError
 from zenodeploy.manifest.authors import expand_sample_authors, wants_sample_authors
 from zenodeploy.manifest.load import Deposition, Manifest
@@ -54,7 +54,7 @@ def resolve(
     if stored_token:
         secrets.setdefault(stored_token, "the token stored for this server (zenodeploy login)")
     cache = ChecksumCache() if check_files else None
-    git = git_info(manifest.base_dir)
+    git = functools.cache(functools.partial(_git_info, manifest.base_dir))  # read on first use
     out: list[DesiredDeposition] = []
     findings: list[Finding] = list(manifest.warnings)
     try:
@@ -93,7 +93,7 @@ def _resolve_one(
     cache: ChecksumCache | None,
     check_files: bool,
     now: dt.datetime | None,
-    git: Mapping[str, str | None],
+    git: Callable[[], Mapping[str, str | None]],
     defer_md5: bool = False,
 ) -> tuple[DesiredDeposition, list[Finding]]:
     where = format_path(dep.path)
@@ -108,7 +108,7 @@ def _resolve_one(
             allow_outside=bool(data.get("allow_outside", manifest.allow_outside)),
             cache=cache,
             manifest=manifest.path,
-            defer=defer_md5 and not reads_any(data.get("description"), manifest.base_dir, _SHOWS_MD5),
+            defer=defer_md5 and not _shows_md5(data.get("description"), manifest.base_dir),
         )
         local_files, samples = resolved.files, resolved.samples
         warnings += [manifest.positions.finding(dep.path, w, severity="warning") for w in resolved.warnings]
@@ -119,19 +119,23 @@ def _resolve_one(
     description: Description | None = None
     spec = data.get("description")
     if spec:
-        context = build_context(
-            key=dep.key,
-            metadata=data,
-            samples=samples,
-            files=local_files,
-            vars=manifest.vars,
-            env_names=manifest.env_names,
-            base_dir=manifest.base_dir,
-            now=now,
-            git=git,
-        )
-        if dep.item is not None:
-            context["item"] = dep.item
+        context: dict[str, Any] = {}
+        if not render.is_plain(spec):  # a plain description reads no context (nor git)
+            from zenodeploy.describe.context import build_context
+
+            context = build_context(
+                key=dep.key,
+                metadata=data,
+                samples=samples,
+                files=local_files,
+                vars=manifest.vars,
+                env_names=manifest.env_names,
+                base_dir=manifest.base_dir,
+                now=now,
+                git=git(),
+            )
+            if dep.item is not None:
+                context["item"] = dep.item
         description = render.render_description(
             spec, context=context, base_dir=manifest.base_dir, where=where, source_file=str(manifest.path)
         )
@@ -158,6 +162,19 @@ def _resolve_one(
         keep_files="files" in kept,
     )
     return desired, warnings
+
+
+def _shows_md5(spec: Any, base_dir: Path) -> bool:
+    """Whether the description may show a file's md5 (Jinja's parser is imported only when asked)."""
+    from zenodeploy.describe.reads import reads_any
+
+    return reads_any(spec, base_dir, _SHOWS_MD5)
+
+
+def _git_info(base_dir: Path) -> Mapping[str, str | None]:
+    from zenodeploy.describe.context import git_info  # only for a description that is a template
+
+    return git_info(base_dir)
 
 
 def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
