@@ -152,18 +152,18 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
         yield ("publication_date",), problem
     if isinstance(meta.get("license"), str) and "licenses" in meta:
         yield ("licenses",), "give either 'license' or 'licenses', not both"
-    licenses = [meta["license"]] if isinstance(meta.get("license"), str) else meta.get("licenses") or []
+    licenses = [meta["license"]] if isinstance(meta.get("license"), str) else _list(meta, "licenses")
     for i, lic in enumerate(licenses):
         if isinstance(lic, str):
             path: PathT = ("license",) if "license" in meta else ("licenses", i)
             yield from check_vocab("licenses", lic, "license", path)
     for field, contributor in (("creators", False), ("contributors", True)):
-        for i, person in enumerate(meta.get(field) or []):
+        for i, person in enumerate(_list(meta, field)):
             if (
                 isinstance(person, Mapping) and person.get("from") != "samples"
             ):  # filled once samples are read
                 yield from check_person(person, (field, i), contributor=contributor)
-    for i, lang in enumerate(meta.get("languages") or []):
+    for i, lang in enumerate(_list(meta, "languages")):
         if isinstance(lang, str):
             yield from check_vocab("languages", lang, "language code", ("languages", i))
     yield from _check_list(meta, "related_identifiers", _check_related)
@@ -185,10 +185,17 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
                 )
 
 
+def _list(meta: Mapping[str, Any], field: str) -> list[Any]:
+    """``meta[field]`` when it is a list, else nothing to check (``{from: …}``, or a shape the
+    schema reports)."""
+    value = meta.get(field)
+    return value if isinstance(value, list) else []
+
+
 def _check_list(
     meta: Mapping[str, Any], field: str, check: Callable[[Mapping[str, Any], PathT], Iterator[Problem]]
 ) -> Iterator[Problem]:
-    for i, item in enumerate(meta.get(field) or []):
+    for i, item in enumerate(_list(meta, field)):
         if isinstance(item, Mapping):
             yield from check(item, (field, i))
 

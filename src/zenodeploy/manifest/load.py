@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import LocatedError, ManifestError
-from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
+from zenodeploy.manifest import checks, partial, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.kept import check as check_kept
@@ -99,10 +99,13 @@ def load_manifest(
             "the manifest must be a YAML mapping with 'version' and 'depositions'; see examples/minimal/zenodeploy.yaml",
         )
         raise ManifestError(finding.format(), [finding])
-    findings += schema.validate(data, positions)
-    findings += tokenvars.env_findings(data, positions)
+    today = today or dt.date.today()
+    found, rejected = schema.explain(data, positions)
+    findings += found + tokenvars.env_findings(data, positions)
+    if any(f.severity == "error" for f in findings):  # report the rest too, then stop
+        findings += partial.findings(data, positions, rejected, today)
     _fail_on_errors(findings, shown)
-    return _build(path, data, positions, profile or {}, today or dt.date.today())
+    return _build(path, data, positions, profile or {}, today)
 
 
 def _fail_on_errors(findings: list[Finding], shown: str) -> None:

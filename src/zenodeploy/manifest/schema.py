@@ -131,18 +131,35 @@ def _quick_check(instance: Any, definition: str | None) -> bool:
 def validate(
     instance: Any, positions: Positions, *, base: PathT = (), definition: str | None = None
 ) -> list[Finding]:
-    """Validate ``instance`` (found at ``base`` in the file) against the schema or one of its ``$defs``.
+    """Validate ``instance`` (found at ``base`` in the file) against the schema or one of its ``$defs``."""
+    return explain(instance, positions, base=base, definition=definition)[0]
+
+
+def explain(
+    instance: Any, positions: Positions, *, base: PathT = (), definition: str | None = None
+) -> tuple[list[Finding], frozenset[PathT]]:
+    """The findings of ``validate`` and the paths of the values the schema rejects as written
+    (wrong type, empty, out of range, no alternative fits). An object that only lacks a required
+    key or has an unknown one is not rejected: its other values are still worth checking.
 
     The compiled check answers the common case (valid); jsonschema explains the invalid one.
     """
     if _quick_check(instance, definition):
-        return []
+        return [], frozenset()
     errors = _validator(definition).iter_errors(instance)
-    findings = [f for error in errors for f in _explain(error, positions, base)]
-    return sorted(set(findings))
+    explained = [item for error in errors for item in _explain(error, positions, base)]
+    listed = {path for path, _, validator in explained if validator in ("enum", "const")}
+    explained = [
+        e for e in explained if not (e[0] in listed and e[2] == "type")
+    ]  # the one naming the choices
+    rejected = frozenset(path for path, _, v in explained if v not in ("required", "additionalProperties"))
+    return sorted({finding for _, finding, _ in explained}), rejected
 
 
-def _explain(error: ValidationError, positions: Positions, base: PathT) -> Iterator[Finding]:
+def _explain(
+    error: ValidationError, positions: Positions, base: PathT
+) -> Iterator[tuple[PathT, Finding, str]]:
+    """(path, finding, the schema keyword it breaks)."""
     path: PathT = (*base, *error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
         for sub in _best_branch(error):
@@ -154,9 +171,15 @@ def _explain(error: ValidationError, positions: Positions, base: PathT) -> Itera
         allowed = sorted(_schema_of(error).get("properties", {}))
         for name in error.instance:
             if name not in allowed:
-                yield positions.finding((*path, name), _unknown_key(str(name), allowed), key=True)
+                child = (*path, name)
+                finding = positions.finding(child, _unknown_key(str(name), allowed), key=True)
+                yield child, finding, "additionalProperties"
         return
-    yield positions.finding(path, _message(error), key=error.validator == "required")
+    yield (
+        path,
+        positions.finding(path, _message(error), key=error.validator == "required"),
+        str(error.validator),
+    )
 
 
 def _best_branch(error: ValidationError) -> list[ValidationError]:
