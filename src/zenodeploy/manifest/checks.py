@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from zenodeploy import vocabularies
@@ -62,6 +63,36 @@ def vocab_id(name: str, value: str) -> str | None:
             if entry.get("alpha_2") == low:
                 return key
     return None
+
+
+def unknown_language(value: str) -> str:
+    """What to write instead of ``value``, not a language code Zenodo knows: the code of the
+    language of that English name (``english`` → ``eng``) or locale (``en-US`` → ``eng``)."""
+    names = _language_names()
+    low = " ".join(value.lower().split())
+    locale = re.fullmatch(r"([a-z]{2,3})[-_][a-z0-9]{2,8}", low)  # en-US, pt_BR
+    code = vocab_id("languages", locale[1]) if locale else None
+    if code is None and len(low) > 3:  # a name, maybe misspelt (a shorter one is a code, or too short)
+        close = [low] if low in names else difflib.get_close_matches(low, sorted(names), n=1, cutoff=0.85)
+        code = names[close[0]] if close else None
+    if code is not None:
+        hint = f"did you mean '{code}' ({vocabularies.title('languages', code)})?"
+    else:
+        hint = "use an ISO 639-3 code such as eng, deu or fra (all codes: https://iso639-3.sil.org)"
+    return f"unknown language code '{value}'; {hint}"
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Lower-case English names of languages → their codes (``modern greek`` → ``ell``); a name
+    two languages share goes to the one with a two-letter code."""
+    entries = sorted(vocabularies.entries("languages").values(), key=lambda e: e.get("alpha_2") is None)
+    out: dict[str, str] = {}
+    for entry in entries:
+        name = str(entry["title"]).lower()
+        for key in (name, re.sub(r"\s*\(.*\)$", "", name)):
+            out.setdefault(key, str(entry["id"]))
+    return out
 
 
 def programming_language(value: str) -> str | None:
@@ -164,8 +195,8 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             ):  # filled once samples are read
                 yield from check_person(person, (field, i), contributor=contributor)
     for i, lang in enumerate(_list(meta, "languages")):
-        if isinstance(lang, str):
-            yield from check_vocab("languages", lang, "language code", ("languages", i))
+        if isinstance(lang, str) and vocab_id("languages", lang) is None:
+            yield ("languages", i), unknown_language(lang)
     yield from _check_list(meta, "related_identifiers", _check_related)
     if isinstance(meta.get("software"), Mapping):
         yield from _check_software(meta["software"])

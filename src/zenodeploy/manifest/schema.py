@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid manifest 
 
 from zenodeploy import orcid
 from zenodeploy.content.checksums import cache_dir
+from zenodeploy.manifest import checks
 from zenodeploy.manifest.yamlpos import PathT, Positions
 from zenodeploy.model import Finding
 
@@ -175,11 +176,16 @@ def _explain(
                 finding = positions.finding(child, _unknown_key(str(name), allowed), key=True)
                 yield child, finding, "additionalProperties"
         return
-    yield (
-        path,
-        positions.finding(path, _message(error), key=error.validator == "required"),
-        str(error.validator),
-    )
+    message = _language(path, error) or _message(error)
+    yield path, positions.finding(path, message, key=error.validator == "required"), str(error.validator)
+
+
+def _language(path: PathT, error: ValidationError) -> str | None:
+    """A language too long or short to be a code (``english``) gets the code to write instead."""
+    in_list = len(path) > 1 and path[-2] == "languages" and isinstance(path[-1], int)
+    if in_list and error.validator in ("minLength", "maxLength") and isinstance(error.instance, str):
+        return checks.unknown_language(error.instance)
+    return None
 
 
 def _best_branch(error: ValidationError) -> list[ValidationError]:
