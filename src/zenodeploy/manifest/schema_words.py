@@ -30,7 +30,26 @@ _REQUIRED = frozenset({"version", "depositions", "key", "for_each"})
 
 def message(error: ValidationError, path: PathT, positions: Positions) -> str:
     """The message of one schema error at ``path``."""
-    return _language(path, error) or _no_value(path, error) or _message(error)
+    return (
+        _language(path, error)
+        or _no_value(path, error)
+        or _unquoted(path, error, positions)
+        or _message(error)
+    )
+
+
+def _unquoted(path: PathT, error: ValidationError, positions: Positions) -> str | None:
+    """Text that YAML read as a number, true/false or the like (``version: 1.10`` became 1.1) is
+    shown as written, with the quotes that keep it text."""
+    expected = error.validator_value
+    kinds = expected if isinstance(expected, list) else [expected]
+    written = positions.written.get(path)
+    if error.validator not in ("type", "oneOfType") or "string" not in kinds or written is None:
+        return None
+    what = "true or false" if isinstance(error.instance, bool) else "a number"
+    quote = '"' if "'" in written else "'"
+    where = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    return f"{written} is read as {what}, not as text; put it in quotes: {where}{quote}{written}{quote}"
 
 
 def _language(path: PathT, error: ValidationError) -> str | None:

@@ -58,6 +58,7 @@ class Positions:
     file: str
     values: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    written: dict[PathT, str] = field(default_factory=dict)  # scalars YAML read as no text: as written
 
     def at(self, path: PathT, *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of ``path``, or of its nearest ancestor that has one."""
@@ -144,7 +145,7 @@ class _Builder:
     def __init__(self, loader: Any, positions: Positions, findings: list[Finding]) -> None:
         # PyYAML's stubs leave the parser's event API untyped: the loader is handled as Any.
         self.loader: Any = loader
-        self.values, self.keys = positions.values, positions.keys
+        self.values, self.keys, self.written = positions.values, positions.keys, positions.written
         self.file, self.findings = positions.file, findings
         self.anchors: dict[str, Any] = {}
         self.sizes: dict[str, int] = {}  # values under each anchor, aliases inside counted as copies
@@ -199,6 +200,8 @@ class _Builder:
         self.count += 1
         if isinstance(event, yaml.ScalarEvent):
             out: Any = self.scalar(event)
+            if not isinstance(out, str) and out is not None:
+                self.written[path] = event.value
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             if event.tag not in _COLLECTION_TAGS:
                 raise yaml.MarkedYAMLError(
