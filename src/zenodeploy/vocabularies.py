@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -109,6 +111,7 @@ RESOURCE_TYPE_ALIASES = {
     "magazine-article": "publication-article",
     "newspaper-article": "publication-article",
     "thesis": "publication-dissertation",
+    "publication-thesis": "publication-dissertation",
     "phd-thesis": "publication-dissertation",
     "book": "publication-book",
     "edited-work": "publication-book",
@@ -166,6 +169,41 @@ def license_alias(value: str) -> str | None:
         found = f"{base.removesuffix('-or-later')}-{'or-later' if later else 'only'}"
         return found if found in known else None
     return None
+
+
+def license_suggestion(value: str) -> str | None:
+    """The licence id ``value`` most likely means, for a "did you mean", or None rather than a
+    guess: an alias (``license_alias``), the same with its version written out (``gpl3`` →
+    ``gpl-3.0-only``, ``cc-by-4`` → ``cc-by-4.0``), the longest leading words that name a licence
+    (``MIT-License-2`` → ``mit``), a word that is one (``the ISC licence`` → ``isc``), or an id
+    spelt almost alike (``unlicensed`` → ``unlicense``)."""
+    if found := license_alias(value):
+        return found
+    words = [w for w in _license_words(value) if w not in _NOT_NAMES]
+    for end in range(len(words), 0, -1):
+        stem = "-".join(words[:end])
+        whole = re.fullmatch(r"(.*-\d+)(\+?)", stem)  # a major version alone: try it as N.0 too
+        for candidate in (stem, f"{whole[1]}.0{whole[2]}") if whole else (stem,):
+            if found := license_alias(candidate):
+                return found
+    known = ids("licenses")
+    if found := next((w for w in words if w in known and not w[0].isdigit()), None):
+        return found
+    text = "-".join(words)
+    close = difflib.get_close_matches(text, sorted(known), n=1, cutoff=0.8) if len(text) > 4 else []
+    return close[0] if close else None
+
+
+def _license_words(value: str) -> list[str]:
+    """``GNU GPLv3+`` → ``gnu``, ``gpl``, ``3+``: lower-case words, versions split off."""
+    words = []
+    for word in re.split(r"[\s_/,()-]+", value.strip().lower()):
+        word = re.sub(r"^v(?=\d)|(?<=[a-z])v(?=\d)", "", word)
+        words += [part for part in re.split(r"(?<=[a-z])(?=\d)", word) if part]
+    return words
+
+
+_NOT_NAMES = frozenset({"the", "license", "licence", "version", "licensed", "under", "gnu"})
 
 
 def license_by_url(url: str) -> str | None:

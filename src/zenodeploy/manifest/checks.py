@@ -131,12 +131,16 @@ def check_vocab(
     canonical = vocab_id(name, value)
     allowed = choices if choices is not None else vocabularies.ids(name)
     if canonical is None or canonical not in allowed:
-        yield path, f"unknown {what} '{value}'{_alias_hint(name, value, allowed) or _suggest(value, allowed)}"
+        guess = _alias_hint(name, value, allowed) or ("" if name == "licenses" else _suggest(value, allowed))
+        yield path, f"unknown {what} '{value}'{guess}"
 
 
 def _alias_hint(name: str, value: str, allowed: frozenset[str]) -> str:
     """Zenodo's id for an older SPDX licence name (GPL-3.0) or a resource-type synonym (article)."""
-    aliases = {"licenses": vocabularies.license_alias, "resource_types": vocabularies.resource_type_alias}
+    aliases = {
+        "licenses": vocabularies.license_suggestion,
+        "resource_types": vocabularies.resource_type_alias,
+    }
     found = aliases[name](value) if name in aliases else None
     return f"; did you mean '{found}'?" if found in allowed else ""
 
