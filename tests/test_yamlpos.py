@@ -81,9 +81,12 @@ def test_errors_name_the_line(text: str, fragment: str, line: int) -> None:
     assert fragment in caught.value.finding.message and caught.value.finding.line == line
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["python", "libyaml"])
-def test_an_unclosed_quote_is_placed_where_it_opens_with_either_parser(loader: type[yaml.SafeLoader]) -> None:
-    text = "a: 1\nb: 'never closed\nc: 2\n"
+def test_an_unclosed_quote_is_placed_where_it_opens_with_either_parser(
+    loader: type[yaml.SafeLoader], newline: str
+) -> None:
+    text = f"a: 1{newline}b: 'never closed{newline}c: 2{newline}"
     with pytest.raises(yaml.MarkedYAMLError) as caught:
         yaml.load(text, Loader=loader)
     finding = syntax_finding(caught.value, text, "m.yaml")

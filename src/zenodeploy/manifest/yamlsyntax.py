@@ -99,6 +99,8 @@ def _runaway_quote(text: str, mark: Any) -> str | None:
 
 
 def _offset(text: str, mark: Any) -> int:
+    """Where ``mark`` is in ``text``. Python's line breaks are YAML's (CR, LF, CRLF, NEL, LS, PS)
+    plus control characters YAML refuses before it parses, so the lines are the same."""
     lines = text.splitlines(keepends=True)
     return sum(len(part) for part in lines[: mark.line]) + int(mark.column)
 
