@@ -63,6 +63,40 @@ def programming_languages() -> dict[str, str]:
     }
 
 
+def language_suggestion(value: str) -> str | None:
+    """The ISO 639-3 code ``value`` most likely means, for a "did you mean": the language of that
+    English name, maybe misspelt (``english`` → ``eng``), or of a locale (``en-US``, ``pt_BR``);
+    None rather than a guess (a shorter name than four letters is a code, or too short to tell)."""
+    low = " ".join(value.lower().split())
+    if locale := re.fullmatch(r"([a-z]{2,3})[-_][a-z0-9]{2,8}", low):
+        return _language_codes().get(locale[1])
+    names = _language_names()
+    if len(low) < 4:
+        return None
+    close = [low] if low in names else difflib.get_close_matches(low, sorted(names), n=1, cutoff=0.85)
+    return names[close[0]] if close else None
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    """Three- and two-letter codes → the three-letter code."""
+    out = {key: key for key in entries("languages")}
+    return out | {str(e["alpha_2"]): key for key, e in entries("languages").items() if e.get("alpha_2")}
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Lower-case English names of languages → their codes (``modern greek`` → ``ell``); a name
+    two languages share goes to the one with a two-letter code."""
+    by_rank = sorted(entries("languages").values(), key=lambda e: e.get("alpha_2") is None)
+    out: dict[str, str] = {}
+    for entry in by_rank:
+        name = str(entry["title"]).lower()
+        for key in (name, re.sub(r"\s*\(.*\)$", "", name)):
+            out.setdefault(key, str(entry["id"]))
+    return out
+
+
 @cache
 def development_statuses() -> frozenset[str]:
     """Zenodo's ``code:developmentStatus`` ids (repostatus.org)."""

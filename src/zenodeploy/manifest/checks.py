@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
 from typing import Any
 
 from zenodeploy import vocabularies
@@ -66,33 +65,13 @@ def vocab_id(name: str, value: str) -> str | None:
 
 
 def unknown_language(value: str) -> str:
-    """What to write instead of ``value``, not a language code Zenodo knows: the code of the
-    language of that English name (``english`` → ``eng``) or locale (``en-US`` → ``eng``)."""
-    names = _language_names()
-    low = " ".join(value.lower().split())
-    locale = re.fullmatch(r"([a-z]{2,3})[-_][a-z0-9]{2,8}", low)  # en-US, pt_BR
-    code = vocab_id("languages", locale[1]) if locale else None
-    if code is None and len(low) > 3:  # a name, maybe misspelt (a shorter one is a code, or too short)
-        close = [low] if low in names else difflib.get_close_matches(low, sorted(names), n=1, cutoff=0.85)
-        code = names[close[0]] if close else None
+    """The finding for ``value``, not a language code Zenodo knows, with the code meant if any."""
+    code = vocabularies.language_suggestion(value)
     if code is not None:
         hint = f"did you mean '{code}' ({vocabularies.title('languages', code)})?"
     else:
         hint = "use an ISO 639-3 code such as eng, deu or fra (all codes: https://iso639-3.sil.org)"
     return f"unknown language code '{value}'; {hint}"
-
-
-@cache
-def _language_names() -> dict[str, str]:
-    """Lower-case English names of languages → their codes (``modern greek`` → ``ell``); a name
-    two languages share goes to the one with a two-letter code."""
-    entries = sorted(vocabularies.entries("languages").values(), key=lambda e: e.get("alpha_2") is None)
-    out: dict[str, str] = {}
-    for entry in entries:
-        name = str(entry["title"]).lower()
-        for key in (name, re.sub(r"\s*\(.*\)$", "", name)):
-            out.setdefault(key, str(entry["id"]))
-    return out
 
 
 def programming_language(value: str) -> str | None:
@@ -193,7 +172,7 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             path: PathT = ("license",) if "license" in meta else ("licenses", i)
             yield from check_vocab("licenses", lic, "license", path)
     for field, contributor in (("creators", False), ("contributors", True)):
-        for i, person in enumerate(_list(meta, field)):
+        for i, person in enumerate(meta.get(field) or []):
             if (
                 isinstance(person, Mapping) and person.get("from") != "samples"
             ):  # filled once samples are read

@@ -33,7 +33,8 @@ def findings(
     """The checks' findings on every value of ``data`` not under a path in ``rejected``, and what
     each deposition the schema accepts whole still lacks (a title, creators, …)."""
     out = []
-    for where, meta, inherited in _parts(data):
+    for where, given, inherited in _parts(data):
+        meta = {key: value for key, value in given.items() if (*where, key) not in rejected}
         for rel, message in (*checks.check_metadata(meta, today), *check_kept(meta, inherited)):
             path = (*where, *rel)
             if not _under(path, rejected):
