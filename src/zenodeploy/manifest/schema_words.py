@@ -23,8 +23,7 @@ _KINDS = {
     "integer": "a whole number",
     "number": "a number",
 }
-
-
+#: Keys a manifest cannot do without: an empty one is not told "or remove the line".
 _REQUIRED = frozenset({"version", "depositions", "key", "for_each"})
 
 
@@ -62,9 +61,9 @@ def _language(path: PathT, error: ValidationError) -> str | None:
 
 def _no_value(path: PathT, error: ValidationError) -> str | None:
     """A key written without a value (``title:``) is told what to write, not that null is no string."""
-    title = path[-1:] == ("title",)
-    if title and (error.instance is None or error.validator == "minLength"):
-        whose = "this deposition" if path[:1] == ("depositions",) else "the depositions"
+    deposition = len(path) == 3 and path[0] == "depositions" and path[2] == "title"
+    if (deposition or path == ("defaults", "title")) and (error.instance in (None, "")):
+        whose = "this deposition" if deposition else "the depositions"
         return f"the title is empty: give {whose} a title (at least 3 characters)"
     if error.instance is not None or error.validator not in ("type", "oneOfType"):
         return None
