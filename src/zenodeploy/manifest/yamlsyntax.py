@@ -37,7 +37,7 @@ def syntax_finding(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
         context = f" ({_the(exc.context)} that starts at line {opened.line + 1}, column {opened.column + 1})"
     else:
         context = f" ({exc.context})" if exc.context else ""
-    hint = _runaway_quote(text, mark) or _FALLBACK
+    hint = _runaway_quote(text, mark) or _colon_in_value(problem, text, mark) or _FALLBACK
     return Finding(file, line, col, "", f"YAML syntax error: {problem}{context}. {hint}")
 
 
@@ -95,6 +95,20 @@ def _runaway_quote(text: str, mark: Any) -> str | None:
     return (
         f"The quoted value at line {start.line + 1}, column {start.column + 1} runs on to this line: "
         f"is its closing {found.style} missing?"
+    )
+
+
+def _colon_in_value(problem: str, text: str, mark: Any) -> str | None:
+    """``title: Note: on NMR`` – a ': ' inside a plain value reads as a second key."""
+    if not problem.startswith("mapping values are not allowed"):
+        return None
+    key, sep, value = text.splitlines()[mark.line].strip().partition(": ")
+    quote = next((q for q in "'\"" if q not in value), None)
+    if not (sep and value.strip() and quote):
+        return None
+    value = value.strip()
+    return (
+        f"A ': ' inside a value starts a new key; put the whole value in quotes: {key}: {quote}{value}{quote}"
     )
 
 
