@@ -21,6 +21,9 @@ def test_the_manifest_defaults_to_zenodeploy_yaml_in_the_current_folder(
     missing = CliRunner().invoke(cli, ["validate"])
     assert missing.exit_code == 2
     assert f"no MANIFEST given and no zenodeploy.yaml in {tmp_path}" in missing.output
+    for command in ("validate", "plan", "apply"):  # the example names the command that was run
+        said = CliRunner().invoke(cli, [command], prog_name="zenodeploy").output
+        assert f"(e.g. zenodeploy {command} path/to/zenodeploy.yaml)" in " ".join(said.split()), said
     shutil.copytree(
         Path(__file__).resolve().parent.parent / "examples" / "minimal", tmp_path, dirs_exist_ok=True
     )

@@ -41,7 +41,11 @@ FAILURES = {
             "tycho-knime-node-archetype",
         )
     },
-    "ImperialCollegeLondon__SWMManywhere.cff": "ImperialCollegeLondon__SWMManywhere.cff:21:13: YAML syntax error: did not find expected key (while parsing a block mapping). Check the indentation and quoting near here.",
+    "ImperialCollegeLondon__SWMManywhere.cff": (  # its journal: "… on line 20 is never closed
+        "ImperialCollegeLondon__SWMManywhere.cff:21:13: YAML syntax error: did not find expected key "
+        "(in the mapping that starts at line 1, column 1). The quoted value at line 20, column 10 runs "
+        'on to this line: is its closing " missing?'
+    ),
     "Inbakumar17__AutoFixAI.cff": "Inbakumar17__AutoFixAI.cff:10:5: authors[0]: authors[0] has neither family-names (a person) nor name (an entity); it is left out",
 }
 

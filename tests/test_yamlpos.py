@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from zenodeploy.manifest.yamlpos import YamlError, load
+from zenodeploy.manifest.yamlsyntax import syntax_finding
 
 SAMPLE = """\
 plain: text
@@ -70,10 +71,24 @@ def test_empty_document_is_none() -> None:
         ("a: 1\n---\nb: 2\n", "second YAML document", 2),
         ("a: !custom 1\n", "could not determine a constructor", 1),
         ("a: *nope\n", "unknown alias", 1),
-        ("a: [1, 2\n", "did not find expected", 2),
+        ("a: [1, 2\n", "a [ opened here is never closed", 1),  # where it opens, not at the end
+        ("a: [1, 2\nb: 3\n", "a [ opened at line 1, column 4 is not closed", 2),
     ],
 )
 def test_errors_name_the_line(text: str, fragment: str, line: int) -> None:
     with pytest.raises(YamlError) as caught:
         load(text, "m.yaml")
     assert fragment in caught.value.finding.message and caught.value.finding.line == line
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["python", "libyaml"])
+def test_an_unclosed_quote_is_placed_where_it_opens_with_either_parser(
+    loader: type[yaml.SafeLoader], newline: str
+) -> None:
+    text = f"a: 1{newline}b: 'never closed{newline}c: 2{newline}"
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=loader)
+    finding = syntax_finding(caught.value, text, "m.yaml")
+    assert (finding.line, finding.column) == (2, 4)
+    assert "a quote (') opened here is never closed" in finding.message

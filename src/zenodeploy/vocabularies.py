@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -61,6 +63,40 @@ def programming_languages() -> dict[str, str]:
     }
 
 
+def language_suggestion(value: str) -> str | None:
+    """The ISO 639-3 code ``value`` most likely means, for a "did you mean": the language of that
+    English name, maybe misspelt (``english`` → ``eng``), or of a locale (``en-US``, ``pt_BR``);
+    None rather than a guess (a shorter name than four letters is a code, or too short to tell)."""
+    low = " ".join(value.lower().split())
+    if locale := re.fullmatch(r"([a-z]{2,3})[-_][a-z0-9]{2,8}", low):
+        return _language_codes().get(locale[1])
+    names = _language_names()
+    if len(low) < 4:
+        return None
+    close = [low] if low in names else difflib.get_close_matches(low, sorted(names), n=1, cutoff=0.85)
+    return names[close[0]] if close else None
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    """Three- and two-letter codes → the three-letter code."""
+    out = {key: key for key in entries("languages")}
+    return out | {str(e["alpha_2"]): key for key, e in entries("languages").items() if e.get("alpha_2")}
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Lower-case English names of languages → their codes (``modern greek`` → ``ell``); a name
+    two languages share goes to the one with a two-letter code."""
+    by_rank = sorted(entries("languages").values(), key=lambda e: e.get("alpha_2") is None)
+    out: dict[str, str] = {}
+    for entry in by_rank:
+        name = str(entry["title"]).lower()
+        for key in (name, re.sub(r"\s*\(.*\)$", "", name)):
+            out.setdefault(key, str(entry["id"]))
+    return out
+
+
 @cache
 def development_statuses() -> frozenset[str]:
     """Zenodo's ``code:developmentStatus`` ids (repostatus.org)."""
@@ -109,6 +145,7 @@ RESOURCE_TYPE_ALIASES = {
     "magazine-article": "publication-article",
     "newspaper-article": "publication-article",
     "thesis": "publication-dissertation",
+    "publication-thesis": "publication-dissertation",
     "phd-thesis": "publication-dissertation",
     "book": "publication-book",
     "edited-work": "publication-book",
@@ -166,6 +203,41 @@ def license_alias(value: str) -> str | None:
         found = f"{base.removesuffix('-or-later')}-{'or-later' if later else 'only'}"
         return found if found in known else None
     return None
+
+
+def license_suggestion(value: str) -> str | None:
+    """The licence id ``value`` most likely means, for a "did you mean", or None rather than a
+    guess: an alias (``license_alias``), the same with its version written out (``gpl3`` →
+    ``gpl-3.0-only``, ``cc-by-4`` → ``cc-by-4.0``), the longest leading words that name a licence
+    (``MIT-License-2`` → ``mit``), a word that is one (``the ISC licence`` → ``isc``), or an id
+    spelt almost alike (``unlicensed`` → ``unlicense``)."""
+    if found := license_alias(value):
+        return found
+    words = [w for w in _license_words(value) if w not in _NOT_NAMES]
+    for end in range(len(words), 0, -1):
+        stem = "-".join(words[:end])
+        whole = re.fullmatch(r"(.*-\d+)(\+?)", stem)  # a major version alone: try it as N.0 too
+        for candidate in (stem, f"{whole[1]}.0{whole[2]}") if whole else (stem,):
+            if found := license_alias(candidate):
+                return found
+    known = ids("licenses")
+    if found := next((w for w in words if w in known and not w[0].isdigit()), None):
+        return found
+    text = "-".join(words)
+    close = difflib.get_close_matches(text, sorted(known), n=1, cutoff=0.8) if len(text) > 4 else []
+    return close[0] if close else None
+
+
+def _license_words(value: str) -> list[str]:
+    """``GNU GPLv3+`` → ``gnu``, ``gpl``, ``3+``: lower-case words, versions split off."""
+    words = []
+    for word in re.split(r"[\s_/,()-]+", value.strip().lower()):
+        word = re.sub(r"^v(?=\d)|(?<=[a-z])v(?=\d)", "", word)
+        words += [part for part in re.split(r"(?<=[a-z])(?=\d)", word) if part]
+    return words
+
+
+_NOT_NAMES = frozenset({"the", "license", "licence", "version", "licensed", "under", "gnu"})
 
 
 def license_by_url(url: str) -> str | None:

@@ -130,13 +130,14 @@ def user_profile() -> dict[str, Any]:
 DEFAULT_MANIFEST = "zenodeploy.yaml"
 
 
-def default_manifest() -> Path:
-    """``./zenodeploy.yaml`` when no MANIFEST is named; a usage error that says so when it is missing."""
+def default_manifest(command: str) -> Path:
+    """``./zenodeploy.yaml`` when no MANIFEST is named; a usage error that says so when it is
+    missing, with ``command`` (the one that was run) named in the example."""
     path = Path(DEFAULT_MANIFEST)
     if not path.is_file():
         raise click.UsageError(
             f"no MANIFEST given and no {DEFAULT_MANIFEST} in {Path.cwd()}; name the manifest "
-            f"(e.g. zenodeploy validate path/to/{DEFAULT_MANIFEST}) or run where it is."
+            f"(e.g. {command} path/to/{DEFAULT_MANIFEST}) or run where it is."
         )
     return path
 
@@ -144,11 +145,11 @@ def default_manifest() -> Path:
 def _one_manifest(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None or ctx.resilient_parsing:  # shell completion must never fail
         return value
-    return default_manifest()
+    return default_manifest(ctx.command_path)
 
 
 def _manifests(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
-    return value or (() if ctx.resilient_parsing else (default_manifest(),))
+    return value or (() if ctx.resilient_parsing else (default_manifest(ctx.command_path),))
 
 
 manifest_args = click.argument(

@@ -64,6 +64,16 @@ def vocab_id(name: str, value: str) -> str | None:
     return None
 
 
+def unknown_language(value: str) -> str:
+    """The finding for ``value``, not a language code Zenodo knows, with the code meant if any."""
+    code = vocabularies.language_suggestion(value)
+    if code is not None:
+        hint = f"did you mean '{code}' ({vocabularies.title('languages', code)})?"
+    else:
+        hint = "use an ISO 639-3 code such as eng, deu or fra (all codes: https://iso639-3.sil.org)"
+    return f"unknown language code '{value}'; {hint}"
+
+
 def programming_language(value: str) -> str | None:
     """The id of a programming language in Zenodo's vocabulary, from its id or its name
     (``Python`` → ``python``, ``Jupyter Notebook`` → ``jupyter_notebook``), or None."""
@@ -100,12 +110,16 @@ def check_vocab(
     canonical = vocab_id(name, value)
     allowed = choices if choices is not None else vocabularies.ids(name)
     if canonical is None or canonical not in allowed:
-        yield path, f"unknown {what} '{value}'{_alias_hint(name, value, allowed) or _suggest(value, allowed)}"
+        guess = _alias_hint(name, value, allowed) or ("" if name == "licenses" else _suggest(value, allowed))
+        yield path, f"unknown {what} '{value}'{guess}"
 
 
 def _alias_hint(name: str, value: str, allowed: frozenset[str]) -> str:
     """Zenodo's id for an older SPDX licence name (GPL-3.0) or a resource-type synonym (article)."""
-    aliases = {"licenses": vocabularies.license_alias, "resource_types": vocabularies.resource_type_alias}
+    aliases = {
+        "licenses": vocabularies.license_suggestion,
+        "resource_types": vocabularies.resource_type_alias,
+    }
     found = aliases[name](value) if name in aliases else None
     return f"; did you mean '{found}'?" if found in allowed else ""
 
@@ -174,7 +188,7 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
         yield ("publication_date",), problem
     if isinstance(meta.get("license"), str) and "licenses" in meta:
         yield ("licenses",), "give either 'license' or 'licenses', not both"
-    licenses = [meta["license"]] if isinstance(meta.get("license"), str) else meta.get("licenses") or []
+    licenses = [meta["license"]] if isinstance(meta.get("license"), str) else _list(meta, "licenses")
     for i, lic in enumerate(licenses):
         if isinstance(lic, str):
             path: PathT = ("license",) if "license" in meta else ("licenses", i)
@@ -185,9 +199,9 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
             # history could not be read, which is an error of its own
             if isinstance(person, Mapping) and person.get("from") not in ("samples", "git"):
                 yield from check_person(person, (field, i), contributor=contributor)
-    for i, lang in enumerate(meta.get("languages") or []):
-        if isinstance(lang, str):
-            yield from check_vocab("languages", lang, "language code", ("languages", i))
+    for i, lang in enumerate(_list(meta, "languages")):
+        if isinstance(lang, str) and vocab_id("languages", lang) is None:
+            yield ("languages", i), unknown_language(lang)
     yield from _check_list(meta, "related_identifiers", _check_related)
     if isinstance(meta.get("software"), Mapping):
         yield from _check_software(meta["software"])
@@ -207,10 +221,17 @@ def check_metadata(meta: Mapping[str, Any], today: dt.date) -> Iterator[Problem]
                 )
 
 
+def _list(meta: Mapping[str, Any], field: str) -> list[Any]:
+    """``meta[field]`` when it is a list, else nothing to check (``{from: …}``, or a shape the
+    schema reports)."""
+    value = meta.get(field)
+    return value if isinstance(value, list) else []
+
+
 def _check_list(
     meta: Mapping[str, Any], field: str, check: Callable[[Mapping[str, Any], PathT], Iterator[Problem]]
 ) -> Iterator[Problem]:
-    for i, item in enumerate(meta.get(field) or []):
+    for i, item in enumerate(_list(meta, field)):
         if isinstance(item, Mapping):
             yield from check(item, (field, i))
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from zenodeploy.errors import LocatedError, ManifestError
-from zenodeploy.manifest import checks, schema, tokenvars, yamlpos
+from zenodeploy.manifest import checks, partial, schema, tokenvars, yamlpos
 from zenodeploy.manifest.citation import Problem as CitationProblem
 from zenodeploy.manifest.citation import expand_citation
 from zenodeploy.manifest.git_authors import FROM_GIT, GitAuthors
 from zenodeploy.manifest.kept import check as check_kept
 from zenodeploy.manifest.profile import profile_defaults, profile_path
+from zenodeploy.manifest.requirements import deep_merge as deep_merge
+from zenodeploy.manifest.requirements import own_files_if_kept, requirements
 from zenodeploy.manifest.templated import expand, has_template, render_entry
 from zenodeploy.manifest.yamlpos import PathT, Positions, format_path, parse_path
 from zenodeploy.model import Finding
@@ -100,10 +102,13 @@ def load_manifest(
             "the manifest must be a YAML mapping with 'version' and 'depositions'; see examples/minimal/zenodeploy.yaml",
         )
         raise ManifestError(finding.format(), [finding])
-    findings += schema.validate(data, positions)
-    findings += tokenvars.env_findings(data, positions)
+    today, profile = today or dt.date.today(), profile or {}
+    found, rejected = schema.explain(data, positions)
+    findings += found + tokenvars.env_findings(data, positions)
+    if any(f.severity == "error" for f in findings):  # report the rest too, then stop
+        findings += partial.findings(data, positions, rejected, today, profile)
     _fail_on_errors(findings, shown)
-    return _build(path, data, positions, profile or {}, today or dt.date.today())
+    return _build(path, data, positions, profile, today)
 
 
 def _fail_on_errors(findings: list[Finding], shown: str) -> None:
@@ -163,8 +168,8 @@ def _build(
             findings += _cited(cited + from_git, positions)
             findings += _problems(checks.check_metadata(raw, today), where, positions)
             findings += _problems(check_kept(raw, defaults.get("keep_on_server")), where, positions)
-            merged = _own_files_if_kept(deep_merge(merged_defaults, raw), raw)
-            findings += _problems(_requirements(merged, sources), where, positions)
+            merged = own_files_if_kept(deep_merge(merged_defaults, raw), raw)
+            findings += _problems(requirements(merged, sources), where, positions)
             depositions.append(Deposition(str(raw["key"]), merged, where, item or None, origin))
     findings += _duplicate_keys(depositions, positions)
     _fail_on_errors(findings, shown)
@@ -222,35 +227,6 @@ def _problems(problems: Iterator[tuple[PathT, str]], base: PathT, positions: Pos
     return [positions.finding((*base, *rel), message) for rel, message in problems]
 
 
-def _requirements(dep: Mapping[str, Any], sources: Mapping[str, Any]) -> Iterator[tuple[PathT, str]]:
-    """What the merged deposition must have: Zenodo's requirements, and references that resolve."""
-    if not dep.get("title"):
-        yield (), "missing 'title': give this deposition a title (at least 3 characters)"
-    kept = set(dep.get("keep_on_server") or ())
-    if not dep.get("creators") and "creators" not in kept:
-        yield (
-            (),
-            "no creators: add 'creators:' here or under 'defaults:', or set a default creator with 'zenodeploy init'",
-        )
-    if dep.get("publish") and not dep.get("resource_type") and "resource_type" not in kept:
-        yield (
-            ("publish",),
-            "publish: true needs a 'resource_type' (e.g. dataset); Zenodo refuses to publish without one",
-        )
-    if dep.get("publish") and not (dep.get("files") or dep.get("samples") or "files" in kept):
-        yield ("publish",), "publish: true needs files: Zenodo refuses to publish a record without files"
-    selection = dep.get("samples")
-    if (
-        isinstance(selection, Mapping)
-        and isinstance(selection.get("from"), str)
-        and selection["from"] not in sources
-    ):
-        name = selection["from"]
-        close = difflib.get_close_matches(name, sorted(sources), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "define it under the top-level 'samples:'"
-        yield ("samples", "from"), f"no sample source named '{name}'; {hint}"
-
-
 def _duplicate_keys(depositions: list[Deposition], positions: Positions) -> list[Finding]:
     first: dict[str, Deposition] = {}
     out = []
@@ -265,32 +241,4 @@ def _duplicate_keys(depositions: list[Deposition], positions: Positions) -> list
             )
         else:
             first[dep.key] = dep
-    return out
-
-
-def _own_files_if_kept(merged: dict[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
-    """A deposition that keeps its files on the server takes no files or samples from defaults."""
-    kept = merged.get("keep_on_server")
-    if not isinstance(kept, list) or "files" not in kept:
-        return merged
-    out = {k: v for k, v in merged.items() if k not in ("files", "samples")}
-    return out | {k: own[k] for k in ("files", "samples") if k in own}
-
-
-#: Spellings of one field: whichever ``over`` gives replaces every spelling ``base`` has.
-_SPELLINGS = ({"license", "licenses"},)
-
-
-def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """``over`` wins; mappings merge recursively, lists and scalars are replaced."""
-    out = dict(base)
-    for spellings in _SPELLINGS:
-        if spellings & over.keys():
-            for key in spellings - over.keys():
-                out.pop(key, None)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = value
     return out

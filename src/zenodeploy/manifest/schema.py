@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import marshal
@@ -22,8 +21,9 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid manifest 
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-from zenodeploy import orcid
 from zenodeploy.content.checksums import cache_dir
+from zenodeploy.manifest import schema_words as words
+from zenodeploy.manifest.schema_words import schema_of, short, unknown_key
 from zenodeploy.manifest.yamlpos import PathT, Positions
 from zenodeploy.model import Finding
 
@@ -131,18 +131,35 @@ def _quick_check(instance: Any, definition: str | None) -> bool:
 def validate(
     instance: Any, positions: Positions, *, base: PathT = (), definition: str | None = None
 ) -> list[Finding]:
-    """Validate ``instance`` (found at ``base`` in the file) against the schema or one of its ``$defs``.
+    """Validate ``instance`` (found at ``base`` in the file) against the schema or one of its ``$defs``."""
+    return explain(instance, positions, base=base, definition=definition)[0]
+
+
+def explain(
+    instance: Any, positions: Positions, *, base: PathT = (), definition: str | None = None
+) -> tuple[list[Finding], frozenset[PathT]]:
+    """The findings of ``validate`` and the paths of the values the schema rejects as written
+    (wrong type, empty, out of range, no alternative fits). An object that only lacks a required
+    key or has an unknown one is not rejected: its other values are still worth checking.
 
     The compiled check answers the common case (valid); jsonschema explains the invalid one.
     """
     if _quick_check(instance, definition):
-        return []
+        return [], frozenset()
     errors = _validator(definition).iter_errors(instance)
-    findings = [f for error in errors for f in _explain(error, positions, base)]
-    return sorted(set(findings))
+    explained = [item for error in errors for item in _explain(error, positions, base)]
+    listed = {path for path, _, validator in explained if validator in ("enum", "const")}
+    explained = [
+        e for e in explained if not (e[0] in listed and e[2] == "type")
+    ]  # the one naming the choices
+    rejected = frozenset(path for path, _, v in explained if v not in ("required", "additionalProperties"))
+    return sorted({finding for _, finding, _ in explained}), rejected
 
 
-def _explain(error: ValidationError, positions: Positions, base: PathT) -> Iterator[Finding]:
+def _explain(
+    error: ValidationError, positions: Positions, base: PathT
+) -> Iterator[tuple[PathT, Finding, str]]:
+    """(path, finding, the schema keyword it breaks)."""
     path: PathT = (*base, *error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
         for sub in _best_branch(error):
@@ -151,12 +168,15 @@ def _explain(error: ValidationError, positions: Positions, base: PathT) -> Itera
     if error.validator == "if" or error.validator == "then" or error.validator == "else":
         return
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        allowed = sorted(_schema_of(error).get("properties", {}))
+        allowed = sorted(schema_of(error).get("properties", {}))
         for name in error.instance:
             if name not in allowed:
-                yield positions.finding((*path, name), _unknown_key(str(name), allowed), key=True)
+                child = (*path, name)
+                finding = positions.finding(child, unknown_key(str(name), allowed), key=True)
+                yield child, finding, "additionalProperties"
         return
-    yield positions.finding(path, _message(error), key=error.validator == "required")
+    message = words.message(error, path, positions)
+    yield path, positions.finding(path, message, key=error.validator == "required"), str(error.validator)
 
 
 def _best_branch(error: ValidationError) -> list[ValidationError]:
@@ -173,59 +193,11 @@ def _best_branch(error: ValidationError) -> list[ValidationError]:
     _, best = min(branches.items(), key=rank)
     if all(e.validator == "type" and not e.relative_path for e in best):
         # No branch has the right type: say what the alternatives are.
-        kinds = [str(s.get("type", "value")) for s in _schema_of(error).get(str(error.validator), [])]
+        kinds = [str(s.get("type", "value")) for s in schema_of(error).get(str(error.validator), [])]
         if len(set(kinds)) == 1:  # every branch is the same kind: the plain type error says it
             return [best[0]]
-        best[
-            0
-        ].message = f"{_short(error.instance)} must be one of these kinds: {', '.join(dict.fromkeys(kinds))}"
-        best[0].validator = "oneOfType"
+        kinds = list(dict.fromkeys(kinds))
+        best[0].message = f"{short(error.instance)} must be one of these kinds: {', '.join(kinds)}"
+        best[0].validator, best[0].validator_value = "oneOfType", kinds
         return [best[0]]
     return best
-
-
-def _schema_of(error: ValidationError) -> Mapping[str, Any]:
-    return error.schema if isinstance(error.schema, Mapping) else {}
-
-
-def _unknown_key(name: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f". Allowed keys here: {', '.join(allowed)}."
-    return f"unknown key '{name}'{hint}"
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _message(error: ValidationError) -> str:
-    sch = _schema_of(error)
-    title = str(sch.get("title", "value")).lower()
-    v = error.validator
-    if v == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "?"
-        return f"missing required key '{missing}'"
-    if v == "type":
-        expected = error.validator_value
-        names = expected if isinstance(expected, list) else [expected]
-        article = " or ".join(f"{'an' if str(n)[0] in 'aeiou' else 'a'} {n}" for n in names)
-        return f"must be {article}, not {_short(error.instance)}"
-    if v == "enum":
-        return (
-            f"{_short(error.instance)} is not allowed; use one of: {', '.join(map(str, sch.get('enum', [])))}"
-        )
-    if v == "const":
-        return f"must be {_short(error.validator_value)}, not {_short(error.instance)}"
-    if v == "pattern" and title == "orcid" and isinstance(error.instance, str):
-        # the schema's description is no diagnosis
-        return orcid.shape_problem(error.instance) or f"'{error.instance}' is not an ORCID iD"
-    if v == "pattern":
-        return f"{_short(error.instance)} is not a valid {title}: {sch.get('description', '')}".rstrip(": ")
-    if v == "minItems":
-        return f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}: {sch.get('description', '')}"
-    if v in ("minLength", "minProperties"):
-        return f"{_short(error.instance)} is empty: {sch.get('description', 'give a value')}"
-    if v in ("maxLength", "maxItems", "minimum", "maximum"):
-        return f"{_short(error.instance)} is out of range for {title} ({v} {error.validator_value})"
-    return str(error.message)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from zenodeploy.manifest.yamlsyntax import syntax_finding
 from zenodeploy.model import Finding
 
 # libyaml is ~10x faster than the pure-Python parser; fall back when it is not compiled in.
@@ -120,19 +121,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Finding]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError(Finding(file, line, col, "", str(exc.problem))) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise YamlError(
-            Finding(
-                file,
-                line,
-                col,
-                "",
-                f"YAML syntax error: {problem}{context}. Check the indentation and quoting near here.",
-            )
-        ) from None
+        raise YamlError(syntax_finding(exc, text, file)) from None
     except yaml.YAMLError as exc:
         raise YamlError(Finding(file, 1, 1, "", f"YAML error: {exc}")) from None
     finally:
