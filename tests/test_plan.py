@@ -169,3 +169,23 @@ def test_an_open_new_version_left_without_files_imports_them_again_and_syncs_aga
     actions = plan(d, replace(r, pending=empty))
     assert actions[0] == NewVersion("1", None, "2", import_files=True)
     assert [describe(a) for a in actions[1:]] == ["- delete old.csv"]
+
+
+def test_a_changed_version_is_a_new_release_not_an_edit_of_the_old_one() -> None:
+    d = desired(publish=True, meta={"version": "1.0.0"})
+    actions = plan(d, remote(d, "published", version="0.9.0"))
+    assert [type(a) for a in actions] == [NewVersion, UpdateMetadata, Publish]
+    assert actions[0].import_files  # the same files, linked on the server: nothing sent again
+    assert '~ version: "0.9.0" → "1.0.0"' in describe(actions[1])
+    # other metadata still edits the published version; on_published: edit keeps editing
+    assert [type(a) for a in plan(d, remote(d, "published", version="1.0.0", title="Old"))] == [
+        Edit,
+        UpdateMetadata,
+        Publish,
+    ]
+    d = desired(publish=True, on_published="edit", meta={"version": "1.0.0"})
+    assert [type(a) for a in plan(d, remote(d, "published", version="0.9.0"))] == [
+        Edit,
+        UpdateMetadata,
+        Publish,
+    ]

@@ -155,7 +155,10 @@ def test_env_is_restricted_to_allowed_names(tmp_path: Path, monkeypatch: pytest.
     assert render_value("job {{ env.CI_JOB_ID }}", ctx, where="x") == "job 4711"
     with pytest.raises(TemplateError) as err:
         render_value("{{ env.SECRET_TOKEN }}", ctx, where="depositions[0].title")
-    assert "environment variable SECRET_TOKEN is not available. List it under env:" in str(err.value)
+    assert "environment variable SECRET_TOKEN is not set (or not listed under env: in the manifest)" in str(
+        err.value
+    )
+    assert "{{ env.SECRET_TOKEN | default(" in str(err.value)
     assert "s3cr3t" not in str(err.value)
     assert err.value.path == "depositions[0].title"
     assert render_value("{{ 'yes' if env.NOT_SET is defined else 'no' }}", ctx, where="x") == "no"

@@ -661,7 +661,7 @@ def deposition_props() -> dict[str, Any]:
         ),
         "on_published": string(
             "When published",
-            "What to do when the record is published and the manifest differs: new-version (files changed), edit (metadata only), or fail.",
+            "What to do when the record is published and the manifest differs: new-version (a new version when files or the version changed; other metadata edits the record), edit (always edit the published version; files cannot change), or fail.",
             enum=["new-version", "edit", "fail"],
         ),
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from fake_clock import FakeClock
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
@@ -181,3 +182,27 @@ def test_a_real_run_paces_in_real_time_on_the_documented_back_off_schedule() -> 
     assert [lower.delay(n, status=429, server_wait=None) for n in range(1, 6)] == [60, 120, 240, 480, 600]
     assert policy.delay(1, status=429, server_wait=7.0) == 7.0  # the server's Retry-After wins
     assert policy.delay(1, status=503, server_wait=3600.0) == 600.0  # capped at ten minutes
+
+
+def test_a_release_with_a_new_version_string_and_the_same_files_is_a_new_version(
+    emulator: Emulator, tmp_path: Path, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "release"
+    shutil.copytree(EXAMPLES / "ci-release", target)
+    (target / "release").mkdir(exist_ok=True)
+    (target / "release" / "observations.csv").write_text("time,temp\n2026-01-01T00:00,3.5\n")
+    manifest = target / "zenodeploy.yaml"
+    monkeypatch.setenv("ZENODO_TOKEN", LOCAL_TOKEN)
+    first = run(emulator, "apply", str(manifest), "--yes")["depositions"][0]
+    monkeypatch.setenv("RELEASE_VERSION", "1.0.0")
+    emulator.reset_stats()
+    released = run(emulator, "apply", str(manifest), "--yes")["depositions"][0]
+    routes = emulator.stats()["routes"]
+    assert routes.get("POST /api/records/{id}/versions") == 1
+    assert routes.get("POST /api/records/{id}/draft/actions/files-import") == 1
+    assert not routes.get("PUT /api/records/{id}/draft/files/{key}/content")  # no bytes sent again
+    assert released["state"] == "published"
+    assert released["concept_doi"] == first["concept_doi"] and released["doi"] != first["doi"]
+    old = emulator.url + "/api/records/" + first["record_id"]
+    assert requests.get(old, timeout=10).json()["metadata"]["version"] == "0.0.0-dev"  # the old DOI's
+    assert run(emulator, "apply", str(manifest), "--yes")["depositions"][0]["actions"] == []

@@ -169,8 +169,9 @@ def _message(exc: BaseException, display: str, base_dir: Path | None) -> str:
         if env_name:
             var = env_name.group(1)
             return (
-                f"{where}: environment variable {var} is not available. List it under env: in the "
-                "manifest and set it, or test it with `is defined`."
+                f"{where}: environment variable {var} is not set (or not listed under env: in the "
+                f"manifest). Set it and list it, or give the template a default for runs without it: "
+                f"{{{{ env.{var} | default('…') }}}}"
             )
         return f"{where}: {text}. Define it under vars: or fix the name (test optional fields with `is defined`)."
     if isinstance(exc, LimitExceeded):

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zenodeploy.errors import LocatedError
 from zenodeploy.model import DesiredDeposition
 from zenodeploy.zenodo.client import ZenodoClient
 from zenodeploy.zenodo.failures import NotFound
+
+if TYPE_CHECKING:  # observe imports this module
+    from zenodeploy.reconcile.observe import Remote
 
 
 def get_or_none(call: Callable[[str], Mapping[str, Any]], some_id: str) -> Mapping[str, Any] | None:
@@ -58,4 +61,20 @@ def _no_community(name: str, url: str, server: str) -> str:
     return (
         f"no community '{name}' on {url}; check the slug on the community's "
         f"page (…/communities/<slug>) for server '{server}'."
+    )
+
+
+def community_notes(desired: DesiredDeposition, remote: Remote) -> list[str]:
+    waiting = {"submitted": "waiting for {c} to accept the request", "declined": "{c} declined the request"}
+    return [waiting[state].format(c=c) for c, state in sorted(remote.communities.items()) if state in waiting]
+
+
+def new_communities(desired: DesiredDeposition, remote: Remote) -> tuple[str, ...]:
+    """Communities to ask for: not included yet, and no request open or declined already."""
+    record = remote.published
+    settled = {c for c, state in remote.communities.items() if state in ("accepted", "submitted", "declined")}
+    return tuple(
+        c
+        for c in desired.communities
+        if not (record is not None and record.included_in(c)) and c not in settled
     )

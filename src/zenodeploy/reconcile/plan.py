@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zenodeploy.model import DesiredDeposition, LocalFile
+from zenodeploy.reconcile.communities import community_notes, new_communities
 from zenodeploy.reconcile.observe import Observation, Remote
 from zenodeploy.reconcile.receipts import Receipt, fields, settled
 from zenodeploy.zenodo.records import RecordDoc, RemoteFile
@@ -148,7 +149,7 @@ def _compute(desired: DesiredDeposition, observation: Observation) -> Deposition
         if desired.publish:
             actions.append(Publish(desired.communities))
         return DepositionPlan(desired, observation, tuple(actions))
-    notes = tuple(_community_notes(desired, remote))
+    notes = tuple(community_notes(desired, remote))
     if remote.state == "draft":
         actions = [
             *_metadata(desired, remote.doc, remote.receipts),
@@ -168,17 +169,13 @@ def _compute(desired: DesiredDeposition, observation: Observation) -> Deposition
     return DepositionPlan(desired, observation, tuple(_published(desired, remote)), notes)
 
 
-def _community_notes(desired: DesiredDeposition, remote: Remote) -> list[str]:
-    waiting = {"submitted": "waiting for {c} to accept the request", "declined": "{c} declined the request"}
-    return [waiting[state].format(c=c) for c, state in sorted(remote.communities.items()) if state in waiting]
-
-
 def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     assert remote.published is not None
     files_differ = _files_differ(_managed_files(desired), remote.published_files)
-    base_doc = remote.pending if (files_differ and remote.pending) else remote.doc
+    renewed = files_differ or _new_release(desired, remote.published)
+    base_doc = remote.pending if (renewed and remote.pending) else remote.doc
     meta = _metadata(desired, base_doc, remote.receipts)
-    communities = _new_communities(desired, remote)
+    communities = new_communities(desired, remote)
     edit_open = remote.state == "edit-pending"
     if not files_differ and not meta and not communities:
         # An edit left open by an interrupted run is finished only when publishing is asked for.
@@ -194,7 +191,7 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
             )
         ]
     actions: list[Action] = []
-    if files_differ:
+    if renewed:
         if desired.on_published == "edit":
             return [
                 Refuse(
@@ -231,19 +228,16 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     return actions
 
 
+def _new_release(desired: DesiredDeposition, published: RecordDoc) -> bool:
+    """A changed ``version`` is a new release, made a new version as changed files are: an edit
+    would make the DOI of the old release claim the new one."""
+    mine = (desired.record.get("metadata") or {}).get("version")
+    theirs = (published.json.get("metadata") or {}).get("version")
+    return desired.on_published == "new-version" and bool(mine) and mine != theirs
+
+
 def _what(files_differ: bool, meta: list[UpdateMetadata]) -> str:
     return " and ".join(x for x, on in (("files", files_differ), ("metadata", bool(meta))) if on)
-
-
-def _new_communities(desired: DesiredDeposition, remote: Remote) -> tuple[str, ...]:
-    """Communities to ask for: not included yet, and no request open or declined already."""
-    record = remote.published
-    settled = {c for c, state in remote.communities.items() if state in ("accepted", "submitted", "declined")}
-    return tuple(
-        c
-        for c in desired.communities
-        if not (record is not None and record.included_in(c)) and c not in settled
-    )
 
 
 def _metadata(
