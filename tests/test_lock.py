@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from zenodeploy.errors import ConfigError
 from zenodeploy.reconcile.lock import Lock, LockEntry
 
 
@@ -78,3 +81,22 @@ def test_kill_9_right_after_a_change_loses_nothing(tmp_path: Path) -> None:
     assert all(survived.get("s", f"created-{i}") == LockEntry(str(1000 + i)) for i in range(50))
     assert survived.get("s", "k0099") == LockEntry("99", "98")
     assert os.path.exists(survived.journal)  # replayed, kept until a run compacts it
+
+
+def test_a_damaged_entry_is_named_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "zenodeploy.yaml.lock"
+    for servers, where in [
+        ({"local": {"weather": "x"}}, "servers.local.weather"),
+        ({"local": {"weather": {"doi": "10.5072/zenodo.2"}}}, "servers.local.weather"),
+        ({"local": ["weather"]}, "servers.local"),
+        (["local"], "servers"),
+    ]:
+        path.write_text(json.dumps({"version": 1, "servers": servers}))
+        with pytest.raises(ConfigError) as caught:
+            Lock.load(path)
+        assert f"{path}: {where} is not a lock entry" in str(caught.value), servers
+        assert "delete that entry; apply then finds the record by search" in str(caught.value)
+    path.write_text(
+        json.dumps({"version": 1, "servers": {"local": {"w": {"record_id": "2", "requests": []}}}})
+    )
+    assert Lock.load(path).get("local", "w") == LockEntry("2")

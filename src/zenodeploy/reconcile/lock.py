@@ -47,14 +47,19 @@ class LockEntry:
     updated: str | None = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LockEntry:
+    def from_json(cls, data: Any) -> LockEntry:
+        """The entry ``data`` holds; ValueError when it is not one (an object with a record_id)."""
+        if not isinstance(data, Mapping) or not data.get("record_id"):
+            raise ValueError("not a lock entry (an object with a record_id)")
         names = {f.name for f in fields(cls)} - {"requests", "receipts"}
         values = {k: (None if v is None else str(v)) for k, v in data.items() if k in names}
-        requests = tuple(sorted((str(k), str(v)) for k, v in (data.get("requests") or {}).items()))
+        asked: Mapping[Any, Any] = data["requests"] if isinstance(data.get("requests"), Mapping) else {}
+        kept: Mapping[Any, Any] = data["receipts"] if isinstance(data.get("receipts"), Mapping) else {}
+        requests = tuple(sorted((str(k), str(v)) for k, v in asked.items()))
         receipts = tuple(
             sorted(
                 (str(k), str(v.get("sent", "")), str(v.get("stored", "")))
-                for k, v in (data.get("receipts") or {}).items()
+                for k, v in kept.items()
                 if isinstance(v, Mapping)
             )
         )
@@ -68,6 +73,22 @@ class LockEntry:
         if self.receipts:
             out["receipts"] = {name: {"sent": sent, "stored": stored} for name, sent, stored in self.receipts}
         return out
+
+
+def _servers(path: Path, raw: Any) -> dict[str, dict[str, LockEntry]]:
+    """The entries of a lock file's ``servers``, or a ConfigError naming the one that is damaged."""
+    out: dict[str, dict[str, LockEntry]] = {}
+    for server, entries in raw.items() if isinstance(raw, Mapping) else [("", None)]:
+        for key, entry in entries.items() if isinstance(entries, Mapping) else [("", None)]:
+            try:
+                out.setdefault(str(server), {})[str(key)] = LockEntry.from_json(entry)
+            except ValueError:
+                where = ".".join(p for p in ("servers", str(server), str(key)) if p)
+                raise ConfigError(
+                    f"{path}: {where} is not a lock entry (an object with a record_id). Restore the "
+                    "file from version control, or delete that entry; apply then finds the record by search."
+                ) from None
+    return out
 
 
 def lock_path(manifest: Path) -> Path:
@@ -115,11 +136,7 @@ class Lock:
             ) from None
         if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
             raise ConfigError(f"{path} is not a zenodeploy lock file of version {LOCK_VERSION}.")
-        servers = {
-            server: {key: LockEntry.from_json(entry) for key, entry in entries.items()}
-            for server, entries in (data.get("servers") or {}).items()
-        }
-        return cls(path, servers)
+        return cls(path, _servers(path, data.get("servers") or {}))
 
     def get(self, server: str, key: str) -> LockEntry | None:
         own = self._servers.get(server, {}).get(key)
