@@ -359,3 +359,23 @@ def test_starter_template_with_minimal_metadata(tmp_path: Path) -> None:
         and "**DOI:** [10.5281/zenodo.7](https://doi.org/10.5281/zenodo.7)" in d.markdown
     )
     assert "| Molecular formula | — |" in d.markdown and "on 2024-05-02." in d.markdown
+
+
+def test_a_warning_about_an_inline_description_points_at_its_manifest_line(tmp_path: Path) -> None:
+    from zenodeploy.manifest.load import load_manifest
+    from zenodeploy.reconcile.resolve import resolve
+
+    (tmp_path / "a.csv").write_text("a\n")
+    manifest = tmp_path / "zenodeploy.yaml"
+    head = "    creators: [{family: Doe}]\n    files: [a.csv]\n"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: flow\n    title: Flow text\n" + head
+        + '    description: "Intro ![x](https://e.org/x.png)"\n'
+        + "  - key: block\n    title: Block text\n" + head
+        + "    description: |\n      Intro.\n\n      More ![x](https://e.org/x.png)\n"
+    )  # fmt: skip
+    warnings = resolve(load_manifest(manifest, profile={})).warnings
+    assert [(w.line, w.path) for w in warnings if "image" in w.message] == [
+        (7, "depositions[0].description"),
+        (15, "depositions[1].description"),
+    ]

@@ -137,7 +137,12 @@ def _resolve_one(
             if dep.item is not None:
                 context["item"] = dep.item
         description = render.render_description(
-            spec, context=context, base_dir=manifest.base_dir, where=where, source_file=str(manifest.path)
+            spec,
+            context=context,
+            base_dir=manifest.base_dir,
+            where=where,
+            source_file=str(manifest.path),
+            line_offset=_text_line(manifest, (*dep.path, "description")),
         )
         warnings += description.warnings
     kept = frozenset(data.get("keep_on_server") or ())
@@ -175,6 +180,19 @@ def _git_info(base_dir: Path) -> Mapping[str, str | None]:
     from zenodeploy.describe.context import git_info  # only for a description that is a template
 
     return git_info(base_dir)
+
+
+def _text_line(manifest: Manifest, path: tuple[str | int, ...]) -> int:
+    """The manifest line just before an inline text's first line (a ``|`` block starts below its
+    key), so a warning about the text's line N points at the manifest's; 0 when not known."""
+    if path not in manifest.positions.values:
+        return 0
+    line, column = manifest.positions.values[path]
+    try:
+        source = manifest.path.read_text("utf-8").splitlines()[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return 0
+    return line if source[column - 1 : column] in ("|", ">") else line - 1
 
 
 def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
