@@ -262,3 +262,20 @@ def test_a_sidecar_name_of_dots_only_is_refused(base: Path, tmp_path: Path, name
     write(base / "compounds/aspirin/sample.yaml", f"name: '{name}'\n")
     with pytest.raises(FilesError, match="not only dots"):
         resolve(base, {"from": "compounds"}, tmp_path)
+
+
+def test_a_where_that_selects_nothing_says_why(base: Path, tmp_path: Path) -> None:
+    with pytest.raises(FilesError) as caught:  # a key no sample has: a typo
+        resolve(base, {"from": "compounds", "where": {"solvnt": "CDCl3"}}, tmp_path)
+    assert caught.value.path == "depositions[0].samples.where.solvnt"
+    assert "`samples.where` asks for `solvnt`, which none of the 3 samples has" in str(caught.value)
+    assert "did you mean `solvent`?" in str(caught.value)
+    with pytest.raises(FilesError, match="did you mean `props.state`"):  # dotted keys too
+        resolve(base, {"from": "compounds", "where": {"props.stat": "solid"}}, tmp_path)
+
+    resolved = resolve(base, {"from": "compounds", "where": {"melting_point": "135"}}, tmp_path)
+    assert resolved.samples == ()  # a known key whose values do not match: a warning saying them
+    assert (
+        "samples: `where` selects none of the 3 samples; their `melting_point` values are 135, "
+        "and the condition is '135'." in resolved.warnings
+    )

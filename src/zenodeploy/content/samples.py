@@ -177,6 +177,10 @@ def select_samples(
         what = "has no samples" if "eln" in source else f"matches no sample folder in {base}"
         warnings.append(f"samples: `{pattern}` {what}.")
     chosen = sorted(_choose(found, spec, where))
+    if spec.get("where") and found and not chosen:
+        warnings.append(
+            f"samples: `where` selects none of the {len(found)} samples; {_values(found, spec['where'])}"
+        )
     configured = source.get("metadata")
     for name in chosen:
         if configured and found[name].sidecar is None:
@@ -249,6 +253,39 @@ def _choose(found: Mapping[str, SampleFolder], spec: Mapping[str, Any], where: s
     conditions = spec.get("where")
     if conditions:
         chosen = {name for name, sample in found.items() if matches(sample.metadata, conditions)}
+        if not chosen and found:
+            _nothing_matched(found, conditions, where)
     else:
         chosen = set() if include else set(found)
     return (chosen | set(include)) - exclude
+
+
+def _nothing_matched(found: Mapping[str, SampleFolder], conditions: Mapping[str, Any], where: str) -> None:
+    """A ``where:`` key no sample has is a typo: an error naming the keys they do have."""
+    import difflib
+
+    from zenodeploy.content.survey import flat_items  # survey imports this module
+
+    for key, condition in conditions.items():
+        if isinstance(condition, Mapping) or any(
+            lookup(s.metadata, key) is not _MISSING for s in found.values()
+        ):
+            continue
+        keys = sorted({k for s in found.values() for k, _ in flat_items(s.metadata)})
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise FilesError(
+            f"`samples.where` asks for `{key}`, which none of the {len(found)} samples has, so it selects "
+            f"nothing; {hint}'zenodeploy samples' lists the keys and their values.",
+            path=f"{where}.samples.where.{key}",
+        )
+
+
+def _values(found: Mapping[str, SampleFolder], conditions: Mapping[str, Any]) -> str:
+    """What the samples hold under the first compared key (a number is not text: 1 is not '1')."""
+    for key, condition in conditions.items():
+        if not isinstance(condition, Mapping):
+            seen = sorted({repr(lookup(s.metadata, key)) for s in found.values()} - {repr(_MISSING)})
+            shown = ", ".join(seen[:5]) + (", …" if len(seen) > 5 else "")
+            return f"their `{key}` values are {shown}, and the condition is {condition!r}."
+    return "'zenodeploy samples' lists the keys and their values."
