@@ -270,7 +270,7 @@ def test_a_where_that_selects_nothing_says_why(base: Path, tmp_path: Path) -> No
     assert caught.value.path == "depositions[0].samples.where.solvnt"
     assert "`samples.where` asks for `solvnt`, which none of the 3 samples has" in str(caught.value)
     assert "did you mean `solvent`?" in str(caught.value)
-    with pytest.raises(FilesError, match="did you mean `props.state`"):  # dotted keys too
+    with pytest.raises(FilesError, match=r"did you mean `props\.state`"):  # dotted keys too
         resolve(base, {"from": "compounds", "where": {"props.stat": "solid"}}, tmp_path)
 
     resolved = resolve(base, {"from": "compounds", "where": {"melting_point": "135"}}, tmp_path)

@@ -206,3 +206,45 @@ def test_a_release_with_a_new_version_string_and_the_same_files_is_a_new_version
     old = emulator.url + "/api/records/" + first["record_id"]
     assert requests.get(old, timeout=10).json()["metadata"]["version"] == "0.0.0-dev"  # the old DOI's
     assert run(emulator, "apply", str(manifest), "--yes")["depositions"][0]["actions"] == []
+
+
+def test_a_deposition_removed_from_the_manifest_is_named_and_left_alone(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    (tmp_path / "a.csv").write_text("a\n")
+    entry = "  - key: {0}\n    title: Data {0}\n    creators: [{{family: Doe}}]\n    files: [a.csv]\n"
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text("version: 1\ndepositions:\n" + entry.format("one") + entry.format("two"))
+    assert CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"]).exit_code == 0
+    two = json.loads((tmp_path / "zenodeploy.yaml.lock").read_text())["servers"]["local"]["two"]["record_id"]
+    manifest.write_text("version: 1\ndepositions:\n" + entry.format("one"))
+    for command in ("plan", "apply"):
+        result = CliRunner().invoke(cli, [command, str(manifest), "--server", "local"])
+        assert result.exit_code == 0, result.output
+        assert (
+            f"Not in the manifest, left as they are on the server: two (record {two}). Put them back to manage "
+            "them again, or delete their entries from zenodeploy.yaml.lock to forget them."
+        ) in result.stdout
+    assert "two" in json.loads((tmp_path / "zenodeploy.yaml.lock").read_text())["servers"]["local"]
+
+
+def test_a_draft_may_lack_the_resource_type_that_publishing_needs(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    (tmp_path / "a.csv").write_text("a\n")
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: one\n    title: Data one\n    creators: [{family: Doe}]\n"
+        "    files: [a.csv]\n"
+    )
+    refused = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--publish"])
+    assert refused.exit_code == 1
+    assert "depositions[0]: no resource_type: Zenodo refuses to publish without one" in refused.stderr
+    assert not (tmp_path / "zenodeploy.yaml.lock").exists()  # refused before anything was sent
+    drafted = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"])
+    assert drafted.exit_code == 0, drafted.output  # the server lists it as missing; nothing was dropped
+    assert "✓ one: draft" in drafted.stdout

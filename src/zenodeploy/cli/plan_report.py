@@ -148,3 +148,14 @@ def describe(action: Action) -> str:
     if isinstance(action, AddCommunities):
         return f"+ request inclusion in {', '.join(action.communities)}"
     return f"✗ refused: {action.reason}"
+
+
+def left_out_text(entries: Sequence[tuple[str, str]], lock: str) -> str:
+    """The lock's records that no deposition names any more (``run.left_out``), or ""."""
+    if not entries:
+        return ""
+    listed = ", ".join(f"{key} (record {record})" for key, record in entries)
+    return (
+        f"Not in the manifest, left as they are on the server: {listed}. Put them back to manage them "
+        f"again, or delete their entries from {lock} to forget them."
+    )

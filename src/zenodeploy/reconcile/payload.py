@@ -78,12 +78,21 @@ def _ref(value: Any) -> Any:
     return {"id": value["id"]} if isinstance(value, Mapping) and value.get("id") else value
 
 
+def _sent(record: Mapping[str, Any], field: str) -> bool:
+    """Whether the field an error names (``metadata.resource_type``, ``metadata.creators.0…``) was
+    in what we sent: a draft may lack a required field the manifest leaves out (it is asked for
+    only to publish), and the server lists it as missing without having dropped anything."""
+    section, _, rest = field.partition(".")
+    values = record.get(section)
+    return not isinstance(values, Mapping) or not rest or rest.split(".")[0] in values
+
+
 def kept_all(doc: RecordDoc, desired: DesiredDeposition) -> RecordDoc:
     """``doc`` when the server kept everything we sent. A draft save answers 200/201 even when it
     drops invalid fields, listing them in ``errors`` (invenio-drafts-resources:
     ``services/records/service.py``, ``update_draft`` with ``raise_errors=False``); that fails
     the deposition before anything is published. Files not uploaded yet are expected here."""
-    dropped = [e for e in doc.errors if not e.field.startswith("files")]
+    dropped = [e for e in doc.errors if not e.field.startswith("files") and _sent(desired.record, e.field)]
     if not dropped:
         return doc
     details = "; ".join(f"{e.field}: {' '.join(e.messages)}" for e in dropped)

@@ -173,6 +173,14 @@ def plans(session: Session) -> list[DepositionPlan]:
     return [compute_plan(d, o, adopt=d.key in adopted) for d, o in zip(desired, observations, strict=True)]
 
 
+def left_out(session: Session) -> list[tuple[str, str]]:
+    """(key, record id) of the lock's entries for this server that no deposition of the manifest
+    has any more (a removed entry or for_each folder): left as they are on the server."""
+    keys = {d.key for d in session.manifest.depositions}
+    entries = session.lock.entries(session.server)
+    return [(key, entries[key].record_id) for key in sorted(entries) if key not in keys]
+
+
 def adopt(session: Session, plan_list: Sequence[DepositionPlan]) -> None:
     """Write lock entries for records found by search, found by a pin the lock does not hold yet
     (the record's own id: a concept id pin names its latest version), or moved on to a newer
