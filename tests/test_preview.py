@@ -235,3 +235,12 @@ def test_badges_follow_the_state_and_funding_and_communities_are_shown() -> None
     published = preview_page(title="T", description=None, metadata=metadata, files=[], doi="10.5281/zenodo.4")
     assert "Published 2024-05-01" in published and "Not published yet" not in published
     assert "Asked to include it" not in published and "<li>chemistry</li>" in published
+
+
+def test_without_a_publication_date_the_preview_shows_the_day_apply_would_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2031, 3, 4, tzinfo=timezone.utc).timestamp())))
+    page = preview_page(title="T", description=None, metadata={"creators": [{"family": "Doe"}]}, files=[])
+    assert "<th>Publication date</th><td>2031-03-04 (the day it is applied)</td>" in page
+    assert "Doe (2031)." in page and "n.d." not in page

@@ -190,7 +190,7 @@ def _meta_table(metadata: Mapping[str, Any]) -> str:
         if metadata.get("resource_type")
         else ("", ""),
         ("Publisher", str(metadata.get("publisher") or "")),
-        ("Publication date", str(metadata.get("publication_date") or "")),
+        ("Publication date", str(metadata.get("publication_date") or f"{_today()} (the day it is applied)")),
         ("Version", str(metadata.get("version") or "")),
         ("License", "; ".join(_licenses(metadata))),
     ]
@@ -210,9 +210,15 @@ def _doi_badge(doi: str | None) -> str:
     )
 
 
+def _today() -> str:
+    from zenodeploy.describe.context import utc_now
+
+    return utc_now().date().isoformat()
+
+
 def _citation(title: str, metadata: Mapping[str, Any], doi: str | None) -> str:
     names = ", ".join(cite_name(c) for c in metadata.get("creators") or [])
-    year = str(metadata.get("publication_date") or "")[:4] or "n.d."
+    year = str(metadata.get("publication_date") or _today())[:4]  # apply dates it the day it runs
     version = f" (Version {_e(str(metadata['version']))})" if metadata.get("version") else ""
     kind = vocabulary_title(metadata.get("resource_type") or "dataset", "resource_types")
     link = f'<a href="{_e(doi_url(doi))}">{_e(doi_url(doi))}</a>' if doi else "DOI assigned on publication"
