@@ -332,3 +332,15 @@ def test_tag_step_sets_version_and_date_that_the_manifest_reads(
     (desired,) = resolve(load_manifest(repo / "zenodeploy.yaml")).depositions
     assert desired.record["metadata"]["version"] == "1.2.3"
     assert "Release 1.2.3 of 2024-05-06" in desired.record["metadata"]["description"]
+
+
+def test_an_action_of_several_lines_is_one_code_span_per_line_in_the_summary() -> None:
+    from zenodeploy.cli.github import summary
+
+    doc = {
+        "depositions": [
+            {"key": "k", "state": "draft", "actions": ['~ title: "a" → "b"\n~ version: "1" → "2"']}
+        ]
+    }
+    row = next(line for line in summary(doc, None, "t").splitlines() if "| k |" in line)
+    assert row.endswith('| `~ title: "a" → "b"`<br>`~ version: "1" → "2"` |')

@@ -91,7 +91,9 @@ def _cell(value: Any) -> str:
 
 
 def _cell_list(items: Sequence[Any]) -> str:
-    return "<br>".join("`" + _cell(item).replace("`", "'") + "`" for item in items)
+    """One code span per line: a ``<br>`` inside a code span shows as text."""
+    lines = [line for item in items for line in str(item).splitlines() if line.strip()]
+    return "<br>".join("`" + _cell(line).replace("`", "'") + "`" for line in lines)
 
 
 def _read_json(path: Path | None) -> Any:
