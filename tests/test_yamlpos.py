@@ -92,3 +92,12 @@ def test_an_unclosed_quote_is_placed_where_it_opens_with_either_parser(
     finding = syntax_finding(caught.value, text, "m.yaml")
     assert (finding.line, finding.column) == (2, 4)
     assert "a quote (') opened here is never closed" in finding.message
+
+
+def test_an_unquoted_template_is_told_to_be_quoted_not_a_crash() -> None:
+    with pytest.raises(YamlError) as caught:
+        load("depositions:\n  - key: a\n    title: {{ vars.name }}\n", "m.yaml")
+    finding = caught.value.finding
+    assert (finding.file, finding.line) == ("m.yaml", 3)
+    assert finding.message.startswith("a template must be in quotes")
+    assert 'Write title: "{{ … }}"' in finding.message

@@ -83,6 +83,14 @@ class _Budget(yaml.MarkedYAMLError):
     """Too many values behind aliases, or nesting too deep: said plainly, not as a syntax error."""
 
 
+def _unquoted_template(path: PathT) -> str:
+    field = str(path[-1]) if path else "the field"
+    return (
+        f"a template must be in quotes: YAML reads an unquoted {{{{ … }}}} as a mapping. Write "
+        f'{field}: "{{{{ … }}}}" (the whole value in quotes)'
+    )
+
+
 class YamlError(Exception):
     """A YAML document could not be parsed; carries the finding."""
 
@@ -261,6 +269,8 @@ class _Builder:
                 name = "?"
                 key = self.build(key_event, (*path, name))
                 key = tuple(key) if isinstance(key, list) else key
+                if isinstance(key, dict):  # {{ x }} unquoted: a mapping whose key is a mapping
+                    raise _Budget(problem=_unquoted_template(path), problem_mark=mark)
             child = (*path, name)
             if name in seen:
                 self.findings.append(
