@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zenodeploy.manifest.cff import map_cff
 from zenodeploy.manifest.convert import convert
 from zenodeploy.manifest.sources import Source, read_source
 
@@ -168,3 +169,9 @@ def test_a_reference_shows_what_it_can_and_names_the_rest(tmp_path: Path) -> Non
             "a Zenodo reference is one line of text and an identifier, and the line has no city",
         ),
     ]
+
+
+def test_keywords_written_as_one_text_are_an_error_not_letters() -> None:
+    metadata, notes = map_cff({"cff-version": "1.2.0", "title": "T", "keywords": "nmr"})
+    assert "keywords" not in metadata
+    assert [(n.path, n.severity) for n in notes if n.path == ("keywords",)] == [(("keywords",), "error")]

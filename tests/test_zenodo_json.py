@@ -385,3 +385,18 @@ def test_a_number_is_taken_as_written_and_named_as_one_zenodo_refuses(tmp_path: 
         "'1.10', but Zenodo's reader takes only text here and refuses a number (\"Not a valid string.\"): "
         'write "version": "1.10" in the file'
     ]
+
+
+def test_a_text_where_a_list_belongs_is_an_error_not_its_letters() -> None:
+    data = {"title": "T", "keywords": "nmr, spectra", "references": "Doe J (2020)"}
+    out, notes = map_zenodo_json(data)
+    assert "keywords" not in out and "references" not in out
+    assert [(n.path, n.severity) for n in notes if n.path[:1] in (("keywords",), ("references",))] == [
+        (("keywords",), "error"),
+        (("references",), "error"),
+    ]
+    text = '{\n  "title": "T",\n  "keywords": [1.10, "a"]\n}'
+    data, positions, _ = jsonpos.load(text, "f.json")
+    out, notes = map_zenodo_json(data, positions.written)
+    assert out["keywords"] == ["1.10", "a"]
+    assert any(n.path == ("keywords", 0) and "the number 1.10" in n.message for n in notes)

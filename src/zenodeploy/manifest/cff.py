@@ -10,7 +10,14 @@ from typing import Any
 from zenodeploy import vocabularies
 from zenodeploy.manifest import cff_cite, cff_refs, people, untaken
 from zenodeploy.manifest.checks import edtf_problem
-from zenodeploy.manifest.sourcenotes import Notes, description, jinja_safe, license_id, license_problem
+from zenodeploy.manifest.sourcenotes import (
+    Notes,
+    description,
+    jinja_safe,
+    license_id,
+    license_problem,
+    text_items,
+)
 
 DEFAULT_RELATION = "IsSupplementTo"
 _FORMAT_KEYS = {"cff-version", "message"}  # about the file itself, nothing to take
@@ -56,7 +63,7 @@ def map_cff(cff: Any) -> tuple[dict[str, Any], Notes]:
         out["creators"] = creators
     if contacts := person_list(cff, "contact", notes, "contributors"):
         out["contributors"] = [c | {"role": "contactperson"} for c in contacts]
-    if keywords := [str(k).strip() for k in cff.get("keywords") or [] if str(k).strip()]:
+    if keywords := text_items(cff, "keywords", notes, "keywords"):
         out["keywords"] = keywords
     _licenses(cff, out, notes)
     related = cff_refs.related(cff, notes, DEFAULT_RELATION)

@@ -76,7 +76,7 @@ def map_zenodo_json(
     done |= parts.resource_type(data, out, notes)
     done |= parts.persons(data, out, notes)
     done |= parts.access(data, out, notes)
-    done |= parts.lists(data, out, notes)
+    done |= parts.lists(data, out, notes, written)
     for group, (prefix, names) in _GROUPS.items():
         found = {n: str(data[prefix + n]) for n in names if data.get(prefix + n) not in (None, "")}
         done |= {prefix + n for n in names if prefix + n in data}

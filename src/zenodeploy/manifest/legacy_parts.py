@@ -10,7 +10,8 @@ from zenodeploy import vocabularies
 from zenodeploy.manifest import people, untaken
 from zenodeploy.manifest.checks import vocab_id
 from zenodeploy.manifest.funders import FUNDER_ROR
-from zenodeploy.manifest.sourcenotes import Notes
+from zenodeploy.manifest.sourcenotes import Notes, text_items
+from zenodeploy.manifest.yamlpos import PathT
 
 _EC = "10.13039/501100000780"
 
@@ -131,12 +132,14 @@ def access(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> set[st
     return {"access_right", "embargo_date"}
 
 
-def lists(data: Mapping[str, Any], out: dict[str, Any], notes: Notes) -> set[str]:
-    if keywords := [str(k).strip() for k in data.get("keywords") or [] if str(k).strip()]:
+def lists(
+    data: Mapping[str, Any], out: dict[str, Any], notes: Notes, written: Mapping[PathT, str] | None = None
+) -> set[str]:
+    if keywords := text_items(data, "keywords", notes, "keywords", written):
         out["keywords"] = keywords
     if language := str(data.get("language") or "").strip():
         out["languages"] = [language]
-    if references := [str(r) for r in data.get("references") or [] if str(r).strip()]:
+    if references := text_items(data, "references", notes, "references", written):
         out["references"] = references
     for key, build in (
         ("subjects", _subject),

@@ -36,6 +36,38 @@ class Notes(list[Note]):
         self.append(Note(field, path, message, "error"))
 
 
+def text_items(
+    data: Mapping[str, Any], key: str, notes: Notes, field: str, written: Mapping[PathT, str] | None = None
+) -> list[str]:
+    """The texts of the list ``data[key]`` (keywords, references). A text where the list belongs
+    is an error, not a list of its letters; a number is taken as written, with a warning (both
+    files' schemas, and Zenodo's reader, want a list of texts)."""
+    value = data.get(key)
+    if value is None or value == []:
+        return []
+    if not isinstance(value, list):
+        notes.error(
+            field,
+            (key,),
+            f"{key} must be a list (one item per keyword or reference), not {value!r}; not taken",
+        )
+        return []
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = (written or {}).get((key, i), str(item))
+            notes.warn(
+                field,
+                (key, i),
+                f"{key}[{i}] is the number {item}; taken as the text '{item}' (write it in quotes)",
+            )
+        if not isinstance(item, str):
+            notes.error(field, (key, i), f"{key}[{i}] must be text, not {item!r}; not taken")
+        elif item.strip():
+            out.append(item.strip())
+    return out
+
+
 def license_id(value: Any) -> str | None:
     """Zenodo's licence id for an SPDX or legacy id, a ``{id}``, a GitHub licence object
     (``spdx_id``/``key``), a licence URL or a licence title; None when nothing matches."""
