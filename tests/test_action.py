@@ -224,7 +224,7 @@ def test_summary_escapes_table_cells() -> None:
     text = github.summary(doc, None, "t")
     row = text.splitlines()[4]
     assert row.startswith("| ✗ | a\\|b | draft |")
-    assert "`~ title: x \\| y`<br>`error: bad<br>thing`" in row
+    assert "`~ title: x \\| y`<br>`error: bad`<br>`thing`" in row
 
 
 # --- examples/ci-release/release-workflow.yml ----------------------------------------------------------
