@@ -34,7 +34,11 @@ def findings(
     each deposition the schema accepts whole still lacks (a title, creators, …)."""
     out = []
     for where, given, inherited in _parts(data):
-        meta = {key: value for key, value in given.items() if (*where, key) not in rejected}
+        meta = {
+            key: value
+            for key, value in given.items()
+            if (*where, key) not in rejected and (key == "description" or not has_template(value))
+        }
         for rel, message in (*checks.check_metadata(meta, today), *check_kept(meta, inherited)):
             path = (*where, *rel)
             if not _under(path, rejected):
@@ -45,7 +49,12 @@ def findings(
         return out
     merged_defaults = deep_merge(profile_defaults(profile), defaults)
     for where, entry, _ in _parts(data):
-        if where[0] == "depositions" and _complete(entry) and not _under(where, rejected, below=True):
+        if (
+            where[0] == "depositions"
+            and _plain(entry)
+            and _complete(entry)
+            and not _under(where, rejected, below=True)
+        ):
             merged = own_files_if_kept(deep_merge(merged_defaults, entry), entry)
             out += [
                 positions.finding((*where, *rel), message) for rel, message in requirements(merged, sources)
@@ -72,11 +81,10 @@ def _parts(data: Mapping[str, Any]) -> Iterator[tuple[PathT, Mapping[str, Any], 
     each deposition that needs no expanding."""
     defaults = data.get("defaults")
     defaults = defaults if isinstance(defaults, Mapping) else {}
-    if _plain(defaults):
-        yield ("defaults",), defaults, None
+    yield ("defaults",), defaults, None
     depositions = data.get("depositions")
     for index, entry in enumerate(depositions if isinstance(depositions, list) else ()):
-        if isinstance(entry, Mapping) and "for_each" not in entry and _plain(entry):
+        if isinstance(entry, Mapping) and "for_each" not in entry:
             yield ("depositions", index), entry, defaults.get("keep_on_server")
 
 
