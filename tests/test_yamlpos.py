@@ -101,3 +101,21 @@ def test_an_unquoted_template_is_told_to_be_quoted_not_a_crash() -> None:
     assert (finding.file, finding.line) == ("m.yaml", 3)
     assert finding.message.startswith("a template must be in quotes")
     assert 'Write title: "{{ … }}"' in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "closer"),
+    [
+        ("a:\n  creators: [{family: Doe: x, given: J}]\n", (2, 26), "}"),
+        ('k: [alpha, "beta" gamma, delta]\n', (1, 19), "]"),
+    ],
+)
+def test_a_bracket_closed_later_on_the_line_is_not_called_unclosed(
+    text: str, where: tuple[int, int], closer: str
+) -> None:
+    with pytest.raises(YamlError) as caught:
+        load(text, "m.yaml")
+    finding = caught.value.finding
+    assert (finding.line, finding.column) == where
+    assert f"this item is not followed by ',' or '{closer}'" in finding.message
+    assert "not closed" not in finding.message

@@ -55,6 +55,14 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
         message = f"{what} opened here is never closed; {close}, {alternative}"
         return Finding(file, opened.line + 1, opened.column + 1, "", f"YAML syntax error: {message}")
     where = f"line {opened.line + 1}, column {opened.column + 1}"
+    closer = {"a [": "]", "a {": "}"}.get(what)
+    rest = text.splitlines()[mark.line][mark.column :] if mark.line < len(text.splitlines()) else ""
+    if closer and closer in rest:  # closed later on the line: something inside is in the way
+        message = (
+            f"{exc.problem}: in the {what[2:]} opened at {where}, this item is not followed by ',' or "
+            f"'{closer}'; put an item that holds ': ', '#' or a quote in quotes"
+        )
+        return Finding(file, mark.line + 1, mark.column + 1, "", f"YAML syntax error: {message}")
     message = f"{exc.problem}: {what} opened at {where} is not closed before here; {close}, {alternative}"
     return Finding(file, mark.line + 1, mark.column + 1, "", f"YAML syntax error: {message}")
 
