@@ -99,3 +99,8 @@ def test_real_files_with_a_slip_convert_with_the_slip_located(name: str, where: 
     slips = [f.format() for f in result.findings if REJECTED in f.message]
     assert len(slips) == 1 and slips[0].startswith(f"{DATA / name}:{where}: warning: {slip}")
     assert f"#   {DATA / name}:{where}: warning: {slip}" in result.text  # and in the manifest's comments
+
+
+def test_a_byte_order_mark_is_no_error() -> None:
+    data, _, warnings = jsonpos.load('\ufeff{"title": "T"}\n', "f.json")
+    assert (data, warnings) == ({"title": "T"}, [])

@@ -118,7 +118,8 @@ def _nothing(report: ImportReport, server: str) -> None:
     if server == "local":
         click.echo(
             f"hint: --server local is the emulator kept beside the manifest "
-            f"({report.manifest.parent / '.zenodeploy' / 'local'}), empty here. To import what another "
+            f"({report.manifest.parent / '.zenodeploy' / 'local'}), "
+            f"{'with no published record' if report.skipped else 'empty'} here. To import what another "
             "folder's runs made, serve that folder's emulator (zenodeploy emulator --data "
             "OTHER/.zenodeploy/local) and pass the URL it prints with --server and --token-env.",
             err=True,

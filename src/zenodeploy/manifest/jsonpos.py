@@ -44,7 +44,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Finding]]:
     parser = _Parser(text, file)
     value = parser.value(())
     parser.skip()
-    if parser.pos < len(text):
+    if parser.pos < len(parser.text):
         parser.fail("unexpected text after the JSON document")
     return value, parser.positions, parser.warnings
 
