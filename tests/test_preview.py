@@ -244,3 +244,14 @@ def test_without_a_publication_date_the_preview_shows_the_day_apply_would_use(
     page = preview_page(title="T", description=None, metadata={"creators": [{"family": "Doe"}]}, files=[])
     assert "<th>Publication date</th><td>2031-03-04 (the day it is applied)</td>" in page
     assert "Doe (2031)." in page and "n.d." not in page
+
+
+def test_a_marked_section_in_html_is_a_warning_not_a_crash() -> None:
+    html, issues = markdown_to_html("<div>\n<![logo](logo.png)\n</div>\n")
+    assert html == "<div>\n</div>"
+    assert issues == (
+        (
+            1,
+            "'<![' inside HTML starts a marked section, which Zenodo drops with the text after it; write &lt;![ to show it as text",
+        ),
+    )
