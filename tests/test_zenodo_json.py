@@ -400,3 +400,9 @@ def test_a_text_where_a_list_belongs_is_an_error_not_its_letters() -> None:
     out, notes = map_zenodo_json(data, positions.written)
     assert out["keywords"] == ["1.10", "a"]
     assert any(n.path == ("keywords", 0) and "the number 1.10" in n.message for n in notes)
+
+
+def test_a_subject_scheme_without_an_identifier_is_named() -> None:
+    out, notes = map_zenodo_json({"title": "T", "subjects": [{"term": "x", "scheme": "url"}]})
+    assert out["subjects"] == [{"subject": "x"}]
+    assert [n.path for n in notes if n.field == "subjects"] == [("subjects", 0, "scheme")]

@@ -183,6 +183,10 @@ def _subject(item: Any, path: tuple[str | int, ...], notes: Notes, field: str) -
             (*path, "identifier"),
             f"subject identifier '{item['identifier']}' is not in Zenodo's subject vocabularies; the term is kept as free text",
         )
+    elif isinstance(item, Mapping) and item.get("scheme"):
+        notes.warn(
+            field, (*path, "scheme"), "a subject scheme without an identifier names nothing; not taken"
+        )
     return {"subject": term}
 
 
