@@ -51,3 +51,26 @@ def test_render_html_without_output_prints_one_page_or_asks_for_a_folder(tmp_pat
     written = CliRunner().invoke(cli, ["render", bulk, "--format", "html", "--output", str(tmp_path)])
     assert written.exit_code == 0, written.output
     assert len(list(tmp_path.glob("*.html"))) == 3
+
+
+def test_verbose_counts_after_the_command_as_before_it(tmp_path: Path) -> None:
+    import logging
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "minimal", tmp_path / "p")
+    manifest = str(tmp_path / "p" / "zenodeploy.yaml")
+    root = logging.getLogger()
+    before = root.level
+    try:
+        for args in (
+            ["-vv", "validate", manifest],
+            ["validate", manifest, "-vv"],
+            ["-v", "validate", manifest, "-v"],
+        ):
+            root.setLevel(logging.WARNING)
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, (args, result.output)
+            assert root.level == logging.DEBUG, args
+        assert "-v" not in CliRunner().invoke(cli, ["validate", "--help"]).output  # said once, on the group
+    finally:
+        root.setLevel(before)

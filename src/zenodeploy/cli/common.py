@@ -84,9 +84,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _verbose_after(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """``-v`` written after the command counts as before it (``zenodeploy plan -vv``)."""
+    if value:
+        before = ctx.parent.params.get("verbose", 0) if ctx.parent is not None else 0
+        logging.getLogger().setLevel(logging.WARNING - 10 * min(before + value, 2))
+
+
+def _verbose_option() -> click.Parameter:
+    return click.Option(
+        ["-v", "--verbose"], count=True, hidden=True, expose_value=False, callback=_verbose_after
+    )
+
+
 @click.group(
     cls=LazyGroup,
     lazy={name: (f"zenodeploy.cli.{module}", short) for name, (module, short) in COMMANDS.items()},
+    shared=_verbose_option,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="zenodeploy")
@@ -100,6 +114,7 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)  # also when the root logger has handlers already
 
 
 def complete_keys(ctx: click.Context, incomplete: str) -> list[str]:

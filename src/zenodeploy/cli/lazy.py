@@ -8,7 +8,7 @@ registers its commands (``@cli.command()``) as before."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from gettext import gettext as _
 
 import click
@@ -18,8 +18,15 @@ class LazyGroup(click.Group):
     """``lazy`` maps each command name to ``(module, short help)``; the short help is the first
     sentence of the command's docstring (a test keeps the two equal)."""
 
-    def __init__(self, *args: object, lazy: Mapping[str, tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        lazy: Mapping[str, tuple[str, str]],
+        shared: Callable[[], click.Parameter] | None = None,
+        **kwargs: object,
+    ) -> None:
         self.lazy = dict(lazy)
+        self.shared = shared  # a parameter every command also takes (e.g. -v after the command)
         self._registered: dict[str, click.Command] = {}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -38,6 +45,10 @@ class LazyGroup(click.Group):
         name = name or cmd.name
         if name is None:
             raise TypeError("Command has no name.")
+        if self.shared is not None:
+            param = self.shared()
+            if not any(p.name == param.name for p in cmd.params):
+                cmd.params.append(param)
         self._registered[name] = cmd
 
     def _load(self, name: str) -> click.Command | None:
