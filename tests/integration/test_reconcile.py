@@ -248,3 +248,24 @@ def test_a_draft_may_lack_the_resource_type_that_publishing_needs(tmp_path: Path
     drafted = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"])
     assert drafted.exit_code == 0, drafted.output  # the server lists it as missing; nothing was dropped
     assert "✓ one: draft" in drafted.stdout
+
+
+def test_a_lock_entry_whose_record_is_gone_is_said_not_silently_replaced(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zenodeploy.cli import cli
+
+    (tmp_path / "a.csv").write_text("a\n")
+    manifest = tmp_path / "zenodeploy.yaml"
+    manifest.write_text(
+        "version: 1\ndepositions:\n  - key: one\n    title: Data one\n    creators: [{family: Doe}]\n"
+        "    files: [a.csv]\n"
+    )
+    lock = tmp_path / "zenodeploy.yaml.lock"
+    lock.write_text(json.dumps({"version": 1, "servers": {"local": {"one": {"record_id": "99999"}}}}))
+    result = CliRunner().invoke(cli, ["plan", str(manifest), "--server", "local"])
+    assert result.exit_code == 0, result.output
+    assert "⧗ record 99999 of the lock file is not on the server any more" in result.stdout
+    assert "a new record will be made" in result.stdout
+    shown = CliRunner().invoke(cli, ["plan", str(manifest), "--server", "local", "--format", "json"])
+    assert json.loads(shown.stdout)[0]["lost_record_id"] == "99999"

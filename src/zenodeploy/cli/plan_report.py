@@ -32,6 +32,12 @@ def plan_text(plans: Sequence[Any]) -> str:
             else "not on the server yet"
         )
         lines.append(click.style(f"{plan.key}", bold=True) + f"  ({where})")
+        if plan.observation.lost:
+            lines.append(
+                f"  ⧗ record {plan.observation.lost} of the lock file is not on the server any more "
+                "(deleted, or the lock is from another server); "
+                + ("found again by its title" if remote else "a new record will be made")
+            )
         lines += [f"  ⧗ {note}" for note in plan.notes]
         if not plan.actions:
             lines.append("  = no changes")
@@ -70,6 +76,7 @@ def plan_json(plans: Sequence[Any]) -> list[dict[str, Any]]:
                 "record_id": remote.record_id if remote else None,
                 "state": remote.state if remote else None,
                 "found_by": plan.observation.found_by,
+                "lost_record_id": plan.observation.lost,
                 "changes": plan.changes,
                 "notes": list(plan.notes),
                 "communities": dict(remote.communities) if remote else {},

@@ -94,6 +94,7 @@ class Observation:
     found_by: Literal["pin", "lock", "search", "none"]
     # The manifest's communities by their server ids (UUIDs): requests must name the UUID.
     community_ids: Mapping[str, str] = field(default_factory=dict)
+    lost: str | None = None  # the lock's record for this key, no longer on the server
 
 
 def observe(
@@ -119,7 +120,8 @@ def observe(
         found = Observation(desired.key, remote, "lock")
     else:
         remote = _search(client, desired)
-        found = Observation(desired.key, remote, "search" if remote else "none")
+        lost = entry.record_id if entry is not None else None
+        found = Observation(desired.key, remote, "search" if remote else "none", lost=lost)
     found = replace(found, community_ids=ids)
     remote = found.remote
     if remote is None:
