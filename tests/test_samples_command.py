@@ -66,3 +66,13 @@ def test_a_broken_export_is_a_located_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{manifest}:3:19: samples.notebook.eln: The lab notebook export ")
     assert "is not a readable zip" in result.stderr
+
+
+def test_a_key_is_counted_only_where_it_says_something(tmp_path: Path) -> None:
+    from zenodeploy.content.survey import survey
+
+    shutil.copy(Path(__file__).parent / "data" / "eln" / "rspace-selection.eln", tmp_path / "x.eln")
+    [source] = survey({"lab": {"eln": "x.eln"}}, base=tmp_path, allow_outside=False)
+    counts = {key: count for key, count, _ in source.keys}
+    assert counts["authors"] == 0  # every sample has authors: [] (it said 3)
+    assert counts["name"] == 3

@@ -44,7 +44,7 @@ def survey(
         examples: dict[str, list[Any]] = {}
         for sample in samples:
             for key, value in flat_items(sample.metadata):
-                counts[key] += 1
+                counts[key] += value not in (None, "", [], {})  # listed, but counted when it says something
                 seen = examples.setdefault(key, [])
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, (str, int, float, bool)) and item not in seen and len(seen) < 3:
