@@ -189,3 +189,14 @@ def test_a_changed_version_is_a_new_release_not_an_edit_of_the_old_one() -> None
         UpdateMetadata,
         Publish,
     ]
+
+
+def test_a_version_the_server_rewrote_on_the_last_save_is_no_new_release() -> None:
+    from zenodeploy.reconcile.receipts import fingerprint
+
+    d = desired(publish=True, meta={"version": "1.0.0 "})
+    stored = remote(d, "published", version="1.0.0", title="Old title")
+    mine = d.record["metadata"]["version"]
+    settled_version = replace(stored, receipts=(("version", fingerprint(mine), fingerprint("1.0.0")),))
+    # the title changed; the version only as the write receipt says the server stores it: an edit
+    assert [type(a) for a in plan(d, settled_version)] == [Edit, UpdateMetadata, Publish]

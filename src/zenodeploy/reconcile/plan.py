@@ -172,9 +172,10 @@ def _compute(desired: DesiredDeposition, observation: Observation) -> Deposition
 def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     assert remote.published is not None
     files_differ = _files_differ(_managed_files(desired), remote.published_files)
-    renewed = files_differ or _new_release(desired, remote.published)
-    base_doc = remote.pending if (renewed and remote.pending) else remote.doc
-    meta = _metadata(desired, base_doc, remote.receipts)
+    meta = _metadata(desired, remote.doc, remote.receipts)
+    renewed = files_differ or _new_release(desired, meta)
+    if renewed and remote.pending:
+        meta = _metadata(desired, remote.pending, remote.receipts)
     communities = new_communities(desired, remote)
     edit_open = remote.state == "edit-pending"
     if not files_differ and not meta and not communities:
@@ -228,12 +229,12 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
     return actions
 
 
-def _new_release(desired: DesiredDeposition, published: RecordDoc) -> bool:
+def _new_release(desired: DesiredDeposition, meta: list[UpdateMetadata]) -> bool:
     """A changed ``version`` is a new release, made a new version as changed files are: an edit
-    would make the DOI of the old release claim the new one."""
-    mine = (desired.record.get("metadata") or {}).get("version")
-    theirs = (published.json.get("metadata") or {}).get("version")
-    return desired.on_published == "new-version" and bool(mine) and mine != theirs
+    would make the DOI of the old release claim the new one. ``meta`` is what differs (a
+    server's rewrite of the version, kept as a write receipt, is no change)."""
+    changed = {c.name: c.new for update in meta for c in update.changes}
+    return desired.on_published == "new-version" and bool(changed.get("version"))
 
 
 def _what(files_differ: bool, meta: list[UpdateMetadata]) -> str:
