@@ -200,3 +200,22 @@ def test_a_version_the_server_rewrote_on_the_last_save_is_no_new_release() -> No
     settled_version = replace(stored, receipts=(("version", fingerprint(mine), fingerprint("1.0.0")),))
     # the title changed; the version only as the write receipt says the server stores it: an edit
     assert [type(a) for a in plan(d, settled_version)] == [Edit, UpdateMetadata, Publish]
+
+
+def test_a_new_version_made_for_a_version_alone_is_published_when_asked() -> None:
+    d = desired(publish=True, meta={"version": "2.0.0"})
+    r = remote(d, "published", version="1.0.0")
+    entries = [{"key": "a.zip", "size": 10, "checksum": "md5:" + "0" * 32, "status": "completed"}]
+    draft = RecordDoc.parse({**server_doc(d), "id": "3", "files": {"enabled": True, "entries": entries}})
+    pending = replace(r, pending=draft)
+    actions = plan(d, pending)  # the open new version already says 2.0.0: only the publish is left
+    assert [type(a) for a in actions] == [NewVersion, Publish]
+    assert actions[0].pending_id == "3"
+    assert plan(desired(meta={"version": "2.0.0"}), pending) == []  # not asked to publish: nothing
+
+
+def test_a_version_change_with_files_kept_on_the_server_imports_them() -> None:
+    d = desired(publish=True, keep_files=True, meta={"version": "2.0.0"})
+    actions = plan(d, remote(d, "published", version="1.0.0"))
+    assert [type(a) for a in actions] == [NewVersion, UpdateMetadata, Publish]
+    assert actions[0].import_files

@@ -178,14 +178,14 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
         meta = _metadata(desired, remote.pending, remote.receipts)
     communities = new_communities(desired, remote)
     edit_open = remote.state == "edit-pending"
-    if not files_differ and not meta and not communities:
+    if not renewed and not meta and not communities:
         # An edit left open by an interrupted run is finished only when publishing is asked for.
         return (
             [Publish()]
             if edit_open and desired.publish and _metadata(desired, remote.published, remote.receipts)
             else []
         )
-    if desired.on_published == "fail" and (files_differ or meta):
+    if desired.on_published == "fail" and (renewed or meta):
         return [
             Refuse(
                 f"'{desired.key}' is published and on_published is 'fail'; the manifest differs in {_what(files_differ, meta)}. Change on_published or revert the manifest."
@@ -201,7 +201,8 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
             ]
         # Importing links the previous version's files server-side (no bytes sent); it is worth a
         # request only when some of them are still wanted as they are.
-        reuse = _reusable(_managed_files(desired), remote.published_files)
+        kept = _managed_files(desired) is None  # files left to the server: the new version takes them
+        reuse = kept or _reusable(_managed_files(desired), remote.published_files)
         if remote.pending is not None and (remote.pending_files or not reuse):
             # An open new version (an earlier run, or the web UI): bring it up to date.
             sync = _file_sync(_managed_files(desired), remote.pending_files)
@@ -222,7 +223,7 @@ def _published(desired: DesiredDeposition, remote: Remote) -> list[Action]:
         if not edit_open:
             actions.append(Edit(remote.record_id))
         actions += meta
-    if (files_differ or meta) and desired.publish:
+    if (renewed or meta) and desired.publish:
         actions.append(Publish())
     if communities:
         actions.append(AddCommunities(communities))
