@@ -243,11 +243,19 @@ def test_a_draft_may_lack_the_resource_type_that_publishing_needs(tmp_path: Path
     )
     refused = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--publish"])
     assert refused.exit_code == 1
-    assert "depositions[0]: no resource_type: Zenodo refuses to publish without one" in refused.stderr
+    assert "'one' has no resource_type, here or on the server; Zenodo refuses to publish" in refused.stderr
     assert not (tmp_path / "zenodeploy.yaml.lock").exists()  # refused before anything was sent
     drafted = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"])
     assert drafted.exit_code == 0, drafted.output  # the server lists it as missing; nothing was dropped
     assert "✓ one: draft" in drafted.stdout
+    # a type the record has on the server is carried over: publishing needs none in the manifest
+    typed = manifest.read_text() + "    resource_type: dataset\n"
+    manifest.write_text(typed)
+    assert CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--publish"]).exit_code == 0
+    manifest.write_text(typed.replace("    resource_type: dataset\n", "").replace("Data one", "Data uno"))
+    edited = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--publish"])
+    assert edited.exit_code == 0, edited.output
+    assert "✓ one: published" in edited.stdout
 
 
 def test_a_lock_entry_whose_record_is_gone_is_said_not_silently_replaced(tmp_path: Path) -> None:

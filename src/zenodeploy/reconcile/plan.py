@@ -112,6 +112,9 @@ def compute_plan(
     never changed destructively (files deleted, a new version, an edit of a published record, a
     publish of changed metadata) unless ``adopt``."""
     plan = _compute(desired, observation)
+    if any(isinstance(a, Publish) for a in plan.actions) and not _typed(desired, observation.remote):
+        why = f"'{desired.key}' has no resource_type, here or on the server; Zenodo refuses to publish without one. Add e.g. resource_type: dataset"
+        return DepositionPlan(desired, observation, (Refuse(why),), plan.notes)
     if observation.found_by != "search" or adopt or observation.remote is None:
         return plan
     # Publishing a found draft whose metadata already is the manifest's loses nothing (a run whose
@@ -128,6 +131,13 @@ def compute_plan(
     return DepositionPlan(
         desired, observation, (_not_adopted(desired, observation.remote, risky),), plan.notes
     )
+
+
+def _typed(desired: DesiredDeposition, remote: Remote | None) -> bool:
+    """A resource type in the manifest, kept on the server, or on the server (carried over)."""
+    if desired.record.get("metadata", {}).get("resource_type") or "resource_type" in desired.kept:
+        return True
+    return remote is not None and bool((remote.doc.json.get("metadata") or {}).get("resource_type"))
 
 
 def _not_adopted(desired: DesiredDeposition, remote: Remote, risky: Sequence[Action]) -> Refuse:

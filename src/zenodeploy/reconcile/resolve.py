@@ -22,7 +22,6 @@ from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
 
 _SHOWS_MD5 = frozenset({"files", "samples"})  # the context names that carry md5s
-_NO_TYPE = "no resource_type: Zenodo refuses to publish without one; add e.g. resource_type: dataset"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +72,6 @@ def resolve(
                 desired = _with_publish(desired, publish)
             if check_files and not desired.files and not desired.keep_files:
                 findings.append(_no_files(manifest, dep, desired.publish))
-            if desired.publish and not _typed(desired):  # --publish (publish: true: refused at load)
-                findings.append(manifest.positions.finding(dep.path, _NO_TYPE))
             out.append(desired)
             findings += warnings
     finally:
@@ -231,10 +228,6 @@ def refuse_secrets(dep: Deposition, desired: DesiredDeposition, secrets: Mapping
             "values and templates",
             format_path(path),
         )
-
-
-def _typed(desired: DesiredDeposition) -> bool:
-    return bool(desired.record.get("metadata", {}).get("resource_type")) or "resource_type" in desired.kept
 
 
 def _no_files(manifest: Manifest, dep: Deposition, publish: bool) -> Finding:
