@@ -220,8 +220,8 @@ def test_a_deposition_removed_from_the_manifest_is_named_and_left_alone(tmp_path
     assert CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"]).exit_code == 0
     two = json.loads((tmp_path / "zenodeploy.yaml.lock").read_text())["servers"]["local"]["two"]["record_id"]
     manifest.write_text("version: 1\ndepositions:\n" + entry.format("one"))
-    for command in ("plan", "apply"):
-        result = CliRunner().invoke(cli, [command, str(manifest), "--server", "local"])
+    for command, *more in (("plan",), ("apply",), ("plan", "--shard", "1/2")):
+        result = CliRunner().invoke(cli, [command, str(manifest), "--server", "local", *more])
         assert result.exit_code == 0, result.output
         assert (
             f"Not in the manifest, left as they are on the server: two (record {two}). Put them back to manage "

@@ -152,7 +152,7 @@ def plan(settings: Settings, fmt: str, detailed_exitcode: bool) -> None:
     click.echo(
         json.dumps(plan_report.plan_json(plans), indent=2) if fmt == "json" else plan_report.plan_text(plans)
     )
-    if fmt == "text" and (gone := plan_report.left_out_text(run.left_out(session), session.lock.path.name)):
+    if fmt == "text" and (gone := plan_report.left_out_text(run.left_out(session), run.lock_name(settings))):
         click.echo(gone)
     if any(p.refused for p in plans):
         sys.exit(EXIT_FAILURE)
@@ -204,7 +204,7 @@ def apply(settings: Settings, yes: bool, wait: bool, fmt: str, dry_run: bool) ->
         run.adopt(session, plans)
         if fmt == "text":
             click.echo(plan_report.plan_text(plans))
-            if gone := plan_report.left_out_text(run.left_out(session), session.lock.path.name):
+            if gone := plan_report.left_out_text(run.left_out(session), run.lock_name(settings)):
                 click.echo(gone)
         if not any(p.changes for p in plans):
             outcomes = [unchanged(p) for p in plans]

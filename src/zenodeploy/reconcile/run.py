@@ -173,6 +173,11 @@ def plans(session: Session) -> list[DepositionPlan]:
     return [compute_plan(d, o, adopt=d.key in adopted) for d, o in zip(desired, observations, strict=True)]
 
 
+def lock_name(settings: Settings) -> str:
+    """The lock file's name (the main one, also under ``--shard``, whose fragment layers on it)."""
+    return lock_path(settings.manifest).name
+
+
 def left_out(session: Session) -> list[tuple[str, str]]:
     """(key, record id) of the lock's entries for this server that no deposition of the manifest
     has any more (a removed entry or for_each folder): left as they are on the server."""
