@@ -119,3 +119,16 @@ def test_a_bracket_closed_later_on_the_line_is_not_called_unclosed(
     assert (finding.line, finding.column) == where
     assert f"this item is not followed by ',' or '{closer}'" in finding.message
     assert "not closed" not in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k:\n    keywords: [a, b\n    creators: [{family: Doe}]\n",
+        "k:\n    keywords: [a, b  # a list]\n    x: 1\n",
+    ],
+)
+def test_a_bracket_left_open_is_still_called_unclosed(text: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        load(text, "m.yaml")
+    assert "a [ opened at line 2, column 15 is not closed" in caught.value.finding.message

@@ -56,8 +56,9 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
         return Finding(file, opened.line + 1, opened.column + 1, "", f"YAML syntax error: {message}")
     where = f"line {opened.line + 1}, column {opened.column + 1}"
     closer = {"a [": "]", "a {": "}"}.get(what)
-    rest = text.splitlines()[mark.line][mark.column :] if mark.line < len(text.splitlines()) else ""
-    if closer and closer in rest:  # closed later on the line: something inside is in the way
+    lines = text.splitlines()
+    rest = lines[mark.line][mark.column :].split(" #")[0] if mark.line < len(lines) else ""
+    if closer and mark.line == opened.line and closer in rest:  # closed later on its own line
         message = (
             f"{exc.problem}: in the {what[2:]} opened at {where}, this item is not followed by ',' or "
             f"'{closer}'; put an item that holds ': ', '#' or a quote in quotes"
