@@ -373,9 +373,16 @@ def test_a_warning_about_an_inline_description_points_at_its_manifest_line(tmp_p
         + '    description: "Intro ![x](https://e.org/x.png)"\n'
         + "  - key: block\n    title: Block text\n" + head
         + "    description: |\n      Intro.\n\n      More ![x](https://e.org/x.png)\n"
+        + "  - key: folded\n    title: Folded text\n" + head
+        + "    description: >\n      Intro.\n\n      More ![x](https://e.org/x.png)\n"
+        + "  - key: loop\n    title: Loop text\n" + head
+        + "    description: |\n      {% for i in [1, 2] %}\n      {{ i }}\n      {% endfor %}\n"
+        + "      More ![x](https://e.org/x.png)\n"
     )  # fmt: skip
     warnings = resolve(load_manifest(manifest, profile={})).warnings
     assert [(w.line, w.path) for w in warnings if "image" in w.message] == [
         (7, "depositions[0].description"),
         (15, "depositions[1].description"),
+        (20, "depositions[2].description"),  # folded: its lines are not the manifest's; its key's line
+        (28, "depositions[3].description"),  # a template: likewise
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from zenodeploy.manifest.templated import for_item, merge_items
 from zenodeploy.manifest.tokenvars import find_secret, secrets_from_env
 from zenodeploy.manifest.yamlpos import format_path
 from zenodeploy.model import Description, DesiredDeposition, Finding
+from zenodeploy.reconcile.textlines import placed, text_line
 
 _SHOWS_MD5 = frozenset({"files", "samples"})  # the context names that carry md5s
 
@@ -142,9 +143,9 @@ def _resolve_one(
             base_dir=manifest.base_dir,
             where=where,
             source_file=str(manifest.path),
-            line_offset=_text_line(manifest, (*dep.path, "description")),
+            line_offset=text_line(manifest, (*dep.path, "description")),
         )
-        warnings += description.warnings
+        warnings += placed(description.warnings, manifest, (*dep.path, "description"), spec)
     kept = frozenset(data.get("keep_on_server") or ())
     if "files" in kept and (local_files or data.get("files") or data.get("samples")):
         raise LocatedError(
@@ -180,19 +181,6 @@ def _git_info(base_dir: Path) -> Mapping[str, str | None]:
     from zenodeploy.describe.context import git_info  # only for a description that is a template
 
     return git_info(base_dir)
-
-
-def _text_line(manifest: Manifest, path: tuple[str | int, ...]) -> int:
-    """The manifest line just before an inline text's first line (a ``|`` block starts below its
-    key), so a warning about the text's line N points at the manifest's; 0 when not known."""
-    if path not in manifest.positions.values:
-        return 0
-    line, column = manifest.positions.values[path]
-    try:
-        source = manifest.path.read_text("utf-8").splitlines()[line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
-        return 0
-    return line if source[column - 1 : column] in ("|", ">") else line - 1
 
 
 def without(record: Mapping[str, Any], kept: frozenset[str]) -> dict[str, Any]:
@@ -251,8 +239,6 @@ def _pin(value: Any, server: str) -> str | None:
 
 
 def _with_publish(desired: DesiredDeposition, publish: bool) -> DesiredDeposition:
-    from dataclasses import replace
-
     return replace(desired, publish=publish)
 
 
