@@ -34,3 +34,16 @@ def test_a_required_field_left_out_of_a_draft_is_not_a_failure() -> None:
     assert kept_all(doc, _desired()) is doc
     files = _saved(("files.enabled", "Missing uploaded files."))
     assert kept_all(files, _desired(resource_type="dataset")) is files
+
+
+def test_an_undated_record_gets_the_day_the_preview_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timezone
+
+    from zenodeploy.describe.page import preview_page
+    from zenodeploy.reconcile.payload import body_for
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2031, 3, 4, tzinfo=timezone.utc).timestamp())))
+    assert body_for(_desired().record, None)["metadata"]["publication_date"] == "2031-03-04"
+    assert "2031-03-04 (the day it is applied)" in preview_page(
+        title="T", description=None, metadata={}, files=[]
+    )

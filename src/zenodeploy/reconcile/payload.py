@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from zenodeploy.describe.context import utc_now
 from zenodeploy.errors import ConflictError
 from zenodeploy.manifest.metadata import unowned
 from zenodeploy.model import DesiredDeposition
@@ -24,7 +24,7 @@ def body_for(record: Mapping[str, Any], doc: RecordDoc | None, kept: Collection[
     carried = unowned("metadata", remote.get("metadata"), kept)
     metadata = {**{k: _writable(k, v) if k in kept else v for k, v in carried.items()}, **record["metadata"]}
     if not metadata.get("publication_date"):
-        metadata["publication_date"] = dt.date.today().isoformat()
+        metadata["publication_date"] = utc_now().date().isoformat()  # as the preview says
     return {
         "metadata": metadata,
         "access": {
