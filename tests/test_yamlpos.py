@@ -132,3 +132,9 @@ def test_a_bracket_left_open_is_still_called_unclosed(text: str) -> None:
     with pytest.raises(YamlError) as caught:
         load(text, "m.yaml")
     assert "a [ opened at line 2, column 15 is not closed" in caught.value.finding.message
+
+
+def test_an_unquoted_template_as_a_list_item_is_told_as_one() -> None:
+    with pytest.raises(YamlError) as caught:
+        load("keywords:\n  - {{ vars.name }}\n", "m.yaml")
+    assert 'Write - "{{ … }}"' in caught.value.finding.message

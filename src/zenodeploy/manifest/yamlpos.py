@@ -84,10 +84,11 @@ class _Budget(yaml.MarkedYAMLError):
 
 
 def _unquoted_template(path: PathT) -> str:
-    field = str(path[-1]) if path else "the field"
+    last = path[-1] if path else "the field"
+    written = '- "{{ … }}"' if isinstance(last, int) else f'{last}: "{{{{ … }}}}"'
     return (
         f"a template must be in quotes: YAML reads an unquoted {{{{ … }}}} as a mapping. Write "
-        f'{field}: "{{{{ … }}}}" (the whole value in quotes)'
+        f"{written} (the whole value in quotes)"
     )
 
 
