@@ -74,3 +74,9 @@ def test_verbose_counts_after_the_command_as_before_it(tmp_path: Path) -> None:
         assert "-v" not in CliRunner().invoke(cli, ["validate", "--help"]).output  # said once, on the group
     finally:
         root.setLevel(before)
+
+
+def test_verbose_after_a_subcommand_of_a_group(tmp_path: Path) -> None:
+    for args in (["emulator", "requests", "--data", str(tmp_path), "-v"], ["lock", "merge", "m.yaml", "-vv"]):
+        result = CliRunner().invoke(cli, args)
+        assert "No such option" not in result.output + result.stderr, args

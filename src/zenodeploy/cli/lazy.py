@@ -45,16 +45,25 @@ class LazyGroup(click.Group):
         name = name or cmd.name
         if name is None:
             raise TypeError("Command has no name.")
-        if self.shared is not None:
-            param = self.shared()
-            if not any(p.name == param.name for p in cmd.params):
-                cmd.params.append(param)
         self._registered[name] = cmd
+
+    def _share(self, cmd: click.Command) -> None:
+        """Give ``cmd``, and the commands of a group (registered by now), the shared parameter."""
+        if self.shared is None:
+            return
+        param = self.shared()
+        if not any(p.name == param.name for p in cmd.params):
+            cmd.params.append(param)
+        for sub in cmd.commands.values() if isinstance(cmd, click.Group) else ():
+            self._share(sub)
 
     def _load(self, name: str) -> click.Command | None:
         if name not in self._registered and name in self.lazy:
             importlib.import_module(self.lazy[name][0])
-        return self._registered.get(name)
+        cmd = self._registered.get(name)
+        if cmd is not None:
+            self._share(cmd)
+        return cmd
 
     def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
