@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from zenodeploy.manifest.yamlsyntax import syntax_finding
+from zenodeploy.manifest.yamlsyntax import syntax_finding, unquoted_template
 from zenodeploy.model import Finding
 
 # libyaml is ~10x faster than the pure-Python parser; fall back when it is not compiled in.
@@ -59,6 +59,9 @@ class Positions:
     values: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     written: dict[PathT, str] = field(default_factory=dict)  # scalars YAML read as no text: as written
+    literal: set[PathT] = field(
+        default_factory=set
+    )  # ``|`` blocks: their lines are the file's, below the key
 
     def at(self, path: PathT, *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of ``path``, or of its nearest ancestor that has one."""
@@ -81,15 +84,6 @@ class Positions:
 
 class _Budget(yaml.MarkedYAMLError):
     """Too many values behind aliases, or nesting too deep: said plainly, not as a syntax error."""
-
-
-def _unquoted_template(path: PathT) -> str:
-    last = path[-1] if path else "the field"
-    written = '- "{{ … }}"' if isinstance(last, int) else f'{last}: "{{{{ … }}}}"'
-    return (
-        f"a template must be in quotes: YAML reads an unquoted {{{{ … }}}} as a mapping. Write "
-        f"{written} (the whole value in quotes)"
-    )
 
 
 class YamlError(Exception):
@@ -155,6 +149,7 @@ class _Builder:
         # PyYAML's stubs leave the parser's event API untyped: the loader is handled as Any.
         self.loader: Any = loader
         self.values, self.keys, self.written = positions.values, positions.keys, positions.written
+        self.literal = positions.literal
         self.file, self.findings = positions.file, findings
         self.anchors: dict[str, Any] = {}
         self.sizes: dict[str, int] = {}  # values under each anchor, aliases inside counted as copies
@@ -211,6 +206,8 @@ class _Builder:
             out: Any = self.scalar(event)
             if not isinstance(out, str) and out is not None:
                 self.written[path] = event.value
+            elif event.style == "|":
+                self.literal.add(path)
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             if event.tag not in _COLLECTION_TAGS:
                 raise yaml.MarkedYAMLError(
@@ -271,7 +268,7 @@ class _Builder:
                 key = self.build(key_event, (*path, name))
                 key = tuple(key) if isinstance(key, list) else key
                 if isinstance(key, dict):  # {{ x }} unquoted: a mapping whose key is a mapping
-                    raise _Budget(problem=_unquoted_template(path), problem_mark=mark)
+                    raise _Budget(problem=unquoted_template(path), problem_mark=mark)
             child = (*path, name)
             if name in seen:
                 self.findings.append(

@@ -135,3 +135,13 @@ def _char_at(text: str, mark: Any) -> str:
 def _at_end(text: str, mark: Any) -> bool:
     """Whether nothing but white space follows ``mark``: the parser gave up at the end of the file."""
     return not text[_offset(text, mark) :].strip()
+
+
+def unquoted_template(path: tuple[str | int, ...]) -> str:
+    """The words for ``title: {{ x }}`` left unquoted: YAML reads it as a mapping used as a key."""
+    last = path[-1] if path else "the field"
+    written = '- "{{ … }}"' if isinstance(last, int) else f'{last}: "{{{{ … }}}}"'
+    return (
+        f"a template must be in quotes: YAML reads an unquoted {{{{ … }}}} as a mapping. Write "
+        f"{written} (the whole value in quotes)"
+    )

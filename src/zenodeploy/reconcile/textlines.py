@@ -14,8 +14,7 @@ from zenodeploy.model import Finding
 def text_line(manifest: Manifest, path: tuple[str | int, ...]) -> int:
     """The manifest line just before the first line of a ``|`` block (it starts below its key),
     so a warning about the text's line N points at the manifest's; 0 otherwise."""
-    line, column = manifest.positions.values.get(path, (0, 0))
-    return line if _source(manifest, line)[column - 1 : column] == "|" else 0
+    return manifest.positions.values[path][0] if path in manifest.positions.literal else 0
 
 
 def placed(
@@ -30,10 +29,3 @@ def placed(
         return list(found)
     line, column = manifest.positions.values[path]
     return [replace(f, line=line, column=column) if f.file == str(manifest.path) else f for f in found]
-
-
-def _source(manifest: Manifest, line: int) -> str:
-    try:
-        return manifest.path.read_text("utf-8").splitlines()[line - 1] if line else ""
-    except (OSError, UnicodeDecodeError, IndexError):
-        return ""
