@@ -6,6 +6,7 @@ hashed once, while they are sent, unless the description reads ``files`` or ``sa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,13 +48,18 @@ def _reads_template(env: jinja2.Environment, name: str, names: frozenset[str], s
 
 
 def _reads(env: jinja2.Environment, source: str, names: frozenset[str], seen: set[str]) -> bool:
+    parsed = _names(env, source)
+    if parsed is None or parsed[0] & names:
+        return True
+    return any(other is None or _reads_template(env, other, names, seen) for other in parsed[1])
+
+
+@functools.lru_cache(maxsize=256)
+def _names(env: jinja2.Environment, source: str) -> tuple[frozenset[str], tuple[str | None, ...]] | None:
+    """The names ``source`` reads from its context and the templates it names (None: by an
+    expression), or None when it does not parse; once per source (bulk manifests repeat one)."""
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError:
-        return True
-    if meta.find_undeclared_variables(tree) & names:
-        return True
-    for other in meta.find_referenced_templates(tree):
-        if other is None or _reads_template(env, other, names, seen):
-            return True
-    return False
+        return None
+    return frozenset(meta.find_undeclared_variables(tree)), tuple(meta.find_referenced_templates(tree))

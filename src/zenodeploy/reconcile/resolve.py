@@ -172,6 +172,8 @@ def _resolve_one(
 
 def _shows_md5(spec: Any, base_dir: Path) -> bool:
     """Whether the description may show a file's md5 (Jinja's parser is imported only when asked)."""
+    if render.is_plain(spec):  # no Jinja syntax at all: it reads nothing
+        return False
     from zenodeploy.describe.reads import reads_any
 
     return reads_any(spec, base_dir, _SHOWS_MD5)
