@@ -84,11 +84,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _set_level(verbose: int) -> None:
+    """WARNING, then INFO for -v and DEBUG for -vv, on the root logger."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)  # also when the root logger has handlers already
+
+
 def _verbose_after(ctx: click.Context, param: click.Parameter, value: int) -> None:
     """``-v`` written after the command counts as before it (``zenodeploy plan -vv``)."""
     if value:
-        before = ctx.parent.params.get("verbose", 0) if ctx.parent is not None else 0
-        logging.getLogger().setLevel(logging.WARNING - 10 * min(before + value, 2))
+        _set_level(ctx.find_root().params.get("verbose", 0) + value)
 
 
 def _verbose_option() -> click.Parameter:
@@ -112,9 +118,7 @@ def cli(verbose: int) -> None:
     Example:
       zenodeploy validate zenodeploy.yaml
     """
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)  # also when the root logger has handlers already
+    _set_level(verbose)
 
 
 def complete_keys(ctx: click.Context, incomplete: str) -> list[str]:
