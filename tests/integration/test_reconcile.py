@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 import requests
+from click.testing import CliRunner
 
 from fake_clock import FakeClock
+from zenodeploy.cli import cli
 from zenodeploy.emulator import LOCAL_TOKEN, Emulator
 from zenodeploy.reconcile import run as reconcile_run
 
@@ -208,18 +210,20 @@ def test_a_release_with_a_new_version_string_and_the_same_files_is_a_new_version
     assert run(emulator, "apply", str(manifest), "--yes")["depositions"][0]["actions"] == []
 
 
-def test_a_deposition_removed_from_the_manifest_is_named_and_left_alone(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from zenodeploy.cli import cli
-
+def _local_project(tmp_path: Path, *keys: str) -> Path:
+    """``tmp_path/zenodeploy.yaml`` with one deposition per key (title "Data KEY"), each with a.csv."""
     (tmp_path / "a.csv").write_text("a\n")
     entry = "  - key: {0}\n    title: Data {0}\n    creators: [{{family: Doe}}]\n    files: [a.csv]\n"
     manifest = tmp_path / "zenodeploy.yaml"
-    manifest.write_text("version: 1\ndepositions:\n" + entry.format("one") + entry.format("two"))
+    manifest.write_text("version: 1\ndepositions:\n" + "".join(entry.format(k) for k in keys))
+    return manifest
+
+
+def test_a_deposition_removed_from_the_manifest_is_named_and_left_alone(tmp_path: Path) -> None:
+    manifest = _local_project(tmp_path, "one", "two")
     assert CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local"]).exit_code == 0
     two = json.loads((tmp_path / "zenodeploy.yaml.lock").read_text())["servers"]["local"]["two"]["record_id"]
-    manifest.write_text("version: 1\ndepositions:\n" + entry.format("one"))
+    _local_project(tmp_path, "one")
     for command, *more in (("plan",), ("apply",), ("plan", "--shard", "1/2")):
         result = CliRunner().invoke(cli, [command, str(manifest), "--server", "local", *more])
         assert result.exit_code == 0, result.output
@@ -231,16 +235,7 @@ def test_a_deposition_removed_from_the_manifest_is_named_and_left_alone(tmp_path
 
 
 def test_a_draft_may_lack_the_resource_type_that_publishing_needs(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from zenodeploy.cli import cli
-
-    (tmp_path / "a.csv").write_text("a\n")
-    manifest = tmp_path / "zenodeploy.yaml"
-    manifest.write_text(
-        "version: 1\ndepositions:\n  - key: one\n    title: Data one\n    creators: [{family: Doe}]\n"
-        "    files: [a.csv]\n"
-    )
+    manifest = _local_project(tmp_path, "one")
     refused = CliRunner().invoke(cli, ["apply", str(manifest), "--server", "local", "--publish"])
     assert refused.exit_code == 1
     assert "'one' has no resource_type, here or on the server; Zenodo refuses to publish" in refused.stderr
@@ -259,16 +254,7 @@ def test_a_draft_may_lack_the_resource_type_that_publishing_needs(tmp_path: Path
 
 
 def test_a_lock_entry_whose_record_is_gone_is_said_not_silently_replaced(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from zenodeploy.cli import cli
-
-    (tmp_path / "a.csv").write_text("a\n")
-    manifest = tmp_path / "zenodeploy.yaml"
-    manifest.write_text(
-        "version: 1\ndepositions:\n  - key: one\n    title: Data one\n    creators: [{family: Doe}]\n"
-        "    files: [a.csv]\n"
-    )
+    manifest = _local_project(tmp_path, "one")
     lock = tmp_path / "zenodeploy.yaml.lock"
     lock.write_text(json.dumps({"version": 1, "servers": {"local": {"one": {"record_id": "99999"}}}}))
     result = CliRunner().invoke(cli, ["plan", str(manifest), "--server", "local"])
